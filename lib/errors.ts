@@ -1,0 +1,40 @@
+/**
+ * Every error class xnnlite throws. Each carries a stable `code`, so that
+ * callers can branch on it without parsing messages. Misuse of the API
+ * (wrong argument types or ranges) throws the built-in TypeError/RangeError.
+ */
+
+/** XNNPACK rejected a call. `call` names the XNNPACK function, `status` its xnn_status. */
+export class XnnpackError extends Error {
+  readonly code = 'ERR_XNNPACK';
+  constructor(
+    message: string,
+    /** The XNNPACK function that failed, e.g. `xnn_create_runtime_v4`. */
+    readonly call: string,
+    /** XNNPACK's numeric `xnn_status`. */
+    readonly status: number,
+    /** Readable name of the status, e.g. `invalid parameter`. */
+    readonly statusName: string,
+  ) {
+    super(message);
+    this.name = 'XnnpackError';
+  }
+}
+
+/** An object was used after `dispose()`. */
+export class DisposedError extends Error {
+  readonly code = 'ERR_XNNLITE_DISPOSED';
+  constructor(what: string) {
+    super(`${what} has been disposed`);
+    this.name = 'DisposedError';
+  }
+}
+
+/** The native addon could not be loaded; the message lists the likely fixes. */
+export class NativeLoadError extends Error {
+  readonly code = 'ERR_XNNLITE_NATIVE_LOAD';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'NativeLoadError';
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * The one place that loads the native addon, and the exact TypeScript shape
+ * of what it exports. Nothing else in lib/ requires the `.node` file.
+ */
+import path from 'node:path';
+import { NativeLoadError, XnnpackError } from './errors';
+
+/** Numeric enums and flags exactly as XNNPACK's header defines them. */
+export interface NativeConstants {
+  datatype: Record<'fp32' | 'fp16' | 'qint8' | 'quint8' | 'qint32' | 'qcint8' | 'qcint32' | 'qdint8' | 'int32', number>;
+  unary: Record<
+    | 'convert' | 'clamp' | 'abs' | 'bankersRounding' | 'ceiling' | 'elu' | 'exp' | 'floor' | 'gelu' | 'hardswish'
+    | 'leakyRelu' | 'log' | 'negate' | 'sigmoid' | 'square' | 'squareRoot' | 'reciprocalSquareRoot' | 'tanh',
+    number
+  >;
+  binary: Record<
+    'add' | 'subtract' | 'multiply' | 'divide' | 'maximum' | 'minimum' | 'copysign' | 'squaredDifference' | 'prelu',
+    number
+  >;
+  valueFlags: Record<'externalInput' | 'externalOutput', number>;
+  runtimeFlags: Record<
+    'hintSparseInference' | 'hintFp16Inference' | 'forceFp16Inference' | 'yieldWorkers' | 'transientIndirectionBuffer',
+    number
+  >;
+  nodeFlags: Record<'tensorflowReshape2d' | 'transposeWeights', number>;
+  invalidValueId: number;
+  maxTensorDims: number;
+  extraBytes: number;
+}
+
+export interface NativeVersion {
+  xnnpack: string;
+  xnnpackCompiler: string;
+  buildIdentifier: string;
+  arch: string;
+  initialized: boolean;
+  isa: string[];
+  archFlags: string;
+}
+
+export interface UnaryParams {
+  min?: number;
+  max?: number;
+  alpha?: number;
+  negativeSlope?: number;
+}
+
+/** Mirrors xnn_subgraph_t and its xnn_define_* calls. Single use: Runtime.create consumes it. */
+export interface NativeSubgraph {
+  defineTensor(datatype: number, dims: number[], data: ArrayBufferView | null, externalId: number, flags: number): number;
+  defineUnary(op: number, inputId: number, outputId: number, params?: UnaryParams): void;
+  defineBinary(op: number, input1Id: number, input2Id: number, outputId: number, outputMin: number, outputMax: number): void;
+  defineFullyConnected(
+    outputMin: number, outputMax: number, inputId: number, filterId: number, biasId: number, outputId: number, flags: number,
+  ): void;
+  dispose(): void;
+}
+
+export interface NativeExternal {
+  id: number;
+  input: boolean;
+  datatype: number;
+  shape: number[];
+  byteLength: number;
+}
+
+/** Mirrors xnn_runtime_t, with its own thread pool and buffers for every external value. */
+export interface NativeRuntime {
+  /** External values in id order: inputs and outputs interleaved as their ids fall. */
+  externals(): NativeExternal[];
+  /** Runs on the calling thread. Views are in the order of `externals()`, inputs and outputs separately. */
+  invoke(inputs: ArrayBufferView[], outputs: ArrayBufferView[]): void;
+  /** Copies inputs now, runs on the libuv pool, writes into `outputs`. */
+  invokeAsync(inputs: ArrayBufferView[], outputs: ArrayBufferView[]): Promise<void>;
+  dispose(): void;
+  readonly busy: boolean;
+}
+
+export interface NativeBinding {
+  version(): NativeVersion;
+  setErrorClass(ctor: new (message: string, call: string, status: number, statusName: string) => Error): void;
+  constants: NativeConstants;
+  Subgraph: new (externalValueCount: number) => NativeSubgraph;
+  Runtime: {
+    create(subgraph: NativeSubgraph, threads: number, flags: number): Promise<NativeRuntime>;
+  };
+}
+
+const packageRoot = path.join(__dirname, '..');
+let binding: NativeBinding | undefined;
+let loadError: NativeLoadError | undefined;
+
+function explain(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const where = `${process.platform}-${process.arch}`;
+  const lines = [`xnnlite could not load its native addon on ${where} (Node ${process.version}).`];
+  if (/No native build was found/.test(message)) {
+    lines.push(
+      `No prebuilt binary matches ${where}, and none was built at install time.`,
+      'Possible fixes:',
+      '- Build from source: install cmake and a C++ compiler (Debian: apt-get install cmake g++ clang), then run `npm rebuild xnnlite`.',
+      '- Prebuilt binaries exist for linux-x64; check that you installed on the machine that runs the code (not copied node_modules across platforms).',
+    );
+  } else if (/GLIBC|GLIBCXX|CXXABI/.test(message)) {
+    lines.push(
+      'The binary needs a newer C or C++ runtime library than this system has.',
+      'Possible fixes: upgrade the OS, or build from source with `npm rebuild xnnlite --build-from-source`.',
+    );
+  } else {
+    lines.push('Possible fixes: reinstall with `npm rebuild xnnlite`, and check the error below.');
+  }
+  lines.push(`Underlying error: ${message}`);
+  return lines.join('\n');
+}
+
+/** The loaded addon. Throws NativeLoadError (every time) if it cannot be loaded. */
+export function native(): NativeBinding {
+  if (binding) return binding;
+  if (loadError) throw loadError;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const load = require('node-gyp-build') as (dir: string) => NativeBinding;
+    const loaded = load(packageRoot);
+    loaded.setErrorClass(XnnpackError);
+    binding = loaded;
+    return loaded;
+  } catch (err) {
+    loadError = new NativeLoadError(explain(err), { cause: err });
+    throw loadError;
+  }
+}

@@ -1,0 +1,20 @@
+// Per-environment state of the addon (one per Node.js thread that loads it).
+#pragma once
+
+#include <napi.h>
+#include <xnnpack.h>
+
+namespace xnnlite {
+
+struct AddonData {
+  // Result of xnn_initialize(); every XNNPACK entry point checks it first.
+  xnn_status init_status = xnn_status_uninitialized;
+  // JS error class for XNNPACK failures, handed over by lib/native.ts.
+  Napi::FunctionReference xnnpack_error_class;
+  Napi::FunctionReference subgraph_class;
+  Napi::FunctionReference runtime_class;
+};
+
+inline AddonData& Data(Napi::Env env) { return *env.GetInstanceData<AddonData>(); }
+
+}  // namespace xnnlite

@@ -1,0 +1,373 @@
+#include "runtime.h"
+
+#include <cstdlib>
+#include <cstring>
+
+#include "addon_data.h"
+#include "datatype.h"
+#include "guards.h"
+#include "promise_worker.h"
+#include "xnn_error.h"
+
+namespace xnnlite {
+namespace {
+
+constexpr size_t kBufferAlignment = 64;
+
+void* AllocatePadded(size_t bytes) {
+  // XNNPACK may read up to XNN_EXTRA_BYTES past the end of an input.
+  size_t size = (bytes + XNN_EXTRA_BYTES + kBufferAlignment - 1) / kBufferAlignment * kBufferAlignment;
+  void* data = std::aligned_alloc(kBufferAlignment, size);
+  if (data != nullptr) std::memset(data, 0, size);
+  return data;
+}
+
+struct ViewBytes {
+  void* data = nullptr;
+  size_t length = 0;
+};
+
+bool ViewOf(const Napi::Value& value, ViewBytes* out) {
+  if (!value.IsTypedArray() && !value.IsDataView()) return false;
+  Napi::Object view = value.As<Napi::Object>();
+  Napi::ArrayBuffer buffer = view.Get("buffer").As<Napi::ArrayBuffer>();
+  size_t offset = view.Get("byteOffset").As<Napi::Number>().Int64Value();
+  out->length = view.Get("byteLength").As<Napi::Number>().Int64Value();
+  out->data = static_cast<uint8_t*>(buffer.Data()) + offset;
+  return true;
+}
+
+}  // namespace
+
+RuntimeCore::~RuntimeCore() {
+  if (runtime_ != nullptr) xnn_delete_runtime(runtime_);
+  if (threadpool_ != nullptr) pthreadpool_destroy(threadpool_);
+  for (ExternalBuffer& external : externals_) std::free(external.data);
+}
+
+size_t RuntimeCore::OwnedBytes() const {
+  size_t total = 0;
+  for (const ExternalBuffer& external : externals_) total += external.byte_length + XNN_EXTRA_BYTES;
+  return total;
+}
+
+void RuntimeCore::ReleaseStaticData() {
+  if (static_data_) static_data_->Release();
+}
+
+bool RuntimeCore::Create(SubgraphParts parts, uint32_t threads, uint32_t flags, XnnFailure* failure) {
+  static_data_ = std::move(parts.static_data);
+  threads_ = threads == 0 ? 1 : threads;
+  if (threads_ > 1) {
+    threadpool_ = pthreadpool_create(threads_);
+    if (threadpool_ == nullptr) {
+      xnn_delete_subgraph(parts.subgraph);
+      *failure = {"pthreadpool_create", xnn_status_out_of_memory};
+      return false;
+    }
+  }
+  xnn_status status = xnn_create_runtime_v4(parts.subgraph, nullptr, nullptr, threadpool_, flags, &runtime_);
+  xnn_delete_subgraph(parts.subgraph);
+  if (status != xnn_status_success) {
+    runtime_ = nullptr;
+    *failure = {"xnn_create_runtime_v4", status};
+    return false;
+  }
+  status = xnn_reshape_runtime(runtime_);
+  if (status != xnn_status_success) {
+    *failure = {"xnn_reshape_runtime", status};
+    return false;
+  }
+  std::vector<xnn_external_value> bindings;
+  for (const auto& [id, value] : parts.externals) {
+    ExternalBuffer external;
+    external.id = id;
+    external.is_input = (value.flags & XNN_VALUE_FLAG_EXTERNAL_INPUT) != 0;
+    external.datatype = value.datatype;
+    size_t num_dims = 0;
+    size_t dims[XNN_MAX_TENSOR_DIMS];
+    status = xnn_get_external_value_shape(runtime_, id, &num_dims, dims);
+    if (status != xnn_status_success) {
+      *failure = {"xnn_get_external_value_shape", status};
+      return false;
+    }
+    external.dims.assign(dims, dims + num_dims);
+    size_t elements = 1;
+    for (size_t d : external.dims) elements *= d;
+    external.byte_length = elements * ElementSize(value.datatype);
+    external.data = AllocatePadded(external.byte_length);
+    if (external.data == nullptr) {
+      *failure = {"aligned_alloc", xnn_status_out_of_memory};
+      return false;
+    }
+    bindings.push_back({id, external.data});
+    externals_.push_back(std::move(external));
+  }
+  status = xnn_setup_runtime_v2(runtime_, bindings.size(), bindings.data());
+  if (status != xnn_status_success) {
+    *failure = {"xnn_setup_runtime_v2", status};
+    return false;
+  }
+  return true;
+}
+
+bool RuntimeCore::Invoke(XnnFailure* failure) {
+  xnn_status status = xnn_invoke_runtime(runtime_);
+  if (status != xnn_status_success) {
+    *failure = {"xnn_invoke_runtime", status};
+    return false;
+  }
+  return true;
+}
+
+namespace {
+
+class CreateRuntimeWorker : public PromiseWorker {
+ public:
+  CreateRuntimeWorker(Napi::Env env, SubgraphParts parts, uint32_t threads, uint32_t flags)
+      : PromiseWorker(env, "xnnlite:createRuntime"),
+        parts_(std::move(parts)),
+        threads_(threads),
+        flags_(flags),
+        core_(std::make_unique<RuntimeCore>()) {}
+
+  ~CreateRuntimeWorker() override {
+    if (core_) core_->ReleaseStaticData();
+    if (parts_.static_data) parts_.static_data->Release();
+  }
+
+ protected:
+  void Run() override {
+    XnnFailure failure;
+    if (!core_->Create(std::move(parts_), threads_, flags_, &failure)) Fail(failure.call, failure.status);
+  }
+
+  Napi::Value Result(Napi::Env env) override {
+    Napi::External<RuntimeCore> external = Napi::External<RuntimeCore>::New(env, core_.release());
+    return Data(env).runtime_class.New({external});
+  }
+
+ private:
+  SubgraphParts parts_;
+  uint32_t threads_;
+  uint32_t flags_;
+  std::unique_ptr<RuntimeCore> core_;
+};
+
+class InvokeWorker : public PromiseWorker {
+ public:
+  InvokeWorker(Napi::Env env, Runtime* runtime, Napi::Object runtime_object,
+               std::vector<std::pair<void*, size_t>> outputs, Napi::Array output_views)
+      : PromiseWorker(env, "xnnlite:invoke"), runtime_(runtime), outputs_(std::move(outputs)) {
+    runtime_ref_ = Napi::Persistent(runtime_object);
+    outputs_ref_ = Napi::Persistent(output_views.As<Napi::Object>());
+    core_ = runtime->core();
+  }
+
+ protected:
+  void Run() override {
+    XnnFailure failure;
+    if (!core_->Invoke(&failure)) {
+      Fail(failure.call, failure.status);
+      return;
+    }
+    size_t index = 0;
+    for (const ExternalBuffer& external : core_->externals()) {
+      if (external.is_input) continue;
+      std::memcpy(outputs_[index].first, external.data, external.byte_length);
+      index++;
+    }
+  }
+
+  Napi::Value Result(Napi::Env env) override { return env.Undefined(); }
+
+  void Finish(Napi::Env env) override {
+    runtime_->SetBusy(false);
+    runtime_->FinishPendingDispose(env);
+  }
+
+ private:
+  Runtime* runtime_;
+  RuntimeCore* core_;
+  std::vector<std::pair<void*, size_t>> outputs_;
+  Napi::ObjectReference runtime_ref_;
+  Napi::ObjectReference outputs_ref_;
+};
+
+}  // namespace
+
+Napi::Function Runtime::Define(Napi::Env env) {
+  return DefineClass(env, "Runtime", {
+      StaticMethod<&Runtime::Create>("create"),
+      InstanceMethod<&Runtime::Externals>("externals"),
+      InstanceMethod<&Runtime::Invoke>("invoke"),
+      InstanceMethod<&Runtime::InvokeAsync>("invokeAsync"),
+      InstanceMethod<&Runtime::Dispose>("dispose"),
+      InstanceAccessor<&Runtime::IsBusy>("busy"),
+  });
+}
+
+// Only CreateRuntimeWorker constructs runtimes, passing the core as an External.
+Runtime::Runtime(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Runtime>(info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsExternal()) {
+    XNNLITE_THROW_TYPE(env, "Runtime cannot be constructed directly; use Runtime.create(subgraph, options)");
+  }
+  core_.reset(info[0].As<Napi::External<RuntimeCore>>().Data());
+  reported_bytes_ = static_cast<int64_t>(core_->OwnedBytes());
+  Napi::MemoryManagement::AdjustExternalMemory(env, reported_bytes_);
+}
+
+Runtime::~Runtime() {
+  // A finalizer runs only once no InvokeWorker holds a reference, so the core is idle.
+  if (core_) core_->ReleaseStaticData();
+}
+
+void Runtime::Release(Napi::Env env) {
+  if (!core_) return;
+  core_->ReleaseStaticData();
+  core_.reset();
+  Napi::MemoryManagement::AdjustExternalMemory(env, -reported_bytes_);
+  reported_bytes_ = 0;
+}
+
+void Runtime::FinishPendingDispose(Napi::Env env) {
+  if (dispose_pending_) {
+    dispose_pending_ = false;
+    Release(env);
+  }
+}
+
+// Runtime.create(subgraph, threads, flags) -> Promise<Runtime>
+Napi::Value Runtime::Create(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!EnsureInitialized(env)) return env.Undefined();
+  XNNLITE_REQUIRE(env, info.Length() >= 3 && info[0].IsObject() && info[1].IsNumber() && info[2].IsNumber(),
+                  "Runtime.create(subgraph, threads, flags): bad arguments");
+  Napi::Object object = info[0].As<Napi::Object>();
+  XNNLITE_REQUIRE(env, object.InstanceOf(Data(env).subgraph_class.Value()), "Runtime.create: first argument must be a Subgraph");
+  Subgraph* subgraph = Subgraph::Unwrap(object);
+  XNNLITE_REQUIRE_OPEN(env, subgraph->IsOpen(), "Subgraph");
+  auto* worker = new CreateRuntimeWorker(env, subgraph->Take(), info[1].As<Napi::Number>().Uint32Value(),
+                                         info[2].As<Napi::Number>().Uint32Value());
+  Napi::Promise promise = worker->Promise();
+  worker->Queue();
+  return promise;
+}
+
+// externals() -> [{ id, input, datatype, shape, byteLength }]
+Napi::Value Runtime::Externals(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  XNNLITE_REQUIRE_OPEN(env, core_ != nullptr && !dispose_pending_, "Runtime");
+  const std::vector<ExternalBuffer>& externals = core_->externals();
+  Napi::Array result = Napi::Array::New(env, externals.size());
+  for (size_t i = 0; i < externals.size(); i++) {
+    const ExternalBuffer& e = externals[i];
+    Napi::Object item = Napi::Object::New(env);
+    item.Set("id", e.id);
+    item.Set("input", e.is_input);
+    item.Set("datatype", static_cast<uint32_t>(e.datatype));
+    Napi::Array shape = Napi::Array::New(env, e.dims.size());
+    for (size_t d = 0; d < e.dims.size(); d++) shape.Set(static_cast<uint32_t>(d), Napi::Number::New(env, e.dims[d]));
+    item.Set("shape", shape);
+    item.Set("byteLength", Napi::Number::New(env, e.byte_length));
+    result.Set(static_cast<uint32_t>(i), item);
+  }
+  return result;
+}
+
+bool Runtime::BindViews(const Napi::CallbackInfo& info, std::vector<std::pair<void*, size_t>>* outputs) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 2 || !info[0].IsArray() || !info[1].IsArray()) {
+    Napi::TypeError::New(env, "invoke(inputs, outputs): expected two arrays of ArrayBufferViews").ThrowAsJavaScriptException();
+    return false;
+  }
+  Napi::Array inputs = info[0].As<Napi::Array>();
+  Napi::Array output_views = info[1].As<Napi::Array>();
+  uint32_t in_index = 0;
+  uint32_t out_index = 0;
+  std::vector<std::pair<ExternalBuffer*, ViewBytes>> pending_inputs;
+  for (ExternalBuffer& external : core_->externals()) {
+    uint32_t index = external.is_input ? in_index++ : out_index++;
+    Napi::Array list = external.is_input ? inputs : output_views;
+    ViewBytes view;
+    if (index >= list.Length() || !ViewOf(list.Get(index), &view) || view.length != external.byte_length) {
+      Napi::TypeError::New(env, std::string("invoke: ") + (external.is_input ? "input " : "output ") + std::to_string(index) +
+                                    " must be an ArrayBufferView of " + std::to_string(external.byte_length) + " bytes")
+          .ThrowAsJavaScriptException();
+      return false;
+    }
+    if (external.is_input) {
+      pending_inputs.emplace_back(&external, view);
+    } else {
+      outputs->emplace_back(view.data, view.length);
+    }
+  }
+  if (in_index != inputs.Length() || out_index != output_views.Length()) {
+    Napi::TypeError::New(env, "invoke: expected " + std::to_string(in_index) + " inputs and " + std::to_string(out_index) + " outputs")
+        .ThrowAsJavaScriptException();
+    return false;
+  }
+  for (auto& [external, view] : pending_inputs) std::memcpy(external->data, view.data, view.length);
+  return true;
+}
+
+// invoke(inputs: ArrayBufferView[], outputs: ArrayBufferView[]): runs on the calling thread.
+Napi::Value Runtime::Invoke(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  XNNLITE_REQUIRE_OPEN(env, core_ != nullptr && !dispose_pending_, "Runtime");
+  if (busy_) {
+    Napi::Error e = Napi::Error::New(env, "Runtime is busy: an asynchronous inference is still running");
+    e.Set("code", Napi::String::New(env, "ERR_XNNLITE_BUSY"));
+    e.ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  std::vector<std::pair<void*, size_t>> outputs;
+  if (!BindViews(info, &outputs)) return env.Undefined();
+  XnnFailure failure;
+  if (!core_->Invoke(&failure)) {
+    MakeXnnError(env, failure.call, failure.status).ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  size_t index = 0;
+  for (const ExternalBuffer& external : core_->externals()) {
+    if (external.is_input) continue;
+    std::memcpy(outputs[index].first, external.data, external.byte_length);
+    index++;
+  }
+  return env.Undefined();
+}
+
+// invokeAsync(inputs, outputs) -> Promise<void>: inputs are copied now, the
+// inference runs on the libuv pool and writes straight into `outputs`.
+Napi::Value Runtime::InvokeAsync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  XNNLITE_REQUIRE_OPEN(env, core_ != nullptr && !dispose_pending_, "Runtime");
+  if (busy_) {
+    Napi::Error e = Napi::Error::New(env, "Runtime is busy: an asynchronous inference is still running");
+    e.Set("code", Napi::String::New(env, "ERR_XNNLITE_BUSY"));
+    e.ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  std::vector<std::pair<void*, size_t>> outputs;
+  if (!BindViews(info, &outputs)) return env.Undefined();
+  busy_ = true;
+  auto* worker = new InvokeWorker(env, this, Value(), std::move(outputs), info[1].As<Napi::Array>());
+  Napi::Promise promise = worker->Promise();
+  worker->Queue();
+  return promise;
+}
+
+Napi::Value Runtime::Dispose(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (busy_) {
+    dispose_pending_ = true;
+  } else {
+    Release(env);
+  }
+  return env.Undefined();
+}
+
+Napi::Value Runtime::IsBusy(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), busy_); }
+
+}  // namespace xnnlite

@@ -1,0 +1,89 @@
+// Runtime: mirrors xnn_runtime_t. Owns its thread pool and padded, aligned
+// buffers for every external input and output, set up once, so that an
+// inference is: copy inputs in, xnn_invoke_runtime, copy outputs out.
+#pragma once
+
+#include <napi.h>
+#include <pthreadpool.h>
+#include <xnnpack.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "subgraph.h"
+
+namespace xnnlite {
+
+struct ExternalBuffer {
+  uint32_t id = 0;
+  bool is_input = false;
+  xnn_datatype datatype = xnn_datatype_invalid;
+  std::vector<size_t> dims;
+  size_t byte_length = 0;
+  void* data = nullptr;
+};
+
+struct XnnFailure {
+  std::string call;
+  xnn_status status = xnn_status_success;
+};
+
+// The XNNPACK objects behind one Runtime. Worker threads use it only while
+// the owning Runtime is marked busy.
+class RuntimeCore {
+ public:
+  RuntimeCore() = default;
+  RuntimeCore(const RuntimeCore&) = delete;
+  RuntimeCore& operator=(const RuntimeCore&) = delete;
+  ~RuntimeCore();
+
+  // Consumes the subgraph. Safe to call off the JS thread.
+  bool Create(SubgraphParts parts, uint32_t threads, uint32_t flags, XnnFailure* failure);
+  bool Invoke(XnnFailure* failure);
+  // Must run on the JS thread (releases references to JS buffers).
+  void ReleaseStaticData();
+
+  std::vector<ExternalBuffer>& externals() { return externals_; }
+  size_t OwnedBytes() const;
+  uint32_t threads() const { return threads_; }
+
+ private:
+  xnn_runtime_t runtime_ = nullptr;
+  pthreadpool_t threadpool_ = nullptr;
+  uint32_t threads_ = 1;
+  std::vector<ExternalBuffer> externals_;
+  std::unique_ptr<StaticData> static_data_;
+};
+
+class Runtime : public Napi::ObjectWrap<Runtime> {
+ public:
+  static Napi::Function Define(Napi::Env env);
+  explicit Runtime(const Napi::CallbackInfo& info);
+  ~Runtime() override;
+
+  RuntimeCore* core() { return core_.get(); }
+  void SetBusy(bool busy) { busy_ = busy; }
+  // Completes a dispose() that arrived while an inference was running.
+  void FinishPendingDispose(Napi::Env env);
+
+ private:
+  static Napi::Value Create(const Napi::CallbackInfo& info);
+  Napi::Value Externals(const Napi::CallbackInfo& info);
+  Napi::Value Invoke(const Napi::CallbackInfo& info);
+  Napi::Value InvokeAsync(const Napi::CallbackInfo& info);
+  Napi::Value Dispose(const Napi::CallbackInfo& info);
+  Napi::Value IsBusy(const Napi::CallbackInfo& info);
+
+  // Copies the input views into the runtime's buffers and collects output
+  // destinations. Throws (and returns false) on a mismatch.
+  bool BindViews(const Napi::CallbackInfo& info, std::vector<std::pair<void*, size_t>>* outputs);
+  void Release(Napi::Env env);
+
+  std::unique_ptr<RuntimeCore> core_;
+  bool busy_ = false;
+  bool dispose_pending_ = false;
+  int64_t reported_bytes_ = 0;
+};
+
+}  // namespace xnnlite

@@ -1,0 +1,52 @@
+// Subgraph: mirrors XNNPACK's xnn_subgraph_t and its xnn_define_* calls.
+// It knows nothing of TFLite; lib/graph lowers models onto it.
+#pragma once
+
+#include <napi.h>
+#include <xnnpack.h>
+
+#include <map>
+#include <memory>
+
+#include "static_data.h"
+
+namespace xnnlite {
+
+struct ExternalValue {
+  xnn_datatype datatype;
+  uint32_t flags;
+};
+
+// What a runtime takes over from a subgraph when it is created.
+struct SubgraphParts {
+  xnn_subgraph_t subgraph = nullptr;
+  std::unique_ptr<StaticData> static_data;
+  std::map<uint32_t, ExternalValue> externals;
+};
+
+class Subgraph : public Napi::ObjectWrap<Subgraph> {
+ public:
+  static Napi::Function Define(Napi::Env env);
+  explicit Subgraph(const Napi::CallbackInfo& info);
+  ~Subgraph() override;
+
+  // Hands the subgraph to a runtime being created; the wrapper becomes unusable.
+  SubgraphParts Take();
+  bool IsOpen() const { return subgraph_ != nullptr; }
+
+ private:
+  Napi::Value DefineTensor(const Napi::CallbackInfo& info);
+  Napi::Value DefineUnary(const Napi::CallbackInfo& info);
+  Napi::Value DefineBinary(const Napi::CallbackInfo& info);
+  Napi::Value DefineFullyConnected(const Napi::CallbackInfo& info);
+  Napi::Value Dispose(const Napi::CallbackInfo& info);
+
+  void Release();
+
+  xnn_subgraph_t subgraph_ = nullptr;
+  uint32_t external_value_count_ = 0;
+  std::unique_ptr<StaticData> static_data_;
+  std::map<uint32_t, ExternalValue> externals_;
+};
+
+}  // namespace xnnlite

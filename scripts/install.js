@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+'use strict';
+
+// npm's install hook. With a prebuilt binary for this platform (prebuilds/),
+// there is nothing to do. Otherwise: build XNNPACK once per machine (deps/),
+// then the addon with cmake-js (CMakeLists.txt).
+//
+//   node scripts/install.js           as npm runs it
+//   node scripts/install.js --build   always build from source (npm run build:native)
+//   XNNLITE_BUILD_FROM_SOURCE=1 or npm install --build-from-source: same as --build
+
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
+
+const root = path.join(__dirname, '..');
+
+function wantsSourceBuild() {
+  return process.argv.includes('--build')
+    || process.env.XNNLITE_BUILD_FROM_SOURCE === '1'
+    || process.env.npm_config_build_from_source === 'true';
+}
+
+function loadablePrebuild() {
+  // Only a prebuild counts here; a stale local build/ must not skip a rebuild.
+  process.env.PREBUILDS_ONLY = '1';
+  try {
+    const file = require('node-gyp-build').resolve(root);
+    require(file);
+    return file;
+  } catch {
+    return undefined;
+  } finally {
+    delete process.env.PREBUILDS_ONLY;
+  }
+}
+
+function fail(message) {
+  process.stderr.write(`\n${message}\n\n`);
+  process.exit(1);
+}
+
+function requireTool(cmd, hint) {
+  const r = spawnSync(cmd, ['--version'], { encoding: 'utf8' });
+  if (r.error || r.status !== 0) fail(`xnnlite: building from source needs ${cmd}, which was not found.\n  What to do: ${hint}`);
+}
+
+/** Builds the addon into build/Release with cmake-js against the XNNPACK prefix. */
+function buildAddon({ arch, rebuild } = {}) {
+  requireTool('cmake', 'install CMake 3.19 or newer (Debian: apt-get install cmake).');
+  let deps;
+  try {
+    deps = require('../deps').ensureDeps({ arch });
+  } catch (err) {
+    fail(err.name === 'DependencyError' ? err.message : `xnnlite: building XNNPACK failed:\n${err.stack}`);
+  }
+  const cmakeJs = require.resolve('cmake-js/bin/cmake-js');
+  const args = [cmakeJs, rebuild ? 'rebuild' : 'build', '--directory', root,
+    `--CDXNNLITE_DEPS_PREFIX=${deps.prefix}`, '--log-level', 'warn'];
+  if (arch) args.push('--arch', arch);
+  process.stderr.write('xnnlite: building the native addon (cmake-js)\n');
+  const r = spawnSync(process.execPath, args, { stdio: 'inherit', cwd: root });
+  if (r.status !== 0) {
+    fail('xnnlite: building the native addon failed (see the compiler output above).\n'
+      + '  What to do: check that a C++17 compiler and cmake are installed; report the output above if they are.');
+  }
+}
+
+module.exports = { buildAddon };
+
+if (require.main === module) {
+  if (!wantsSourceBuild()) {
+    const prebuild = loadablePrebuild();
+    if (prebuild) {
+      process.stderr.write(`xnnlite: using prebuilt binary ${path.relative(root, prebuild)}\n`);
+      process.exit(0);
+    }
+  }
+  buildAddon();
+}
