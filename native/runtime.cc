@@ -111,6 +111,15 @@ bool RuntimeCore::Create(SubgraphParts parts, uint32_t threads, uint32_t flags, 
   return true;
 }
 
+void RuntimeCore::CopyOutputs(const std::vector<std::pair<void*, size_t>>& destinations) const {
+  size_t index = 0;
+  for (const ExternalBuffer& external : externals_) {
+    if (external.is_input) continue;
+    std::memcpy(destinations[index].first, external.data, external.byte_length);
+    index++;
+  }
+}
+
 bool RuntimeCore::Invoke(XnnFailure* failure) {
   xnn_status status = xnn_invoke_runtime(runtime_);
   if (status != xnn_status_success) {
@@ -171,12 +180,7 @@ class InvokeWorker : public PromiseWorker {
       Fail(failure.call, failure.status);
       return;
     }
-    size_t index = 0;
-    for (const ExternalBuffer& external : core_->externals()) {
-      if (external.is_input) continue;
-      std::memcpy(outputs_[index].first, external.data, external.byte_length);
-      index++;
-    }
+    core_->CopyOutputs(outputs_);
   }
 
   Napi::Value Result(Napi::Env env) override { return env.Undefined(); }
@@ -316,12 +320,7 @@ bool Runtime::BindViews(const Napi::CallbackInfo& info, std::vector<std::pair<vo
 Napi::Value Runtime::Invoke(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   XNNLITE_REQUIRE_OPEN(env, core_ != nullptr && !dispose_pending_, "Runtime");
-  if (busy_) {
-    Napi::Error e = Napi::Error::New(env, "Runtime is busy: an asynchronous inference is still running");
-    e.Set("code", Napi::String::New(env, "ERR_XNNLITE_BUSY"));
-    e.ThrowAsJavaScriptException();
-    return env.Undefined();
-  }
+  if (!EnsureIdle(env)) return env.Undefined();
   std::vector<std::pair<void*, size_t>> outputs;
   if (!BindViews(info, &outputs)) return env.Undefined();
   XnnFailure failure;
@@ -329,12 +328,7 @@ Napi::Value Runtime::Invoke(const Napi::CallbackInfo& info) {
     MakeXnnError(env, failure.call, failure.status).ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  size_t index = 0;
-  for (const ExternalBuffer& external : core_->externals()) {
-    if (external.is_input) continue;
-    std::memcpy(outputs[index].first, external.data, external.byte_length);
-    index++;
-  }
+  core_->CopyOutputs(outputs);
   return env.Undefined();
 }
 
@@ -343,12 +337,7 @@ Napi::Value Runtime::Invoke(const Napi::CallbackInfo& info) {
 Napi::Value Runtime::InvokeAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   XNNLITE_REQUIRE_OPEN(env, core_ != nullptr && !dispose_pending_, "Runtime");
-  if (busy_) {
-    Napi::Error e = Napi::Error::New(env, "Runtime is busy: an asynchronous inference is still running");
-    e.Set("code", Napi::String::New(env, "ERR_XNNLITE_BUSY"));
-    e.ThrowAsJavaScriptException();
-    return env.Undefined();
-  }
+  if (!EnsureIdle(env)) return env.Undefined();
   std::vector<std::pair<void*, size_t>> outputs;
   if (!BindViews(info, &outputs)) return env.Undefined();
   busy_ = true;
@@ -366,6 +355,14 @@ Napi::Value Runtime::Dispose(const Napi::CallbackInfo& info) {
     Release(env);
   }
   return env.Undefined();
+}
+
+bool Runtime::EnsureIdle(Napi::Env env) {
+  if (!busy_) return true;
+  Napi::Error e = Napi::Error::New(env, "Runtime is busy: an asynchronous inference is still running");
+  e.Set("code", Napi::String::New(env, "ERR_XNNLITE_BUSY"));
+  e.ThrowAsJavaScriptException();
+  return false;
 }
 
 Napi::Value Runtime::IsBusy(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), busy_); }

@@ -41,6 +41,8 @@ class RuntimeCore {
   // Consumes the subgraph. Safe to call off the JS thread.
   bool Create(SubgraphParts parts, uint32_t threads, uint32_t flags, XnnFailure* failure);
   bool Invoke(XnnFailure* failure);
+  // Copies every external output, in id order, into `destinations`.
+  void CopyOutputs(const std::vector<std::pair<void*, size_t>>& destinations) const;
   // Must run on the JS thread (releases references to JS buffers).
   void ReleaseStaticData();
 
@@ -79,6 +81,8 @@ class Runtime : public Napi::ObjectWrap<Runtime> {
   // destinations. Throws (and returns false) on a mismatch.
   bool BindViews(const Napi::CallbackInfo& info, std::vector<std::pair<void*, size_t>>* outputs);
   void Release(Napi::Env env);
+  // Throws ERR_XNNLITE_BUSY (and returns false) while an async inference runs.
+  bool EnsureIdle(Napi::Env env);
 
   std::unique_ptr<RuntimeCore> core_;
   bool busy_ = false;
