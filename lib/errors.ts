@@ -21,6 +21,37 @@ export class XnnpackError extends Error {
   }
 }
 
+/**
+ * A `.tflite` file is malformed or inconsistent. `where` names the place
+ * (table, field, index), e.g. `Model.subgraphs[0].tensors[12].shape`.
+ */
+export class ModelFormatError extends Error {
+  readonly code = 'ERR_XNNLITE_MODEL_FORMAT';
+  constructor(
+    readonly where: string,
+    readonly problem: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${where}: ${problem}`, options);
+    this.name = 'ModelFormatError';
+  }
+}
+
+/** An operator (or one of its options) that xnnlite cannot run. */
+export class UnsupportedOpError extends Error {
+  readonly code = 'ERR_XNNLITE_UNSUPPORTED_OP';
+  constructor(
+    /** The operator's name, e.g. `RESIZE_NEAREST_NEIGHBOR` or a custom op's code. */
+    readonly op: string,
+    /** Index of the operator in its subgraph. */
+    readonly index: number,
+    readonly reason: string,
+  ) {
+    super(`${op} #${index}: ${reason}`);
+    this.name = 'UnsupportedOpError';
+  }
+}
+
 /** An object was used after `dispose()`. */
 export class DisposedError extends Error {
   readonly code = 'ERR_XNNLITE_DISPOSED';

@@ -4,6 +4,7 @@
 
 #include "addon_data.h"
 #include "constants.h"
+#include "mapped_file.h"
 #include "platform.h"
 #include "runtime.h"
 #include "subgraph.h"
@@ -38,6 +39,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("constants", Constants(env));
   exports.Set("Subgraph", subgraph);
   exports.Set("Runtime", runtime);
+  exports.Set("MappedFile", MappedFile::Define(env));
   return exports;
 }
 

@@ -73,9 +73,19 @@ Napi::Object Constants(Napi::Env env) {
       {"yieldWorkers", XNN_FLAG_YIELD_WORKERS},
       {"transientIndirectionBuffer", XNN_FLAG_TRANSIENT_INDIRECTION_BUFFER},
   }));
+  constants.Set("reduce", Table(env, {
+      {"sum", xnn_reduce_sum},
+      {"mean", xnn_reduce_mean},
+  }));
   constants.Set("nodeFlags", Table(env, {
       {"tensorflowReshape2d", XNN_FLAG_TENSORFLOW_RESHAPE_2D},
       {"transposeWeights", XNN_FLAG_TRANSPOSE_WEIGHTS},
+      {"transposeA", XNN_FLAG_TRANSPOSE_A},
+      {"transposeB", XNN_FLAG_TRANSPOSE_B},
+      {"tensorflowSamePadding", XNN_FLAG_TENSORFLOW_SAME_PADDING},
+      {"tensorflowLegacyMode", XNN_FLAG_TENSORFLOW_LEGACY_MODE},
+      {"alignCorners", XNN_FLAG_ALIGN_CORNERS},
+      {"keepDims", XNN_FLAG_KEEP_DIMS},
   }));
   constants.Set("invalidValueId", Napi::Number::New(env, XNN_INVALID_VALUE_ID));
   constants.Set("maxTensorDims", Napi::Number::New(env, XNN_MAX_TENSOR_DIMS));

@@ -35,11 +35,35 @@ class Subgraph : public Napi::ObjectWrap<Subgraph> {
   bool IsOpen() const { return subgraph_ != nullptr; }
 
  private:
+  // One method per xnn_define_* call, arguments in the C function's order.
   Napi::Value DefineTensor(const Napi::CallbackInfo& info);
   Napi::Value DefineUnary(const Napi::CallbackInfo& info);
   Napi::Value DefineBinary(const Napi::CallbackInfo& info);
   Napi::Value DefineFullyConnected(const Napi::CallbackInfo& info);
+  Napi::Value DefineConvolution2d(const Napi::CallbackInfo& info);
+  Napi::Value DefineDeconvolution2d(const Napi::CallbackInfo& info);
+  Napi::Value DefineDepthwiseConvolution2d(const Napi::CallbackInfo& info);
+  Napi::Value DefineAveragePooling2d(const Napi::CallbackInfo& info);
+  Napi::Value DefineMaxPooling2d(const Napi::CallbackInfo& info);
+  Napi::Value DefineStaticConstantPad(const Napi::CallbackInfo& info);
+  Napi::Value DefineStaticReshape(const Napi::CallbackInfo& info);
+  Napi::Value DefineConcatenate(const Napi::CallbackInfo& info);
+  Napi::Value DefineEvenSplit(const Napi::CallbackInfo& info);
+  Napi::Value DefineStaticSlice(const Napi::CallbackInfo& info);
+  Napi::Value DefineStaticTranspose(const Napi::CallbackInfo& info);
+  Napi::Value DefineStaticResizeBilinear2d(const Napi::CallbackInfo& info);
+  Napi::Value DefineDepthToSpace2d(const Napi::CallbackInfo& info);
+  Napi::Value DefineSpaceToDepth2d(const Napi::CallbackInfo& info);
+  Napi::Value DefineSoftmax(const Napi::CallbackInfo& info);
+  Napi::Value DefineStaticReduce(const Napi::CallbackInfo& info);
+  Napi::Value DefineBatchMatrixMultiply(const Napi::CallbackInfo& info);
+  Napi::Value DefineCopy(const Napi::CallbackInfo& info);
   Napi::Value Dispose(const Napi::CallbackInfo& info);
+
+  // Throws and returns false if the subgraph was disposed or consumed.
+  bool EnsureOpen(Napi::Env env);
+  // Turns an xnn_status into undefined or a thrown XnnpackError.
+  Napi::Value Result(Napi::Env env, const char* call, xnn_status status);
 
   void Release();
 
