@@ -22,7 +22,12 @@ export interface NativeConstants {
     'hintSparseInference' | 'hintFp16Inference' | 'forceFp16Inference' | 'yieldWorkers' | 'transientIndirectionBuffer',
     number
   >;
-  nodeFlags: Record<'tensorflowReshape2d' | 'transposeWeights', number>;
+  reduce: Record<'sum' | 'mean', number>;
+  nodeFlags: Record<
+    | 'tensorflowReshape2d' | 'transposeWeights' | 'transposeA' | 'transposeB' | 'tensorflowSamePadding'
+    | 'tensorflowLegacyMode' | 'alignCorners' | 'keepDims',
+    number
+  >;
   invalidValueId: number;
   maxTensorDims: number;
   extraBytes: number;
@@ -53,7 +58,55 @@ export interface NativeSubgraph {
   defineFullyConnected(
     outputMin: number, outputMax: number, inputId: number, filterId: number, biasId: number, outputId: number, flags: number,
   ): void;
+  defineConvolution2d(
+    padTop: number, padRight: number, padBottom: number, padLeft: number, kernelHeight: number, kernelWidth: number,
+    strideHeight: number, strideWidth: number, dilationHeight: number, dilationWidth: number, groups: number,
+    groupInputChannels: number, groupOutputChannels: number, outputMin: number, outputMax: number,
+    inputId: number, filterId: number, biasId: number, outputId: number, flags: number,
+  ): void;
+  defineDeconvolution2d(
+    padTop: number, padRight: number, padBottom: number, padLeft: number, adjustmentHeight: number, adjustmentWidth: number,
+    kernelHeight: number, kernelWidth: number, upsamplingHeight: number, upsamplingWidth: number,
+    dilationHeight: number, dilationWidth: number, groups: number, groupInputChannels: number, groupOutputChannels: number,
+    outputMin: number, outputMax: number, inputId: number, filterId: number, biasId: number, outputId: number, flags: number,
+  ): void;
+  defineDepthwiseConvolution2d(
+    padTop: number, padRight: number, padBottom: number, padLeft: number, kernelHeight: number, kernelWidth: number,
+    strideHeight: number, strideWidth: number, dilationHeight: number, dilationWidth: number, depthMultiplier: number,
+    inputChannels: number, outputMin: number, outputMax: number, inputId: number, filterId: number, biasId: number,
+    outputId: number, flags: number,
+  ): void;
+  defineAveragePooling2d(
+    padTop: number, padRight: number, padBottom: number, padLeft: number, poolHeight: number, poolWidth: number,
+    strideHeight: number, strideWidth: number, outputMin: number, outputMax: number, inputId: number, outputId: number, flags: number,
+  ): void;
+  defineMaxPooling2d(
+    padTop: number, padRight: number, padBottom: number, padLeft: number, poolHeight: number, poolWidth: number,
+    strideHeight: number, strideWidth: number, dilationHeight: number, dilationWidth: number, outputMin: number,
+    outputMax: number, inputId: number, outputId: number, flags: number,
+  ): void;
+  defineStaticConstantPad(prePaddings: number[], postPaddings: number[], paddingValue: number, inputId: number, outputId: number, flags: number): void;
+  defineStaticReshape(newShape: number[], inputId: number, outputId: number, flags: number): void;
+  /** xnn_define_concatenate{2..5}: 2 to 5 inputs. */
+  defineConcatenate(axis: number, inputIds: number[], outputId: number, flags: number): void;
+  /** xnn_define_even_split{2..4}: 2 to 4 outputs. */
+  defineEvenSplit(splitDim: number, inputId: number, outputIds: number[], flags: number): void;
+  defineStaticSlice(offsets: number[], sizes: number[], inputId: number, outputId: number, flags: number): void;
+  defineStaticTranspose(perm: number[], inputId: number, outputId: number, flags: number): void;
+  defineStaticResizeBilinear2d(newHeight: number, newWidth: number, inputId: number, outputId: number, flags: number): void;
+  defineDepthToSpace2d(blockSize: number, inputId: number, outputId: number, flags: number): void;
+  defineSpaceToDepth2d(blockSize: number, inputId: number, outputId: number, flags: number): void;
+  defineSoftmax(inputId: number, outputId: number, flags: number): void;
+  defineStaticReduce(op: number, axes: number[], inputId: number, outputId: number, flags: number): void;
+  defineBatchMatrixMultiply(input1Id: number, input2Id: number, outputId: number, flags: number): void;
+  defineCopy(inputId: number, outputId: number, flags: number): void;
   dispose(): void;
+}
+
+/** A read-only shared mapping of a file; `close()` detaches `buffer` and unmaps. */
+export interface NativeMappedFile {
+  readonly buffer: ArrayBuffer;
+  close(): void;
 }
 
 export interface NativeExternal {
@@ -84,6 +137,7 @@ export interface NativeBinding {
   Runtime: {
     create(subgraph: NativeSubgraph, threads: number, flags: number): Promise<NativeRuntime>;
   };
+  MappedFile: new (fd: number, size: number) => NativeMappedFile;
 }
 
 const packageRoot = path.join(__dirname, '..');

@@ -1,0 +1,88 @@
+import { ModelFormatError } from '../errors';
+import { Activation } from '../model/schema';
+import type { SubgraphDef, TensorDef } from '../model/types';
+import { native, type NativeConstants, type NativeSubgraph } from '../native';
+import type { StaticValues } from './static-values';
+
+/** Output clamp of each fused activation (TANH is applied as a separate node). */
+const ACTIVATION_RANGE: Record<number, [number, number]> = {
+  [Activation.NONE]: [-Infinity, Infinity],
+  [Activation.RELU]: [0, Infinity],
+  [Activation.RELU_N1_TO_1]: [-1, 1],
+  [Activation.RELU6]: [0, 6],
+  [Activation.TANH]: [-Infinity, Infinity],
+};
+
+/**
+ * What op lowerings write to: maps model tensors to XNNPACK values (external
+ * inputs and outputs, constants, or internal values, each defined once on
+ * first use) and wraps the native subgraph's define calls.
+ */
+export class GraphBuilder {
+  readonly C: NativeConstants;
+  readonly none: number;
+  private readonly values = new Map<number, number>();
+
+  constructor(
+    readonly subgraph: NativeSubgraph,
+    readonly statics: StaticValues,
+    readonly model: SubgraphDef,
+    /** External id of each model input and output tensor. */
+    private readonly externalIds: Map<number, { id: number; input: boolean }>,
+  ) {
+    this.C = native().constants;
+    this.none = this.C.invalidValueId;
+  }
+
+  /** The XNNPACK value of model tensor `t`, defined on first use. */
+  value(t: TensorDef): number {
+    const known = this.values.get(t.index);
+    if (known !== undefined) return known;
+    const C = this.C;
+    let id: number;
+    const external = this.externalIds.get(t.index);
+    if (external) {
+      const flag = external.input ? C.valueFlags.externalInput : C.valueFlags.externalOutput;
+      id = this.subgraph.defineTensor(C.datatype.fp32, t.shape, null, external.id, flag);
+    } else if (this.statics.isStatic(t)) {
+      const data = this.statics.float32(t);
+      if (!data) throw new ModelFormatError(`tensor ${t.index} (${t.name})`, `constant of type ${this.statics.get(t)?.dtype} used where float32 is needed`);
+      id = this.subgraph.defineTensor(C.datatype.fp32, t.shape, data, this.none, 0);
+    } else {
+      id = this.subgraph.defineTensor(C.datatype.fp32, t.shape, null, this.none, 0);
+    }
+    this.values.set(t.index, id);
+    return id;
+  }
+
+  /** The value of an optional input (e.g. a bias), or XNN_INVALID_VALUE_ID. */
+  optional(t: TensorDef | undefined): number {
+    return t ? this.value(t) : this.none;
+  }
+
+  /** A new internal float32 value. */
+  internal(shape: readonly number[]): number {
+    return this.subgraph.defineTensor(this.C.datatype.fp32, [...shape], null, this.none, 0);
+  }
+
+  /** A new float32 constant. */
+  constant(data: Float32Array, shape: readonly number[]): number {
+    return this.subgraph.defineTensor(this.C.datatype.fp32, [...shape], data, this.none, 0);
+  }
+
+  /**
+   * Defines the node(s) that write `output` with fused activation `code`:
+   * `define(outputId, min, max)` writes either `output` directly, clamped, or
+   * (TANH) a temporary that a tanh node then reads.
+   */
+  withActivation(code: number, output: TensorDef, define: (outputId: number, min: number, max: number) => void): void {
+    if (code === Activation.TANH) {
+      const temp = this.internal(output.shape);
+      define(temp, -Infinity, Infinity);
+      this.subgraph.defineUnary(this.C.unary.tanh, temp, this.value(output));
+      return;
+    }
+    const [min, max] = ACTIVATION_RANGE[code] ?? ACTIVATION_RANGE[Activation.NONE];
+    define(this.value(output), min, max);
+  }
+}

@@ -1,0 +1,70 @@
+/** Lowers one subgraph of a model onto one XNNPACK subgraph. */
+import { ModelFormatError, UnsupportedOpError, XnnpackError } from '../errors';
+import type { SubgraphDef, TensorDef, TfliteModel } from '../model/types';
+import { native, type NativeSubgraph } from '../native';
+import { GraphBuilder } from './builder';
+import { planSubgraph, type PlannedOp } from './partition';
+import { StaticValues } from './static-values';
+
+export interface LoweredGraph {
+  subgraph: NativeSubgraph;
+  /** Model tensors behind the runtime's external inputs and outputs, in external-id order. */
+  inputs: TensorDef[];
+  outputs: TensorDef[];
+}
+
+/** Checks every operator; throws UnsupportedOpError for the first that cannot run. */
+export function analyzeSubgraph(model: TfliteModel, index = 0): { plan: PlannedOp[]; statics: StaticValues; subgraph: SubgraphDef } {
+  const subgraph = model.subgraphs[index];
+  const statics = new StaticValues(subgraph, index);
+  return { plan: planSubgraph(subgraph, statics), statics, subgraph };
+}
+
+export function lowerSubgraph(model: TfliteModel, index = 0): LoweredGraph {
+  const { plan, statics, subgraph } = analyzeSubgraph(model, index);
+  const unsupported = plan.find((p) => p.reason);
+  if (unsupported) throw new UnsupportedOpError(unsupported.node.op, unsupported.node.def.index, unsupported.reason!);
+
+  const inputs = subgraph.inputs.map((i) => subgraph.tensors[i]);
+  const outputs = subgraph.outputs.map((i) => subgraph.tensors[i]);
+  for (const t of [...inputs, ...outputs]) {
+    if (t.dtype !== 'float32') throw new UnsupportedOpError('graph', -1, `${inputs.includes(t) ? 'input' : 'output'} ${t.name} type (got ${t.dtype}, expected float32)`);
+    if (t.shape.length > 6) throw new UnsupportedOpError('graph', -1, `tensor ${t.name} rank (got ${t.shape.length}, expected at most 6)`);
+  }
+  const externalIds = new Map<number, { id: number; input: boolean }>();
+  inputs.forEach((t, k) => externalIds.set(t.index, { id: k, input: true }));
+  const passThrough: Array<{ tensor: TensorDef; id: number }> = [];
+  outputs.forEach((t, k) => {
+    const id = inputs.length + k;
+    if (externalIds.has(t.index)) passThrough.push({ tensor: t, id });
+    else if (statics.isStatic(t)) throw new UnsupportedOpError('graph', -1, `output ${t.name} is a constant`);
+    else externalIds.set(t.index, { id, input: false });
+  });
+
+  const { Subgraph, constants: C } = native();
+  const nativeSubgraph = new Subgraph(inputs.length + outputs.length);
+  try {
+    const g = new GraphBuilder(nativeSubgraph, statics, subgraph, externalIds);
+    for (const t of inputs) g.value(t);
+    for (const p of plan) {
+      if (p.folded) continue;
+      try {
+        p.family!.lower(g, p.node);
+      } catch (err) {
+        if (err instanceof XnnpackError) {
+          throw new ModelFormatError(`Model.subgraphs[${index}].operators[${p.node.def.index}] (${p.node.op})`,
+            `XNNPACK rejected the operator: ${err.message}`, { cause: err });
+        }
+        throw err;
+      }
+    }
+    for (const { tensor, id } of passThrough) {
+      const out = nativeSubgraph.defineTensor(C.datatype.fp32, tensor.shape, null, id, C.valueFlags.externalOutput);
+      nativeSubgraph.defineCopy(g.value(tensor), out, 0);
+    }
+    return { subgraph: nativeSubgraph, inputs, outputs };
+  } catch (err) {
+    nativeSubgraph.dispose();
+    throw err;
+  }
+}

@@ -1,0 +1,15 @@
+import type { GraphBuilder } from './builder';
+import type { Reason } from './checks';
+import type { Node } from './node';
+import type { StaticValues } from './static-values';
+
+/**
+ * One family of TFLite operators and how it runs on XNNPACK. `check` is pure
+ * and complete: it returns why a node cannot run (or undefined), and it is
+ * what `xnnlite inspect` reports. `lower` assumes `check` passed.
+ */
+export interface OpFamily {
+  readonly ops: readonly string[];
+  check(node: Node, statics: StaticValues): Reason;
+  lower(g: GraphBuilder, node: Node): void;
+}

@@ -1,0 +1,71 @@
+// CONCATENATION along one axis. XNNPACK takes 2 to 5 inputs per node, so
+// longer lists are concatenated in steps through temporaries.
+import { BuiltinOptions, OptionSlot } from '../../model/schema';
+import { activation, allFloat32, axisInRange, first, normalizeAxis, optionsPresent, rankAtMost, type Reason } from '../checks';
+import type { GraphBuilder } from '../builder';
+import type { Node } from '../node';
+import type { OpFamily } from '../op-family';
+import type { StaticValues } from '../static-values';
+
+function options(node: Node) {
+  const o = node.options!;
+  return {
+    axis: o.scalar(OptionSlot.Concatenation.axis, 'i32', 'axis'),
+    activation: o.scalar(OptionSlot.Concatenation.activation, 'i8', 'fused_activation_function'),
+  };
+}
+
+function check(node: Node, statics: StaticValues): Reason {
+  return first(
+    () => (node.inputCount >= 1 && node.outputCount === 1 ? undefined : `inputs and outputs (got ${node.inputCount} and ${node.outputCount}, expected at least 1 and 1)`),
+    () => optionsPresent(node, BuiltinOptions.ConcatenationOptions, 'ConcatenationOptions'),
+    () => allFloat32(node, statics),
+    () => rankAtMost(node.output(0), 6, 'output'),
+    () => axisInRange(options(node).axis, node.output(0).shape.length, 'axis'),
+    () => activation(options(node).activation),
+    () => {
+      for (let k = 0; k < node.inputCount; k++) {
+        if (!node.input(k)) return `input ${k} is missing`;
+        if (statics.isStatic(node.input(k))) return `input ${k} (got a constant, expected a tensor computed at run time)`;
+      }
+      const axis = normalizeAxis(options(node).axis, node.output(0).shape.length)!;
+      const out = node.output(0).shape;
+      let sum = 0;
+      for (let k = 0; k < node.inputCount; k++) {
+        const s = node.in(k).shape;
+        if (s.length !== out.length || s.some((d, i) => i !== axis && d !== out[i])) return `input ${k} shape (got [${s}], expected [${out}] outside axis ${axis})`;
+        sum += s[axis];
+      }
+      return sum === out[axis] ? undefined : `output size along axis ${axis} (got ${out[axis]}, expected ${sum})`;
+    },
+  );
+}
+
+function lower(g: GraphBuilder, node: Node): void {
+  const o = options(node);
+  const out = node.output(0);
+  const axis = normalizeAxis(o.axis, out.shape.length)!;
+  const inputs = Array.from({ length: node.inputCount }, (_, k) => node.in(k));
+  g.withActivation(o.activation, out, (outputId, min, max) => {
+    const clamped = min !== -Infinity || max !== Infinity;
+    const target = clamped ? g.internal(out.shape) : outputId;
+    if (inputs.length === 1) {
+      g.subgraph.defineCopy(g.value(inputs[0]), target, 0);
+    } else {
+      let ids = inputs.map((t) => g.value(t));
+      let sizes = inputs.map((t) => t.shape[axis]);
+      while (ids.length > 5) {
+        const partShape = [...out.shape];
+        partShape[axis] = sizes.slice(0, 5).reduce((a, b) => a + b, 0);
+        const part = g.internal(partShape);
+        g.subgraph.defineConcatenate(axis, ids.slice(0, 5), part, 0);
+        ids = [part, ...ids.slice(5)];
+        sizes = [partShape[axis], ...sizes.slice(5)];
+      }
+      g.subgraph.defineConcatenate(axis, ids, target, 0);
+    }
+    if (clamped) g.subgraph.defineUnary(g.C.unary.clamp, target, outputId, { min, max });
+  });
+}
+
+export const concatenation: OpFamily = { ops: ['CONCATENATION'], check, lower };

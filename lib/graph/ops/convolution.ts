@@ -1,0 +1,120 @@
+// CONV_2D and DEPTHWISE_CONV_2D: NHWC input, OHWI (1HWO for depthwise) filter, optional bias.
+import { BuiltinOptions, OptionSlot, Padding } from '../../model/schema';
+import { activation, allFloat32, arity, constant, first, optionsPresent, positive, rank, type Reason } from '../checks';
+import type { GraphBuilder } from '../builder';
+import type { Node } from '../node';
+import type { OpFamily } from '../op-family';
+import type { StaticValues } from '../static-values';
+
+interface ConvOptions {
+  padding: number;
+  strideW: number;
+  strideH: number;
+  dilationW: number;
+  dilationH: number;
+  activation: number;
+  depthMultiplier: number;
+}
+
+function options(node: Node): ConvOptions {
+  const o = node.options!;
+  if (node.op === 'CONV_2D') {
+    const S = OptionSlot.Conv2D;
+    return {
+      padding: o.scalar(S.padding, 'i8', 'padding'),
+      strideW: o.scalar(S.strideW, 'i32', 'stride_w'),
+      strideH: o.scalar(S.strideH, 'i32', 'stride_h'),
+      dilationW: o.scalar(S.dilationW, 'i32', 'dilation_w_factor', 1),
+      dilationH: o.scalar(S.dilationH, 'i32', 'dilation_h_factor', 1),
+      activation: o.scalar(S.activation, 'i8', 'fused_activation_function'),
+      depthMultiplier: 1,
+    };
+  }
+  const S = OptionSlot.DepthwiseConv2D;
+  return {
+    padding: o.scalar(S.padding, 'i8', 'padding'),
+    strideW: o.scalar(S.strideW, 'i32', 'stride_w'),
+    strideH: o.scalar(S.strideH, 'i32', 'stride_h'),
+    dilationW: o.scalar(S.dilationW, 'i32', 'dilation_w_factor', 1),
+    dilationH: o.scalar(S.dilationH, 'i32', 'dilation_h_factor', 1),
+    activation: o.scalar(S.activation, 'i8', 'fused_activation_function'),
+    depthMultiplier: o.scalar(S.depthMultiplier, 'i32', 'depth_multiplier'),
+  };
+}
+
+function checkConvolution(node: Node, statics: StaticValues): Reason {
+  const depthwise = node.op === 'DEPTHWISE_CONV_2D';
+  const optionsType = depthwise ? BuiltinOptions.DepthwiseConv2DOptions : BuiltinOptions.Conv2DOptions;
+  return first(
+    () => arity(node, 2, 3, 1),
+    () => optionsPresent(node, optionsType, depthwise ? 'DepthwiseConv2DOptions' : 'Conv2DOptions'),
+    () => allFloat32(node, statics),
+    () => rank(node.in(0), 4, 'input'),
+    () => rank(node.in(1), 4, 'filter'),
+    () => rank(node.output(0), 4, 'output'),
+    () => constant(node.in(1), 'filter', statics),
+    () => (node.input(2) ? constant(node.input(2), 'bias', statics) : undefined),
+    () => {
+      const o = options(node);
+      return first(
+        () => (o.padding === Padding.SAME || o.padding === Padding.VALID ? undefined : `padding (got ${o.padding}, expected SAME or VALID)`),
+        () => positive(o.strideH, 'stride_h'),
+        () => positive(o.strideW, 'stride_w'),
+        () => positive(o.dilationH, 'dilation_h_factor'),
+        () => positive(o.dilationW, 'dilation_w_factor'),
+        () => activation(o.activation),
+      );
+    },
+    () => {
+      const inputChannels = node.in(0).shape[3];
+      const filter = node.in(1).shape;
+      const outputChannels = node.output(0).shape[3];
+      const bias = node.input(2);
+      if (bias && (bias.shape.length !== 1 || bias.shape[0] !== outputChannels)) {
+        return `bias shape (got [${bias.shape}], expected [${outputChannels}])`;
+      }
+      if (depthwise) {
+        if (filter[0] !== 1) return `depthwise filter shape (got [${filter}], expected [1, H, W, C])`;
+        if (filter[3] !== outputChannels) return `filter channels (got ${filter[3]}, expected output channels ${outputChannels})`;
+        if (inputChannels === 0 || outputChannels % inputChannels !== 0) {
+          return `output channels (got ${outputChannels}, expected a multiple of input channels ${inputChannels})`;
+        }
+        return undefined;
+      }
+      if (filter[0] !== outputChannels) return `filter output channels (got ${filter[0]}, expected ${outputChannels})`;
+      if (filter[3] === 0 || inputChannels % filter[3] !== 0) {
+        return `filter input channels (got ${filter[3]}, expected a divisor of input channels ${inputChannels})`;
+      }
+      const groups = inputChannels / filter[3];
+      return outputChannels % groups === 0 ? undefined : `output channels (got ${outputChannels}, expected a multiple of ${groups} groups)`;
+    },
+  );
+}
+
+function lowerConvolution(g: GraphBuilder, node: Node): void {
+  const o = options(node);
+  const input = node.in(0);
+  const filter = node.in(1);
+  const flags = o.padding === Padding.SAME ? g.C.nodeFlags.tensorflowSamePadding : 0;
+  const [, kernelH, kernelW] = filter.shape;
+  g.withActivation(o.activation, node.output(0), (out, min, max) => {
+    if (node.op === 'DEPTHWISE_CONV_2D') {
+      const channels = input.shape[3];
+      const multiplier = node.output(0).shape[3] / channels;
+      g.subgraph.defineDepthwiseConvolution2d(0, 0, 0, 0, kernelH, kernelW, o.strideH, o.strideW, o.dilationH, o.dilationW,
+        multiplier, channels, min, max, g.value(input), g.value(filter), g.optional(node.input(2)), out, flags);
+    } else {
+      const groupInputChannels = filter.shape[3];
+      const groups = input.shape[3] / groupInputChannels;
+      const groupOutputChannels = filter.shape[0] / groups;
+      g.subgraph.defineConvolution2d(0, 0, 0, 0, kernelH, kernelW, o.strideH, o.strideW, o.dilationH, o.dilationW,
+        groups, groupInputChannels, groupOutputChannels, min, max, g.value(input), g.value(filter), g.optional(node.input(2)), out, flags);
+    }
+  });
+}
+
+export const convolution: OpFamily = {
+  ops: ['CONV_2D', 'DEPTHWISE_CONV_2D'],
+  check: checkConvolution,
+  lower: lowerConvolution,
+};

@@ -1,0 +1,52 @@
+// FULLY_CONNECTED: weights [outputs, inputs], optional bias; without keep_num_dims TFLite flattens to 2D.
+import { BuiltinOptions, OptionSlot } from '../../model/schema';
+import { activation, allFloat32, arity, first, rank, type Reason } from '../checks';
+import type { GraphBuilder } from '../builder';
+import type { Node } from '../node';
+import type { OpFamily } from '../op-family';
+import type { StaticValues } from '../static-values';
+
+function options(node: Node) {
+  const o = node.options;
+  const S = OptionSlot.FullyConnected;
+  return {
+    activation: o ? o.scalar(S.activation, 'i8', 'fused_activation_function') : 0,
+    weightsFormat: o ? o.scalar(S.weightsFormat, 'i8', 'weights_format') : 0,
+    keepNumDims: o ? o.bool(S.keepNumDims, 'keep_num_dims') : false,
+  };
+}
+
+function check(node: Node, statics: StaticValues): Reason {
+  return first(
+    () => arity(node, 2, 3, 1),
+    () => (node.options && node.def.optionsType !== BuiltinOptions.FullyConnectedOptions
+      ? `options type (got ${node.def.optionsType}, expected FullyConnectedOptions)` : undefined),
+    () => allFloat32(node, statics),
+    () => rank(node.in(1), 2, 'weights'),
+    () => {
+      const o = options(node);
+      if (o.weightsFormat !== 0) return `weights_format (got ${o.weightsFormat}, expected DEFAULT)`;
+      return activation(o.activation);
+    },
+    () => {
+      const [outputs, inputs] = node.in(1).shape;
+      const x = node.in(0).shape;
+      const bias = node.input(2);
+      if (x.length === 0 || inputs === 0) return `input shape (got [${x}], expected a last dimension dividing by ${inputs})`;
+      const elements = x.reduce((a, b) => a * b, 1);
+      if (elements % inputs !== 0) return `input elements (got ${elements}, expected a multiple of ${inputs} weights inputs)`;
+      if (bias && (bias.shape.length !== 1 || bias.shape[0] !== outputs)) return `bias shape (got [${bias.shape}], expected [${outputs}])`;
+      return undefined;
+    },
+  );
+}
+
+function lower(g: GraphBuilder, node: Node): void {
+  const o = options(node);
+  const flags = o.keepNumDims ? 0 : g.C.nodeFlags.tensorflowReshape2d;
+  g.withActivation(o.activation, node.output(0), (out, min, max) => {
+    g.subgraph.defineFullyConnected(min, max, g.value(node.in(0)), g.value(node.in(1)), g.optional(node.input(2)), out, flags);
+  });
+}
+
+export const fullyConnected: OpFamily = { ops: ['FULLY_CONNECTED'], check, lower };

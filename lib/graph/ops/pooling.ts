@@ -1,0 +1,59 @@
+// AVERAGE_POOL_2D and MAX_POOL_2D. A 1x1 window with stride 1 is only the
+// fused activation, which XNNPACK's pooling does not accept: it becomes a clamp.
+import { BuiltinOptions, OptionSlot, Padding } from '../../model/schema';
+import { activation, allFloat32, arity, first, optionsPresent, positive, rank, type Reason } from '../checks';
+import type { GraphBuilder } from '../builder';
+import type { Node } from '../node';
+import type { OpFamily } from '../op-family';
+import type { StaticValues } from '../static-values';
+
+function options(node: Node) {
+  const o = node.options!;
+  const S = OptionSlot.Pool2D;
+  return {
+    padding: o.scalar(S.padding, 'i8', 'padding'),
+    strideW: o.scalar(S.strideW, 'i32', 'stride_w'),
+    strideH: o.scalar(S.strideH, 'i32', 'stride_h'),
+    filterW: o.scalar(S.filterW, 'i32', 'filter_width'),
+    filterH: o.scalar(S.filterH, 'i32', 'filter_height'),
+    activation: o.scalar(S.activation, 'i8', 'fused_activation_function'),
+  };
+}
+
+function check(node: Node, statics: StaticValues): Reason {
+  return first(
+    () => arity(node, 1, 1, 1),
+    () => optionsPresent(node, BuiltinOptions.Pool2DOptions, 'Pool2DOptions'),
+    () => allFloat32(node, statics),
+    () => rank(node.in(0), 4, 'input'),
+    () => rank(node.output(0), 4, 'output'),
+    () => {
+      const o = options(node);
+      return first(
+        () => (o.padding === Padding.SAME || o.padding === Padding.VALID ? undefined : `padding (got ${o.padding}, expected SAME or VALID)`),
+        () => positive(o.strideH, 'stride_h'),
+        () => positive(o.strideW, 'stride_w'),
+        () => positive(o.filterH, 'filter_height'),
+        () => positive(o.filterW, 'filter_width'),
+        () => activation(o.activation),
+      );
+    },
+  );
+}
+
+function lower(g: GraphBuilder, node: Node): void {
+  const o = options(node);
+  const input = g.value(node.in(0));
+  const flags = o.padding === Padding.SAME ? g.C.nodeFlags.tensorflowSamePadding : 0;
+  g.withActivation(o.activation, node.output(0), (out, min, max) => {
+    if (o.filterH === 1 && o.filterW === 1 && o.strideH === 1 && o.strideW === 1) {
+      g.subgraph.defineUnary(g.C.unary.clamp, input, out, { min, max });
+    } else if (node.op === 'AVERAGE_POOL_2D') {
+      g.subgraph.defineAveragePooling2d(0, 0, 0, 0, o.filterH, o.filterW, o.strideH, o.strideW, min, max, input, out, flags);
+    } else {
+      g.subgraph.defineMaxPooling2d(0, 0, 0, 0, o.filterH, o.filterW, o.strideH, o.strideW, 1, 1, min, max, input, out, flags);
+    }
+  });
+}
+
+export const pooling: OpFamily = { ops: ['AVERAGE_POOL_2D', 'MAX_POOL_2D'], check, lower };

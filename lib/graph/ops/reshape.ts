@@ -1,0 +1,22 @@
+// RESHAPE, SQUEEZE and EXPAND_DIMS: all a static reshape to the declared output shape.
+import { arity, first, float32Tensors, rankAtMost, sameElementCount, type Reason } from '../checks';
+import type { GraphBuilder } from '../builder';
+import type { Node } from '../node';
+import type { OpFamily } from '../op-family';
+import type { StaticValues } from '../static-values';
+
+function check(node: Node, statics: StaticValues): Reason {
+  return first(
+    () => arity(node, 1, 2, 1),
+    () => float32Tensors(node, [0], statics),
+    () => rankAtMost(node.output(0), 6, 'output'),
+    () => rankAtMost(node.in(0), 6, 'input'),
+    () => sameElementCount(node.in(0), node.output(0)),
+  );
+}
+
+function lower(g: GraphBuilder, node: Node): void {
+  g.subgraph.defineStaticReshape(node.output(0).shape, g.value(node.in(0)), g.value(node.output(0)), 0);
+}
+
+export const reshape: OpFamily = { ops: ['RESHAPE', 'SQUEEZE', 'EXPAND_DIMS'], check, lower };

@@ -1,0 +1,92 @@
+import { ModelFormatError } from '../errors';
+import { float16ToFloat32 } from '../model/float16';
+import type { DType } from '../model/schema';
+import { densify } from '../model/sparsity';
+import type { SubgraphDef, TensorDef } from '../model/types';
+
+export interface StaticValue {
+  dtype: DType;
+  bytes: Uint8Array;
+}
+
+/**
+ * The constants of a subgraph: tensors with data in the file, and the
+ * outputs of operators that only transform constants (DENSIFY of a sparse
+ * constant, DEQUANTIZE of an FP16 constant). Those operators are folded here
+ * at load and never reach XNNPACK.
+ */
+export class StaticValues {
+  private readonly values = new Map<number, StaticValue>();
+  private readonly foldedOps = new Set<number>();
+  private readonly float32Cache = new Map<number, Float32Array>();
+
+  constructor(private readonly subgraph: SubgraphDef, subgraphIndex = 0) {
+    for (const t of subgraph.tensors) {
+      if (t.data && !t.sparsity) this.values.set(t.index, { dtype: t.dtype, bytes: t.data });
+    }
+    for (const op of subgraph.operators) {
+      const input = op.inputs.length === 1 && op.outputs.length === 1 && op.inputs[0] >= 0 ? subgraph.tensors[op.inputs[0]] : undefined;
+      if (!input) continue;
+      const output = subgraph.tensors[op.outputs[0]];
+      const where = `Model.subgraphs[${subgraphIndex}].operators[${op.index}] (${op.op})`;
+      if (op.op === 'DENSIFY' && input.sparsity && input.data) {
+        if (output.dtype !== input.dtype || output.shape.join() !== input.shape.join()) {
+          throw new ModelFormatError(where, `densifies ${input.dtype} [${input.shape}] into ${output.dtype} [${output.shape}]`);
+        }
+        this.values.set(output.index, { dtype: input.dtype, bytes: densify(input, where) });
+        this.foldedOps.add(op.index);
+      } else if (op.op === 'DEQUANTIZE' && output.dtype === 'float32') {
+        const source = this.values.get(input.index);
+        if (source && source.dtype === 'float16') {
+          this.float32Cache.set(output.index, float16ToFloat32(source.bytes));
+          this.values.set(output.index, { dtype: 'float32', bytes: new Uint8Array(this.float32Cache.get(output.index)!.buffer) });
+          this.foldedOps.add(op.index);
+        }
+      }
+    }
+  }
+
+  isStatic(t: TensorDef | undefined): boolean {
+    return t !== undefined && this.values.has(t.index);
+  }
+
+  /** True for operators folded into constants at load. */
+  isFolded(opIndex: number): boolean {
+    return this.foldedOps.has(opIndex);
+  }
+
+  get(t: TensorDef): StaticValue | undefined {
+    return this.values.get(t.index);
+  }
+
+  /** A static float32 tensor's values (aligned copy if the file's bytes are not 4-byte aligned). */
+  float32(t: TensorDef): Float32Array | undefined {
+    const cached = this.float32Cache.get(t.index);
+    if (cached) return cached;
+    const v = this.values.get(t.index);
+    if (!v || v.dtype !== 'float32') return undefined;
+    const out = aligned(v.bytes, 4) ? new Float32Array(v.bytes.buffer, v.bytes.byteOffset, v.bytes.length / 4)
+      : new Float32Array(v.bytes.slice().buffer);
+    this.float32Cache.set(t.index, out);
+    return out;
+  }
+
+  /** A static int32 (or int64) tensor's values as numbers, e.g. shapes, axes and paddings. */
+  integers(t: TensorDef | undefined): number[] | undefined {
+    if (!t) return undefined;
+    const v = this.values.get(t.index);
+    if (!v) return undefined;
+    const view = new DataView(v.bytes.buffer, v.bytes.byteOffset, v.bytes.length);
+    if (v.dtype === 'int32') return Array.from({ length: v.bytes.length / 4 }, (_, i) => view.getInt32(4 * i, true));
+    if (v.dtype === 'int64') return Array.from({ length: v.bytes.length / 8 }, (_, i) => Number(view.getBigInt64(8 * i, true)));
+    return undefined;
+  }
+
+  get subgraphDef(): SubgraphDef {
+    return this.subgraph;
+  }
+}
+
+function aligned(bytes: Uint8Array, alignment: number): boolean {
+  return bytes.byteOffset % alignment === 0 && bytes.length % alignment === 0;
+}
