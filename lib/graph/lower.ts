@@ -13,17 +13,29 @@ export interface LoweredGraph {
   outputs: TensorDef[];
 }
 
-/** Checks every operator; throws UnsupportedOpError for the first that cannot run. */
-export function analyzeSubgraph(model: TfliteModel, index = 0): { plan: PlannedOp[]; statics: StaticValues; subgraph: SubgraphDef } {
-  const subgraph = model.subgraphs[index];
-  const statics = new StaticValues(subgraph, index);
-  return { plan: planSubgraph(subgraph, statics), statics, subgraph };
+export interface SubgraphAnalysis {
+  index: number;
+  subgraph: SubgraphDef;
+  statics: StaticValues;
+  plan: PlannedOp[];
 }
 
-export function lowerSubgraph(model: TfliteModel, index = 0): LoweredGraph {
-  const { plan, statics, subgraph } = analyzeSubgraph(model, index);
-  const unsupported = plan.find((p) => p.reason);
+/** Folds constants and checks every operator; reusable by every session of a model. */
+export function analyzeSubgraph(model: TfliteModel, index = 0): SubgraphAnalysis {
+  const subgraph = model.subgraphs[index];
+  const statics = new StaticValues(subgraph, index);
+  return { index, subgraph, statics, plan: planSubgraph(subgraph, statics) };
+}
+
+/** Throws UnsupportedOpError for the first operator that cannot run. */
+export function ensureSupported(analysis: SubgraphAnalysis): void {
+  const unsupported = analysis.plan.find((p) => p.reason);
   if (unsupported) throw new UnsupportedOpError(unsupported.node.op, unsupported.node.def.index, unsupported.reason!);
+}
+
+export function lowerSubgraph(analysis: SubgraphAnalysis): LoweredGraph {
+  const { plan, statics, subgraph, index } = analysis;
+  ensureSupported(analysis);
 
   const inputs = subgraph.inputs.map((i) => subgraph.tensors[i]);
   const outputs = subgraph.outputs.map((i) => subgraph.tensors[i]);

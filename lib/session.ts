@@ -1,0 +1,202 @@
+import os from 'node:os';
+import { checkInteger, checkOptions, describe, invalid, isPlainObject } from './args';
+import { DisposedError } from './errors';
+import type { LoweredGraph } from './graph/lower';
+import { native, type NativeRuntime } from './native';
+import { tensorInfo, uniqueNames, type TensorInfo } from './tensor-info';
+
+/** Options of `model.createSession()`. */
+export interface SessionOptions {
+  /**
+   * Threads XNNPACK uses for one inference. Default: the number of CPUs Node
+   * reports (`os.availableParallelism()`), at most 4. Use 1 when many worker
+   * processes share a machine. Range 1 to 64.
+   */
+  threads?: number;
+}
+
+/** Input values by input name; a model with one input also takes the array alone. */
+export type SessionInputs = Record<string, Float32Array> | Float32Array;
+/** Output values by output name. */
+export type SessionOutputs = Record<string, Float32Array>;
+
+export const DEFAULT_THREADS = Math.max(1, Math.min(4, os.availableParallelism ? os.availableParallelism() : os.cpus().length));
+const SESSION_OPTIONS: (keyof SessionOptions)[] = ['threads'];
+
+/** Creates sessions; not part of the public API. */
+export const createSessionInternal = Symbol('createSession');
+
+/** Appends the caller's stack to an error that surfaced asynchronously. */
+function withCallerStack(err: unknown, callSite: Error): unknown {
+  if (err instanceof Error && callSite.stack) {
+    err.stack = `${err.stack ?? `${err.name}: ${err.message}`}\n    --- called from ---\n${callSite.stack.split('\n').slice(1).join('\n')}`;
+  }
+  return err;
+}
+
+export function resolveSessionOptions(options: unknown, name: string, defaults: SessionOptions = {}): Required<SessionOptions> {
+  const o = checkOptions<SessionOptions>(options, name, SESSION_OPTIONS);
+  const threads = o.threads ?? defaults.threads ?? DEFAULT_THREADS;
+  checkInteger(threads, `${name}.threads`, 1, 64);
+  return { threads };
+}
+
+/**
+ * An inference session: one XNNPACK runtime of a model. `run` executes on the
+ * libuv thread pool and never blocks the event loop; calls on one session are
+ * queued and run one at a time. Sessions of the same model run in parallel.
+ */
+export class Session {
+  /** The model's inputs, in order. */
+  readonly inputs: readonly TensorInfo[];
+  /** The model's outputs, in order. */
+  readonly outputs: readonly TensorInfo[];
+  /** Threads this session's inferences use. */
+  readonly threads: number;
+
+  #runtime: NativeRuntime | undefined;
+  #queue: Promise<unknown> = Promise.resolve();
+  #pending = 0;
+  #disposed = false;
+  #closed: Promise<void> | undefined;
+  readonly #inputSizes: number[];
+  readonly #outputSizes: number[];
+  readonly #onDispose: (session: Session) => void;
+
+  private constructor(runtime: NativeRuntime, lowered: LoweredGraph, threads: number, onDispose: (session: Session) => void) {
+    this.#runtime = runtime;
+    const inputNames = uniqueNames(lowered.inputs, 'input');
+    const outputNames = uniqueNames(lowered.outputs, 'output');
+    this.inputs = Object.freeze(lowered.inputs.map((t, k) => tensorInfo(t, inputNames[k])));
+    this.outputs = Object.freeze(lowered.outputs.map((t, k) => tensorInfo(t, outputNames[k])));
+    this.#inputSizes = this.inputs.map((t) => t.shape.reduce((a, b) => a * b, 1));
+    this.#outputSizes = this.outputs.map((t) => t.shape.reduce((a, b) => a * b, 1));
+    this.threads = threads;
+    this.#onDispose = onDispose;
+  }
+
+  /** @internal Used by Model.createSession. */
+  static async [createSessionInternal](lowered: LoweredGraph, threads: number, onDispose: (session: Session) => void): Promise<Session> {
+    const runtime = await native().Runtime.create(lowered.subgraph, threads, 0);
+    return new Session(runtime, lowered, threads, onDispose);
+  }
+
+  get disposed(): boolean {
+    return this.#disposed;
+  }
+
+  /** @internal Resolves once dispose() has released the native runtime. */
+  whenReleased(): Promise<void> {
+    return this.#closed ?? Promise.resolve();
+  }
+
+  #ensureNotDisposed(): void {
+    if (this.#disposed) throw new DisposedError('Session');
+  }
+
+  /** Checks `inputs` and returns the views in the runtime's input order. */
+  #bindInputs(inputs: unknown): Float32Array[] {
+    if (inputs instanceof Float32Array) {
+      if (this.inputs.length !== 1) {
+        throw new TypeError(`Expected an object with inputs ${this.inputs.map((t) => JSON.stringify(t.name)).join(', ')} but received a single Float32Array`);
+      }
+      inputs = { [this.inputs[0].name]: inputs };
+    }
+    if (!isPlainObject(inputs)) throw invalid('an object of input arrays by name (or one Float32Array)', 'inputs', inputs);
+    const known = new Set(this.inputs.map((t) => t.name));
+    for (const key of Object.keys(inputs)) {
+      if (!known.has(key)) {
+        throw new TypeError(`Unknown input ${JSON.stringify(key)}; the model's inputs are ${[...known].map((n) => JSON.stringify(n)).join(', ')}`);
+      }
+    }
+    return this.inputs.map((t, k) => {
+      const value = inputs[t.name];
+      if (value === undefined) throw new TypeError(`Missing input ${JSON.stringify(t.name)} (Float32Array of ${this.#inputSizes[k]} values, shape [${t.shape}])`);
+      if (!(value instanceof Float32Array)) throw invalid(`a Float32Array of ${this.#inputSizes[k]} values`, `input ${JSON.stringify(t.name)}`, value);
+      if (value.length !== this.#inputSizes[k]) {
+        throw new TypeError(`Expected ${this.#inputSizes[k]} values (shape [${t.shape}]) for input ${JSON.stringify(t.name)} but received ${describe(value)}`);
+      }
+      return value;
+    });
+  }
+
+  #allocateOutputs(): Float32Array[] {
+    return this.#outputSizes.map((n) => new Float32Array(n));
+  }
+
+  #named(values: Float32Array[]): SessionOutputs {
+    const out: SessionOutputs = {};
+    this.outputs.forEach((t, k) => {
+      out[t.name] = values[k];
+    });
+    return out;
+  }
+
+  /**
+   * Runs one inference off the JavaScript thread. Calls on one session are
+   * queued; inputs are copied when the call is made, so they may be reused
+   * at once.
+   *
+   * @param inputs Float32Arrays by input name, each with exactly the input's element count.
+   * @returns New Float32Arrays by output name.
+   * @throws {TypeError} for an unknown or missing input, or one of the wrong type or length (thrown synchronously).
+   * @throws {DisposedError} if the session (or its model) is disposed.
+   * @example
+   * const { regressors, classificators } = await session.run({ input: pixels });
+   */
+  run(inputs: SessionInputs): Promise<SessionOutputs> {
+    this.#ensureNotDisposed();
+    const callSite = new Error();
+    const views = this.#bindInputs(inputs);
+    // Copy now: the caller may overwrite its arrays while the run waits in the queue.
+    const snapshot = views.map((v) => v.slice());
+    this.#pending++;
+    const result = this.#queue.then(async () => {
+      if (this.#disposed || !this.#runtime) throw new DisposedError('Session');
+      const outputs = this.#allocateOutputs();
+      await this.#runtime.invokeAsync(snapshot, outputs);
+      return this.#named(outputs);
+    }).catch((err) => {
+      throw withCallerStack(err, callSite);
+    }).finally(() => {
+      this.#pending--;
+    });
+    this.#queue = result.catch(() => {});
+    return result;
+  }
+
+  /**
+   * Runs one inference on the calling thread, blocking it until done. Use
+   * for small models in scripts; servers should prefer `run()`.
+   *
+   * @throws {Error} with code `ERR_XNNLITE_BUSY` while an asynchronous run of this session is queued or running.
+   */
+  runSync(inputs: SessionInputs): SessionOutputs {
+    this.#ensureNotDisposed();
+    const views = this.#bindInputs(inputs);
+    if (this.#pending > 0) {
+      throw Object.assign(new Error('Session is busy: asynchronous runs are queued or running; await them before runSync()'), { code: 'ERR_XNNLITE_BUSY' });
+    }
+    const outputs = this.#allocateOutputs();
+    this.#runtime!.invoke(views, outputs);
+    return this.#named(outputs);
+  }
+
+  /**
+   * Releases the session. Queued runs that have not started reject with
+   * DisposedError; a run in progress completes first. Safe to call twice.
+   */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#closed = this.#queue.then(() => {
+      this.#runtime?.dispose();
+      this.#runtime = undefined;
+    });
+    this.#onDispose(this);
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+}
