@@ -4,13 +4,12 @@ import type { SubgraphDef, TensorDef } from '../model/types';
 import { native, type NativeConstants, type NativeSubgraph } from '../native';
 import type { StaticValues } from './static-values';
 
-/** Output clamp of each fused activation (TANH is applied as a separate node). */
+/** Output clamp of each fused activation the checks accept. */
 const ACTIVATION_RANGE: Record<number, [number, number]> = {
   [Activation.NONE]: [-Infinity, Infinity],
   [Activation.RELU]: [0, Infinity],
   [Activation.RELU_N1_TO_1]: [-1, 1],
   [Activation.RELU6]: [0, 6],
-  [Activation.TANH]: [-Infinity, Infinity],
 };
 
 /**
@@ -70,18 +69,8 @@ export class GraphBuilder {
     return this.subgraph.defineTensor(this.C.datatype.fp32, [...shape], data, this.none, 0);
   }
 
-  /**
-   * Defines the node(s) that write `output` with fused activation `code`:
-   * `define(outputId, min, max)` writes either `output` directly, clamped, or
-   * (TANH) a temporary that a tanh node then reads.
-   */
+  /** Defines the node that writes `output`, clamped to the range of fused activation `code`. */
   withActivation(code: number, output: TensorDef, define: (outputId: number, min: number, max: number) => void): void {
-    if (code === Activation.TANH) {
-      const temp = this.internal(output.shape);
-      define(temp, -Infinity, Infinity);
-      this.subgraph.defineUnary(this.C.unary.tanh, temp, this.value(output));
-      return;
-    }
     const [min, max] = ACTIVATION_RANGE[code] ?? ACTIVATION_RANGE[Activation.NONE];
     define(this.value(output), min, max);
   }

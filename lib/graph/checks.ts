@@ -82,12 +82,14 @@ export function sameElementCount(a: TensorDef, b: TensorDef): Reason {
   return count(a) === count(b) ? undefined : `element count (got [${b.shape}] from [${a.shape}], expected the same number of elements)`;
 }
 
-/** A fused activation XNNPACK can apply, as an output clamp or (TANH) an extra node. */
+/**
+ * A fused activation that is an output clamp. TFLite's own float kernels
+ * treat a fused TANH or SIGN_BIT as no activation at all, so a model that
+ * asks for them has no single meaning: refuse rather than guess.
+ */
 export function activation(code: number): Reason {
-  if (code === Activation.SIGN_BIT || code < 0 || code > Activation.SIGN_BIT) {
-    return `fused activation (got ${ACTIVATION_NAMES[code] ?? code}, expected NONE, RELU, RELU_N1_TO_1, RELU6 or TANH)`;
-  }
-  return undefined;
+  if (code === Activation.NONE || code === Activation.RELU || code === Activation.RELU_N1_TO_1 || code === Activation.RELU6) return undefined;
+  return `fused activation (got ${ACTIVATION_NAMES[code] ?? code}, expected NONE, RELU, RELU_N1_TO_1 or RELU6)`;
 }
 
 /** Normalizes a possibly negative axis; undefined if it is out of range. */

@@ -1,7 +1,7 @@
 // CONCATENATION along one axis. XNNPACK takes 2 to 5 inputs per node, so
 // longer lists are concatenated in steps through temporaries.
 import { BuiltinOptions, OptionSlot } from '../../model/schema';
-import { activation, allFloat32, axisInRange, first, normalizeAxis, optionsPresent, rankAtMost, type Reason } from '../checks';
+import { allFloat32, axisInRange, first, normalizeAxis, optionsPresent, rankAtMost, type Reason } from '../checks';
 import type { GraphBuilder } from '../builder';
 import type { Node } from '../node';
 import type { OpFamily } from '../op-family';
@@ -22,7 +22,7 @@ function check(node: Node, statics: StaticValues): Reason {
     () => allFloat32(node, statics),
     () => rankAtMost(node.output(0), 6, 'output'),
     () => axisInRange(options(node).axis, node.output(0).shape.length, 'axis'),
-    () => activation(options(node).activation),
+    () => (options(node).activation === 0 ? undefined : `fused activation (got ${options(node).activation}, expected NONE: TFLite's concatenation takes no activation)`),
     () => {
       for (let k = 0; k < node.inputCount; k++) {
         if (!node.input(k)) return `input ${k} is missing`;
@@ -42,30 +42,24 @@ function check(node: Node, statics: StaticValues): Reason {
 }
 
 function lower(g: GraphBuilder, node: Node): void {
-  const o = options(node);
   const out = node.output(0);
-  const axis = normalizeAxis(o.axis, out.shape.length)!;
+  const axis = normalizeAxis(options(node).axis, out.shape.length)!;
   const inputs = Array.from({ length: node.inputCount }, (_, k) => node.in(k));
-  g.withActivation(o.activation, out, (outputId, min, max) => {
-    const clamped = min !== -Infinity || max !== Infinity;
-    const target = clamped ? g.internal(out.shape) : outputId;
-    if (inputs.length === 1) {
-      g.subgraph.defineCopy(g.value(inputs[0]), target, 0);
-    } else {
-      let ids = inputs.map((t) => g.value(t));
-      let sizes = inputs.map((t) => t.shape[axis]);
-      while (ids.length > 5) {
-        const partShape = [...out.shape];
-        partShape[axis] = sizes.slice(0, 5).reduce((a, b) => a + b, 0);
-        const part = g.internal(partShape);
-        g.subgraph.defineConcatenate(axis, ids.slice(0, 5), part, 0);
-        ids = [part, ...ids.slice(5)];
-        sizes = [partShape[axis], ...sizes.slice(5)];
-      }
-      g.subgraph.defineConcatenate(axis, ids, target, 0);
-    }
-    if (clamped) g.subgraph.defineUnary(g.C.unary.clamp, target, outputId, { min, max });
-  });
+  if (inputs.length === 1) {
+    g.subgraph.defineCopy(g.value(inputs[0]), g.value(out), 0);
+    return;
+  }
+  let ids = inputs.map((t) => g.value(t));
+  let sizes = inputs.map((t) => t.shape[axis]);
+  while (ids.length > 5) {
+    const partShape = [...out.shape];
+    partShape[axis] = sizes.slice(0, 5).reduce((a, b) => a + b, 0);
+    const part = g.internal(partShape);
+    g.subgraph.defineConcatenate(axis, ids.slice(0, 5), part, 0);
+    ids = [part, ...ids.slice(5)];
+    sizes = [partShape[axis], ...sizes.slice(5)];
+  }
+  g.subgraph.defineConcatenate(axis, ids, g.value(out), 0);
 }
 
 export const concatenation: OpFamily = { ops: ['CONCATENATION'], check, lower };

@@ -1,0 +1,85 @@
+// Small models for op tests, and the parity check against LiteRT.js.
+import type { Test } from 'tap';
+import type { DType } from '../../lib/model/schema';
+import { writeModel, type OperatorSpec, type OptionsSpec, type TensorSpec } from '../../lib/model/writer';
+import { loadModel } from '../../lib/index';
+import { deterministicInput, difference } from './compare';
+import { runReference } from './litert';
+
+export interface TensorArg {
+  shape: number[];
+  /** Constant contents; tensors without data become graph inputs. */
+  data?: Float32Array | Int32Array | Uint16Array | Uint8Array;
+  dtype?: DType;
+  sparsity?: TensorSpec['sparsity'];
+}
+
+export const f32 = (shape: number[], data?: Float32Array): TensorArg => ({ shape, data });
+export const i32 = (values: number[], shape = [values.length]): TensorArg => ({ shape, data: Int32Array.from(values), dtype: 'int32' });
+
+/** Deterministic weights in [-scale, scale]. */
+export function weights(shape: number[], seed = 3, scale = 0.5): Float32Array {
+  return deterministicInput(shape.reduce((a, b) => a * b, 1), -scale, scale, seed);
+}
+
+export interface OpCase {
+  op: string;
+  custom?: boolean;
+  inputs: (TensorArg | null)[];
+  outputs: TensorArg[];
+  options?: OptionsSpec;
+  customOptions?: Uint8Array;
+}
+
+/** A one-operator model: tensors without data are the graph's inputs, the op's outputs its outputs. */
+export function opModel(c: OpCase): Uint8Array {
+  const tensors: TensorSpec[] = [];
+  const graphInputs: number[] = [];
+  const opInputs = c.inputs.map((arg) => {
+    if (!arg) return -1;
+    tensors.push({ shape: arg.shape, dtype: arg.dtype ?? 'float32', data: arg.data, sparsity: arg.sparsity, name: `in${tensors.length}` });
+    if (!arg.data) graphInputs.push(tensors.length - 1);
+    return tensors.length - 1;
+  });
+  const opOutputs = c.outputs.map((arg, k) => {
+    tensors.push({ shape: arg.shape, dtype: arg.dtype ?? 'float32', name: `out${k}` });
+    return tensors.length - 1;
+  });
+  const op: OperatorSpec = { op: c.op, custom: c.custom, inputs: opInputs, outputs: opOutputs, options: c.options, customOptions: c.customOptions };
+  return writeModel({ subgraphs: [{ tensors, inputs: graphInputs, outputs: opOutputs, operators: [op] }] });
+}
+
+/** Runs `bytes` in xnnlite and in LiteRT.js on the same deterministic inputs. */
+export async function runBoth(bytes: Uint8Array, inputRange: [number, number] = [-2, 2]) {
+  const model = await loadModel(bytes);
+  const session = await model.createSession({ threads: 1 });
+  try {
+    const inputs = model.inputs.map((t, k) => deterministicInput(t.shape.reduce((a, b) => a * b, 1), inputRange[0], inputRange[1], k + 1));
+    const named = Object.fromEntries(model.inputs.map((t, k) => [t.name, inputs[k]]));
+    const ours = await session.run(named);
+    const reference = await runReference(bytes, inputs);
+    return { ours: model.outputs.map((t) => ours[t.name]), reference, outputs: model.outputs };
+  } finally {
+    model.dispose();
+  }
+}
+
+/**
+ * Asserts that xnnlite matches LiteRT.js on a model: every output within
+ * `rtol` of the reference output's largest magnitude (plus 1e-6 absolute).
+ */
+export async function expectParity(t: Test, bytes: Uint8Array, rtol = 1e-5, inputRange: [number, number] = [-2, 2]): Promise<void> {
+  const { ours, reference, outputs } = await runBoth(bytes, inputRange);
+  t.equal(ours.length, reference.length, 'same number of outputs');
+  outputs.forEach((info, k) => {
+    t.equal(ours[k].length, reference[k].length, `${info.name}: same length`);
+    const d = difference(ours[k], reference[k]);
+    const ok = d.maxAbs <= 1e-6 + rtol * d.scale;
+    t.ok(ok, `${info.name}: max |diff| ${d.maxAbs.toExponential(2)} (relative ${d.relative.toExponential(2)}, tolerance ${rtol}) at ${d.index}`);
+  });
+}
+
+/** Parity of a single-operator model. */
+export function expectOpParity(t: Test, c: OpCase, rtol = 1e-5, inputRange: [number, number] = [-2, 2]): Promise<void> {
+  return expectParity(t, opModel(c), rtol, inputRange);
+}
