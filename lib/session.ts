@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { checkInteger, checkOptions, describe, invalid, isPlainObject } from './args';
-import { DisposedError } from './errors';
+import { DisposedError, ModelFormatError, XnnpackError } from './errors';
 import type { LoweredGraph } from './graph/lower';
 import { native, type NativeRuntime } from './native';
 import { tensorInfo, uniqueNames, type TensorInfo } from './tensor-info';
@@ -32,6 +32,20 @@ function withCallerStack(err: unknown, callSite: Error): unknown {
     err.stack = `${err.stack ?? `${err.name}: ${err.message}`}\n    --- called from ---\n${callSite.stack.split('\n').slice(1).join('\n')}`;
   }
   return err;
+}
+
+/** The shapes XNNPACK derived for the graph's inputs and outputs must be the ones the model declares. */
+function checkExternalShapes(runtime: NativeRuntime, lowered: LoweredGraph): void {
+  const externals = runtime.externals();
+  const declared = [...lowered.inputs, ...lowered.outputs];
+  externals.forEach((e, k) => {
+    const t = declared[k];
+    const count = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+    if (count(e.shape) !== count(t.shape)) {
+      throw new ModelFormatError(`Model.subgraphs[0].tensors[${t.index}] (${t.name})`,
+        `the model declares shape [${t.shape}], but its operators produce [${e.shape}]`);
+    }
+  });
 }
 
 export function resolveSessionOptions(options: unknown, name: string, defaults: SessionOptions = {}): Required<SessionOptions> {
@@ -77,7 +91,22 @@ export class Session {
 
   /** @internal Used by Model.createSession. */
   static async [createSessionInternal](lowered: LoweredGraph, threads: number, onDispose: (session: Session) => void): Promise<Session> {
-    const runtime = await native().Runtime.create(lowered.subgraph, threads, 0);
+    let runtime: NativeRuntime;
+    try {
+      runtime = await native().Runtime.create(lowered.subgraph, threads, 0);
+    } catch (err) {
+      // Shapes that do not fit together surface when XNNPACK plans the graph.
+      if (err instanceof XnnpackError && (err.statusName === 'invalid parameter' || err.statusName === 'unsupported parameter')) {
+        throw new ModelFormatError('Model.subgraphs[0]', `XNNPACK could not plan the graph: ${err.message}`, { cause: err });
+      }
+      throw err;
+    }
+    try {
+      checkExternalShapes(runtime, lowered);
+    } catch (err) {
+      runtime.dispose();
+      throw err;
+    }
     return new Session(runtime, lowered, threads, onDispose);
   }
 

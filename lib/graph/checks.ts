@@ -27,6 +27,10 @@ export function arity(node: Node, minInputs: number, maxInputs: number, outputs:
     return `number of inputs (got ${n}, expected ${expected})`;
   }
   if (node.outputCount !== outputs) return `number of outputs (got ${node.outputCount}, expected ${outputs})`;
+  // Required inputs come first; only the trailing optional ones may be omitted (-1).
+  for (let k = 0; k < minInputs; k++) {
+    if (!node.input(k)) return `input ${k} (got none, expected a tensor)`;
+  }
   return undefined;
 }
 

@@ -156,11 +156,12 @@ function readSignatureDef(t: Table): SignatureDef {
  */
 export function readModel(bytes: Uint8Array, limits?: Partial<ModelLimits>): TfliteModel {
   const r = new FlatReader(bytes);
-  const root = r.rootTable();
+  if (bytes.length < 8) r.fail('file', `too small to be a TFLite model (${bytes.length} bytes)`);
   const identifier = Buffer.from(bytes.buffer, bytes.byteOffset + 4, 4).toString('latin1');
   if (identifier !== FILE_IDENTIFIER) {
     throw new ModelFormatError('file', `not a TFLite model (file identifier is ${JSON.stringify(identifier)}, expected "${FILE_IDENTIFIER}")`);
   }
+  const root = r.rootTable();
   const S = Slot.Model;
   const version = root.scalar(S.version, 'u32', 'version');
   if (version !== 3) throw new ModelFormatError('Model.version', `schema version ${version} is not supported (expected 3)`);

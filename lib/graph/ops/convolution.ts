@@ -4,6 +4,7 @@ import { activation, allFloat32, arity, constant, first, optionsPresent, positiv
 import type { GraphBuilder } from '../builder';
 import type { Node } from '../node';
 import type { OpFamily } from '../op-family';
+import { outputSize } from '../padding';
 import type { StaticValues } from '../static-values';
 
 interface ConvOptions {
@@ -87,6 +88,13 @@ function checkConvolution(node: Node, statics: StaticValues): Reason {
       }
       const groups = inputChannels / filter[3];
       return outputChannels % groups === 0 ? undefined : `output channels (got ${outputChannels}, expected a multiple of ${groups} groups)`;
+    },
+    () => {
+      const o = options(node);
+      const [n, height, width] = node.in(0).shape;
+      const [, kernelH, kernelW] = node.in(1).shape;
+      const expected = [n, outputSize(o.padding, height, kernelH, o.strideH, o.dilationH), outputSize(o.padding, width, kernelW, o.strideW, o.dilationW), node.output(0).shape[3]];
+      return expected.join() === node.output(0).shape.join() ? undefined : `output shape (got [${node.output(0).shape}], expected [${expected}])`;
     },
   );
 }

@@ -5,6 +5,7 @@ import { activation, allFloat32, arity, first, optionsPresent, positive, rank, t
 import type { GraphBuilder } from '../builder';
 import type { Node } from '../node';
 import type { OpFamily } from '../op-family';
+import { outputSize } from '../padding';
 import type { StaticValues } from '../static-values';
 
 function options(node: Node) {
@@ -36,6 +37,12 @@ function check(node: Node, statics: StaticValues): Reason {
         () => positive(o.filterH, 'filter_height'),
         () => positive(o.filterW, 'filter_width'),
         () => activation(o.activation),
+        () => {
+          const [, height, width] = node.in(0).shape;
+          if (o.filterH > height || o.filterW > width) return `filter size (got ${o.filterH}x${o.filterW}, expected at most the input's ${height}x${width})`;
+          const expected = [node.in(0).shape[0], outputSize(o.padding, height, o.filterH, o.strideH), outputSize(o.padding, width, o.filterW, o.strideW), node.in(0).shape[3]];
+          return expected.join() === node.output(0).shape.join() ? undefined : `output shape (got [${node.output(0).shape}], expected [${expected}])`;
+        },
       );
     },
   );
