@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { checkOptions, invalid } from './args';
+import { checkInteger, checkOptions, invalid } from './args';
 import { DisposedError } from './errors';
 import { analyzeSubgraph, ensureSupported, lowerSubgraph, type SubgraphAnalysis } from './graph/lower';
 import { readModel, type ModelLimits } from './model/reader';
@@ -103,8 +103,8 @@ export class Model {
     const o = checkOptions<LoadModelOptions>(options, 'options', LOAD_OPTIONS);
     const sessionDefaults = resolveSessionOptions(o.threads === undefined ? undefined : { threads: o.threads }, 'options');
     const limits: Partial<ModelLimits> = {};
-    if (o.maxTensorBytes !== undefined) limits.maxTensorBytes = o.maxTensorBytes;
-    if (o.maxTotalBytes !== undefined) limits.maxTotalBytes = o.maxTotalBytes;
+    if (o.maxTensorBytes !== undefined) limits.maxTensorBytes = checkInteger(o.maxTensorBytes, 'options.maxTensorBytes', 1, Number.MAX_SAFE_INTEGER);
+    if (o.maxTotalBytes !== undefined) limits.maxTotalBytes = checkInteger(o.maxTotalBytes, 'options.maxTotalBytes', 1, Number.MAX_SAFE_INTEGER);
     const { bytes, mapping } = await loadBytes(source);
     try {
       const model = readModel(bytes, limits);

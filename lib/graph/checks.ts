@@ -4,7 +4,7 @@
  * "<what> (got <value>, expected <range>)". The registry prefixes the op
  * name and index.
  */
-import { ACTIVATION_NAMES, Activation } from '../model/schema';
+import { ACTIVATION_NAMES, Activation, Padding } from '../model/schema';
 import type { TensorDef } from '../model/types';
 import type { Node } from './node';
 import type { StaticValues } from './static-values';
@@ -110,4 +110,16 @@ export function optionsPresent(node: Node, expectedType: number, name: string): 
   if (!node.options) return `${name} are missing`;
   if (node.def.optionsType !== expectedType) return `options type (got ${node.def.optionsType}, expected ${expectedType} for ${name})`;
   return undefined;
+}
+
+/** Options of a sliding window (convolution, pooling): padding, strides, dilations and fused activation. */
+export function windowOptions(o: { padding: number; strideH: number; strideW: number; dilationH?: number; dilationW?: number; activation: number }): Reason {
+  return first(
+    () => (o.padding === Padding.SAME || o.padding === Padding.VALID ? undefined : `padding (got ${o.padding}, expected SAME or VALID)`),
+    () => positive(o.strideH, 'stride_h'),
+    () => positive(o.strideW, 'stride_w'),
+    () => positive(o.dilationH ?? 1, 'dilation_h_factor'),
+    () => positive(o.dilationW ?? 1, 'dilation_w_factor'),
+    () => activation(o.activation),
+  );
 }

@@ -1,6 +1,6 @@
 // CONV_2D and DEPTHWISE_CONV_2D: NHWC input, OHWI (1HWO for depthwise) filter, optional bias.
 import { BuiltinOptions, OptionSlot, Padding } from '../../model/schema';
-import { activation, allFloat32, arity, constant, first, optionsPresent, positive, rank, type Reason } from '../checks';
+import { allFloat32, arity, constant, first, optionsPresent, rank, windowOptions, type Reason } from '../checks';
 import type { GraphBuilder } from '../builder';
 import type { Node } from '../node';
 import type { OpFamily } from '../op-family';
@@ -19,19 +19,8 @@ interface ConvOptions {
 
 function options(node: Node): ConvOptions {
   const o = node.options!;
-  if (node.op === 'CONV_2D') {
-    const S = OptionSlot.Conv2D;
-    return {
-      padding: o.scalar(S.padding, 'i8', 'padding'),
-      strideW: o.scalar(S.strideW, 'i32', 'stride_w'),
-      strideH: o.scalar(S.strideH, 'i32', 'stride_h'),
-      dilationW: o.scalar(S.dilationW, 'i32', 'dilation_w_factor', 1),
-      dilationH: o.scalar(S.dilationH, 'i32', 'dilation_h_factor', 1),
-      activation: o.scalar(S.activation, 'i8', 'fused_activation_function'),
-      depthMultiplier: 1,
-    };
-  }
-  const S = OptionSlot.DepthwiseConv2D;
+  const depthwise = node.op === 'DEPTHWISE_CONV_2D';
+  const S = depthwise ? OptionSlot.DepthwiseConv2D : OptionSlot.Conv2D;
   return {
     padding: o.scalar(S.padding, 'i8', 'padding'),
     strideW: o.scalar(S.strideW, 'i32', 'stride_w'),
@@ -39,7 +28,7 @@ function options(node: Node): ConvOptions {
     dilationW: o.scalar(S.dilationW, 'i32', 'dilation_w_factor', 1),
     dilationH: o.scalar(S.dilationH, 'i32', 'dilation_h_factor', 1),
     activation: o.scalar(S.activation, 'i8', 'fused_activation_function'),
-    depthMultiplier: o.scalar(S.depthMultiplier, 'i32', 'depth_multiplier'),
+    depthMultiplier: depthwise ? o.scalar(OptionSlot.DepthwiseConv2D.depthMultiplier, 'i32', 'depth_multiplier') : 1,
   };
 }
 
@@ -55,17 +44,7 @@ function checkConvolution(node: Node, statics: StaticValues): Reason {
     () => rank(node.output(0), 4, 'output'),
     () => constant(node.in(1), 'filter', statics),
     () => (node.input(2) ? constant(node.input(2), 'bias', statics) : undefined),
-    () => {
-      const o = options(node);
-      return first(
-        () => (o.padding === Padding.SAME || o.padding === Padding.VALID ? undefined : `padding (got ${o.padding}, expected SAME or VALID)`),
-        () => positive(o.strideH, 'stride_h'),
-        () => positive(o.strideW, 'stride_w'),
-        () => positive(o.dilationH, 'dilation_h_factor'),
-        () => positive(o.dilationW, 'dilation_w_factor'),
-        () => activation(o.activation),
-      );
-    },
+    () => windowOptions(options(node)),
     () => {
       const inputChannels = node.in(0).shape[3];
       const filter = node.in(1).shape;

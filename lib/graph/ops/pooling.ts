@@ -1,7 +1,7 @@
 // AVERAGE_POOL_2D and MAX_POOL_2D. A 1x1 window with stride 1 is only the
 // fused activation, which XNNPACK's pooling does not accept: it becomes a clamp.
 import { BuiltinOptions, OptionSlot, Padding } from '../../model/schema';
-import { activation, allFloat32, arity, first, optionsPresent, positive, rank, type Reason } from '../checks';
+import { allFloat32, arity, first, optionsPresent, positive, rank, windowOptions, type Reason } from '../checks';
 import type { GraphBuilder } from '../builder';
 import type { Node } from '../node';
 import type { OpFamily } from '../op-family';
@@ -31,12 +31,9 @@ function check(node: Node, statics: StaticValues): Reason {
     () => {
       const o = options(node);
       return first(
-        () => (o.padding === Padding.SAME || o.padding === Padding.VALID ? undefined : `padding (got ${o.padding}, expected SAME or VALID)`),
-        () => positive(o.strideH, 'stride_h'),
-        () => positive(o.strideW, 'stride_w'),
+        () => windowOptions(o),
         () => positive(o.filterH, 'filter_height'),
         () => positive(o.filterW, 'filter_width'),
-        () => activation(o.activation),
         () => {
           const [, height, width] = node.in(0).shape;
           if (o.filterH > height || o.filterW > width) return `filter size (got ${o.filterH}x${o.filterW}, expected at most the input's ${height}x${width})`;
