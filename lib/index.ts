@@ -1,6 +1,7 @@
 /** xnnlite's public API. This file only assembles it. */
 export { loadModel, Model } from './model';
-export type { LoadModelOptions, ModelSource } from './model';
+export type { LoadModelOptions } from './model';
+export type { ModelSource } from './model-source';
 export { Session } from './session';
 export type { SessionOptions, SessionInputs, SessionOutputs } from './session';
 export type { TensorInfo } from './tensor-info';
@@ -12,3 +13,8 @@ export type { VersionInfo } from './version';
 export { selfTest } from './self-test';
 export type { SelfTestResult } from './self-test';
 export { XnnpackError, DisposedError, NativeLoadError, ModelFormatError, UnsupportedOpError } from './errors';
+export { inspectModel } from './inspect';
+export type { ModelReport, OperatorPlacement } from './inspect';
+export { benchmarkModel } from './benchmark';
+export type { BenchmarkOptions, BenchmarkResult, LatencyStats } from './benchmark';
+export { readNpy, writeNpy } from './npy';

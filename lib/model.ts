@@ -1,10 +1,10 @@
-import fs from 'node:fs';
-import { checkInteger, checkOptions, invalid } from './args';
+import { checkInteger, checkOptions } from './args';
 import { DisposedError } from './errors';
 import { analyzeSubgraph, ensureSupported, lowerSubgraph, type SubgraphAnalysis } from './graph/lower';
 import { readModel, type ModelLimits } from './model/reader';
 import type { SignatureDef, TfliteModel } from './model/types';
-import { native, type NativeMappedFile } from './native';
+import { loadBytes, type ModelSource } from './model-source';
+import type { NativeMappedFile } from './native';
 import { createSessionInternal, resolveSessionOptions, Session, type SessionOptions } from './session';
 import { tensorInfo, uniqueNames, type TensorInfo } from './tensor-info';
 
@@ -19,31 +19,6 @@ export interface LoadModelOptions {
 }
 
 const LOAD_OPTIONS: (keyof LoadModelOptions)[] = ['threads', 'maxTensorBytes', 'maxTotalBytes'];
-
-export type ModelSource = string | Uint8Array;
-
-interface LoadedBytes {
-  bytes: Uint8Array;
-  mapping?: NativeMappedFile;
-}
-
-async function loadBytes(source: ModelSource): Promise<LoadedBytes> {
-  if (typeof source === 'string') {
-    const handle = await fs.promises.open(source, 'r');
-    try {
-      const { size } = await handle.stat();
-      const mapping = new (native().MappedFile)(handle.fd, size);
-      return { bytes: new Uint8Array(mapping.buffer), mapping };
-    } finally {
-      await handle.close();
-    }
-  }
-  if (source instanceof Uint8Array) {
-    // A private copy: the caller may reuse its buffer, and XNNPACK keeps pointers to the weights.
-    return { bytes: new Uint8Array(source) };
-  }
-  throw invalid('a file path, Buffer or Uint8Array', 'source', source);
-}
 
 /**
  * A loaded `.tflite` model. Create sessions from it to run inferences.

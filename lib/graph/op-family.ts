@@ -12,4 +12,6 @@ export interface OpFamily {
   readonly ops: readonly string[];
   check(node: Node, statics: StaticValues): Reason;
   lower(g: GraphBuilder, node: Node): void;
+  /** Multiply-accumulates one inference of the node performs (omitted for families whose cost is negligible). */
+  macs?(node: Node): number;
 }

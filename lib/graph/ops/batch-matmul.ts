@@ -36,4 +36,10 @@ function lower(g: GraphBuilder, node: Node): void {
   g.subgraph.defineBatchMatrixMultiply(g.value(node.in(0)), g.value(node.in(1)), g.value(node.output(0)), flags);
 }
 
-export const batchMatmul: OpFamily = { ops: ['BATCH_MATMUL'], check, lower };
+function macs(node: Node): number {
+  const a = node.in(0).shape;
+  const outputs = node.output(0).shape.reduce((x, y) => x * y, 1);
+  return outputs * a[a.length - 1];
+}
+
+export const batchMatmul: OpFamily = { ops: ['BATCH_MATMUL'], check, lower, macs };

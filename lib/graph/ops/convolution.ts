@@ -100,8 +100,17 @@ function lowerConvolution(g: GraphBuilder, node: Node): void {
   });
 }
 
+/** Every output element sums kernel height x width x (input channels per group) products. */
+function macs(node: Node): number {
+  const [n, h, w, outputChannels] = node.output(0).shape;
+  const [, kernelH, kernelW, filterChannels] = node.in(1).shape;
+  const perOutput = node.op === 'DEPTHWISE_CONV_2D' ? kernelH * kernelW : kernelH * kernelW * filterChannels;
+  return n * h * w * outputChannels * perOutput;
+}
+
 export const convolution: OpFamily = {
   ops: ['CONV_2D', 'DEPTHWISE_CONV_2D'],
   check: checkConvolution,
   lower: lowerConvolution,
+  macs,
 };

@@ -49,4 +49,10 @@ function lower(g: GraphBuilder, node: Node): void {
   });
 }
 
-export const fullyConnected: OpFamily = { ops: ['FULLY_CONNECTED'], check, lower };
+function macs(node: Node): number {
+  const [outputs, inputs] = node.in(1).shape;
+  const elements = node.in(0).shape.reduce((a, b) => a * b, 1);
+  return (elements / inputs) * inputs * outputs;
+}
+
+export const fullyConnected: OpFamily = { ops: ['FULLY_CONNECTED'], check, lower, macs };

@@ -101,8 +101,17 @@ function lower(g: GraphBuilder, node: Node): void {
   });
 }
 
+/** Every input element is scattered through the whole kernel into every output channel. */
+function macs(node: Node): number {
+  const l = layout(node);
+  const [n, h, w, inputChannels] = node.in(l.input).shape;
+  const [outputChannels, kernelH, kernelW] = node.in(l.filter).shape;
+  return n * h * w * inputChannels * kernelH * kernelW * outputChannels;
+}
+
 export const transposeConvolution: OpFamily = {
   ops: ['TRANSPOSE_CONV', 'Convolution2DTransposeBias'],
   check,
   lower,
+  macs,
 };

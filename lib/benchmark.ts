@@ -1,0 +1,114 @@
+import { checkInteger, checkOptions } from './args';
+import { loadModel } from './model';
+import type { ModelSource } from './model-source';
+import { DEFAULT_THREADS } from './session';
+
+/** Options of `benchmarkModel()`. */
+export interface BenchmarkOptions {
+  /** Threads per inference. Default: as for sessions (CPUs, at most 4). */
+  threads?: number;
+  /** Timed inferences. Default 50, range 1 to 100000. */
+  runs?: number;
+  /** Untimed inferences after the first, before timing. Default 5, range 0 to 10000. */
+  warmup?: number;
+  /** Called as the benchmark goes: phase, and how many of how many are done. */
+  onProgress?: (phase: 'warmup' | 'runs', done: number, total: number) => void;
+}
+
+export interface LatencyStats {
+  min: number;
+  median: number;
+  mean: number;
+  p90: number;
+  max: number;
+}
+
+/** The figures TFLite's benchmark_model reports, in milliseconds and bytes. */
+export interface BenchmarkResult {
+  threads: number;
+  runs: number;
+  warmup: number;
+  /** Reading and verifying the file. */
+  loadMs: number;
+  /** Session creation: lowering and packing weights. */
+  initMs: number;
+  firstInferenceMs: number;
+  /** Mean of the warmup inferences. */
+  warmupMeanMs: number;
+  inferenceMs: LatencyStats;
+  /** Peak resident memory of the process so far. */
+  peakRssBytes: number;
+}
+
+export function stats(samples: readonly number[]): LatencyStats {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+  return {
+    min: sorted[0],
+    median,
+    mean: sorted.reduce((a, b) => a + b, 0) / sorted.length,
+    p90: at(0.9),
+    max: sorted[sorted.length - 1],
+  };
+}
+
+/**
+ * Measures a model the way TFLite's `benchmark_model` does: load, session
+ * creation, first inference, warmup, then timed inferences (each an async
+ * `run()` on a fixed input), and the process's peak resident memory.
+ *
+ * @example
+ * const r = await benchmarkModel('model.tflite', { threads: 1, runs: 100 });
+ * console.log(r.inferenceMs.median);
+ */
+export async function benchmarkModel(source: ModelSource, options?: BenchmarkOptions): Promise<BenchmarkResult> {
+  const o = checkOptions<BenchmarkOptions>(options, 'options', ['threads', 'runs', 'warmup', 'onProgress']);
+  const threads = checkInteger(o.threads ?? DEFAULT_THREADS, 'options.threads', 1, 64);
+  const runs = checkInteger(o.runs ?? 50, 'options.runs', 1, 100_000);
+  const warmup = checkInteger(o.warmup ?? 5, 'options.warmup', 0, 10_000);
+  const progress = o.onProgress ?? (() => {});
+
+  let t = performance.now();
+  const model = await loadModel(source, { threads });
+  const loadMs = performance.now() - t;
+  try {
+    t = performance.now();
+    const session = await model.createSession();
+    const initMs = performance.now() - t;
+    const inputs = Object.fromEntries(session.inputs.map((info, k) => {
+      const n = info.shape.reduce((a, b) => a * b, 1);
+      return [info.name, Float32Array.from({ length: n }, (_, i) => 0.5 + 0.5 * Math.sin(i * 0.37 + k))];
+    }));
+    t = performance.now();
+    await session.run(inputs);
+    const firstInferenceMs = performance.now() - t;
+    let warmupTotal = 0;
+    for (let i = 0; i < warmup; i++) {
+      t = performance.now();
+      await session.run(inputs);
+      warmupTotal += performance.now() - t;
+      progress('warmup', i + 1, warmup);
+    }
+    const samples: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      t = performance.now();
+      await session.run(inputs);
+      samples.push(performance.now() - t);
+      progress('runs', i + 1, runs);
+    }
+    return {
+      threads,
+      runs,
+      warmup,
+      loadMs,
+      initMs,
+      firstInferenceMs,
+      warmupMeanMs: warmup ? warmupTotal / warmup : 0,
+      inferenceMs: stats(samples),
+      peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    };
+  } finally {
+    model.dispose();
+  }
+}

@@ -1,0 +1,51 @@
+import { inspectModel } from '../inspect';
+import { bytes, shape, table } from './format';
+import { oneModel, type Command } from './usage';
+
+export const inspectCommand: Command = {
+  name: 'inspect',
+  summary: 'inputs, outputs, operators and where each runs',
+  usage: 'xnnlite inspect MODEL [--json]',
+  help: '  --json     print the report as JSON',
+  options: { json: { type: 'boolean' } },
+  async run(positionals, values) {
+    const file = oneModel(positionals, 'inspect');
+    const r = await inspectModel(file);
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+      return r.supported ? 0 : 3;
+    }
+    const lines: string[] = [];
+    lines.push(`${file}: ${bytes(r.byteLength)}, schema version ${r.version}${r.description ? `, "${r.description}"` : ''}`);
+    const tensors = (list: typeof r.inputs) => table([['  name', 'shape', 'dtype', 'quantization'], ...list.map((t) => [
+      `  ${t.name}`, shape(t.shape), t.dtype,
+      t.quantization ? `scale ${t.quantization.scale.length > 1 ? `[${t.quantization.scale.length} per-channel]` : t.quantization.scale[0]}, zero point ${t.quantization.zeroPoint.length > 1 ? '[per-channel]' : t.quantization.zeroPoint[0]}` : '-',
+    ])]);
+    lines.push('', 'inputs:', tensors(r.inputs), '', 'outputs:', tensors(r.outputs), '');
+    const byOp = new Map<string, { count: number; xnnpack: number; folded: number; unsupported: string[] }>();
+    for (const p of r.placement) {
+      const e = byOp.get(p.op) ?? { count: 0, xnnpack: 0, folded: 0, unsupported: [] };
+      e.count++;
+      if (p.runsOn === 'xnnpack') e.xnnpack++;
+      if (p.runsOn === 'folded') e.folded++;
+      if (p.runsOn === 'unsupported') e.unsupported.push(`#${p.index}: ${p.reason}`);
+      byOp.set(p.op, e);
+    }
+    lines.push('operators:', table([['  op', 'count', 'runs on'], ...[...byOp.entries()].sort((a, b) => b[1].count - a[1].count).map(([op, e]) => [
+      `  ${op}`, String(e.count),
+      [e.xnnpack ? `XNNPACK ${e.xnnpack}` : '', e.folded ? `folded into constants at load ${e.folded}` : '', e.unsupported.length ? `UNSUPPORTED ${e.unsupported.length}` : ''].filter(Boolean).join(', '),
+    ])]));
+    const problems = r.placement.filter((p) => p.runsOn === 'unsupported');
+    if (problems.length) {
+      lines.push('', 'cannot run:');
+      for (const p of problems) lines.push(`  ${p.op} #${p.index}: ${p.reason}`);
+    }
+    lines.push('', 'weights:', table([['  stored as', 'tensors', 'size'], ...Object.entries(r.weights).map(([dtype, w]) => [`  ${dtype}`, String(w!.tensors), bytes(w!.bytes)])]));
+    lines.push('', `compute: ${(r.macs / 1e6).toFixed(1)} million multiply-accumulates per inference`);
+    if (r.metadataNames.length) lines.push(`metadata: ${r.metadataNames.join(', ')}`);
+    if (r.signatureKeys.length) lines.push(`signatures: ${r.signatureKeys.join(', ')}`);
+    lines.push(r.supported ? 'status: every operator runs' : `status: ${problems.length} operator(s) cannot run; loadModel() will refuse this model`);
+    process.stdout.write(`${lines.join('\n')}\n`);
+    return r.supported ? 0 : 3;
+  },
+};

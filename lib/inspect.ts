@@ -1,0 +1,88 @@
+import { analyzeSubgraph } from './graph/lower';
+import { loadBytes, type ModelSource } from './model-source';
+import { readModel } from './model/reader';
+import type { DType } from './model/schema';
+import { tensorInfo, uniqueNames, type TensorInfo } from './tensor-info';
+
+/** Where one operator runs. */
+export interface OperatorPlacement {
+  index: number;
+  op: string;
+  /** `xnnpack`; `folded` (a constant transform done at load); `unsupported`, with the reason. */
+  runsOn: 'xnnpack' | 'folded' | 'unsupported';
+  reason?: string;
+  macs: number;
+}
+
+export interface ModelReport {
+  byteLength: number;
+  version: number;
+  description: string;
+  inputs: TensorInfo[];
+  outputs: TensorInfo[];
+  /** Operator counts by type. */
+  operators: Record<string, number>;
+  placement: OperatorPlacement[];
+  /** True when every operator can run. */
+  supported: boolean;
+  /** Constant tensors (weights) by stored type: how many, and their bytes in the file. */
+  weights: Partial<Record<DType, { tensors: number; bytes: number }>>;
+  /** Multiply-accumulates of one inference (convolutions, fully-connected and matrix products). */
+  macs: number;
+  metadataNames: string[];
+  signatureKeys: string[];
+}
+
+/**
+ * Reads a model and reports what it contains and where each operator would
+ * run, without creating a session. Unlike loadModel, a model with
+ * unsupported operators is reported, not refused.
+ *
+ * @throws {ModelFormatError} if the file is malformed.
+ * @example
+ * const report = await inspectModel('model.tflite');
+ * console.log(report.supported, report.operators, report.macs);
+ */
+export async function inspectModel(source: ModelSource): Promise<ModelReport> {
+  const { bytes, mapping } = await loadBytes(source);
+  try {
+    const model = readModel(bytes);
+    const { plan, subgraph } = analyzeSubgraph(model, 0);
+    const placement = plan.map((p): OperatorPlacement => ({
+      index: p.node.def.index,
+      op: p.node.op,
+      runsOn: p.reason ? 'unsupported' : p.folded ? 'folded' : 'xnnpack',
+      ...(p.reason ? { reason: p.reason } : {}),
+      macs: !p.reason && p.family?.macs ? p.family.macs(p.node) : 0,
+    }));
+    const weights: ModelReport['weights'] = {};
+    for (const t of subgraph.tensors) {
+      if (!t.data) continue;
+      const entry = (weights[t.dtype] ??= { tensors: 0, bytes: 0 });
+      entry.tensors++;
+      entry.bytes += t.data.length;
+    }
+    const operators: Record<string, number> = {};
+    for (const p of placement) operators[p.op] = (operators[p.op] ?? 0) + 1;
+    const inputs = subgraph.inputs.map((i) => subgraph.tensors[i]);
+    const outputs = subgraph.outputs.map((i) => subgraph.tensors[i]);
+    const inputNames = uniqueNames(inputs, 'input');
+    const outputNames = uniqueNames(outputs, 'output');
+    return {
+      byteLength: bytes.length,
+      version: model.version,
+      description: model.description,
+      inputs: inputs.map((t, k) => tensorInfo(t, inputNames[k])),
+      outputs: outputs.map((t, k) => tensorInfo(t, outputNames[k])),
+      operators,
+      placement,
+      supported: placement.every((p) => p.runsOn !== 'unsupported'),
+      weights,
+      macs: placement.reduce((sum, p) => sum + p.macs, 0),
+      metadataNames: model.metadata.map((m) => m.name),
+      signatureKeys: model.signatureDefs.map((s) => s.key),
+    };
+  } finally {
+    mapping?.close();
+  }
+}
