@@ -1,42 +1,54 @@
 #!/usr/bin/env node
 'use strict';
 
-// Cost of crossing into XNNPACK and back: a trivial graph (4 floats, one
-// unary op) run with invoke (sync) and invokeAsync (libuv pool), so that the
-// binding's own overhead is what is measured. Run after `npm install`:
-//   node bench/binding-overhead.js [--json]
+// Cost of the binding itself: a trivial model (one RELU over 4 floats) run
+// through Session.runSync (calling thread) and Session.run (libuv pool), so
+// that what is measured is the round
+// trip, not the work. Prints JSON with --json.
+// (Session.run's figure includes the libuv thread-pool hop: queueing the work,
+// waking a pool thread, and signalling the event loop back.)
 
-const { native } = require('../dist/native');
+const { loadModel } = require('../dist/index.js');
+const { writeModel } = require('../dist/model/writer.js');
+
+function tinyReluModel() {
+  return writeModel({
+    subgraphs: [{
+      tensors: [{ name: 'x', shape: [1, 4] }, { name: 'y', shape: [1, 4] }],
+      inputs: [0],
+      outputs: [1],
+      operators: [{ op: 'RELU', inputs: [0], outputs: [1] }],
+    }],
+  });
+}
+
+async function perCall(fn, iterations) {
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < iterations; i++) await fn();
+  return Number(process.hrtime.bigint() - start) / 1e3 / iterations;
+}
+
+function perCallSync(fn, iterations) {
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < iterations; i++) fn();
+  return Number(process.hrtime.bigint() - start) / 1e3 / iterations;
+}
 
 async function main() {
-  const { Subgraph, Runtime, constants: C } = native();
-  const g = new Subgraph(2);
-  const input = g.defineTensor(C.datatype.fp32, [4], null, 0, C.valueFlags.externalInput);
-  const output = g.defineTensor(C.datatype.fp32, [4], null, 1, C.valueFlags.externalOutput);
-  g.defineUnary(C.unary.abs, input, output);
-  const runtime = await Runtime.create(g, 1, 0);
+  const model = await loadModel(tinyReluModel());
+  const session = await model.createSession({ threads: 1 });
   const x = new Float32Array([1, -2, 3, -4]);
-  const y = new Float32Array(4);
-
-  const syncRuns = 200_000;
-  for (let i = 0; i < 10_000; i++) runtime.invoke([x], [y]);
-  let start = process.hrtime.bigint();
-  for (let i = 0; i < syncRuns; i++) runtime.invoke([x], [y]);
-  const syncUs = Number(process.hrtime.bigint() - start) / 1e3 / syncRuns;
-
-  const asyncRuns = 20_000;
-  for (let i = 0; i < 1_000; i++) await runtime.invokeAsync([x], [y]);
-  start = process.hrtime.bigint();
-  for (let i = 0; i < asyncRuns; i++) await runtime.invokeAsync([x], [y]);
-  const asyncUs = Number(process.hrtime.bigint() - start) / 1e3 / asyncRuns;
-  runtime.dispose();
-
-  const result = { invokeSyncMicroseconds: syncUs, invokeAsyncMicroseconds: asyncUs };
-  if (process.argv.includes('--json')) {
-    console.log(JSON.stringify(result));
-  } else {
-    console.log(`invoke (sync) round trip:       ${syncUs.toFixed(2)} us`);
-    console.log(`invokeAsync (libuv) round trip: ${asyncUs.toFixed(2)} us`);
+  const inputs = { [session.inputs[0].name]: x };
+  perCallSync(() => session.runSync(inputs), 20_000);
+  const runSyncUs = Math.min(...[0, 1, 2].map(() => perCallSync(() => session.runSync(inputs), 100_000)));
+  await perCall(() => session.run(inputs), 2_000);
+  const runUs = Math.min(await perCall(() => session.run(inputs), 20_000), await perCall(() => session.run(inputs), 20_000));
+  model.dispose();
+  const result = { runSyncMicroseconds: runSyncUs, runMicroseconds: runUs };
+  if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify(result)}\n`);
+  else {
+    console.log(`session.runSync round trip: ${runSyncUs.toFixed(2)} us`);
+    console.log(`session.run round trip:     ${runUs.toFixed(2)} us`);
   }
 }
 

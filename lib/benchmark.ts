@@ -1,7 +1,7 @@
 import { checkInteger, checkOptions } from './args';
 import { loadModel } from './model';
 import type { ModelSource } from './model-source';
-import { DEFAULT_THREADS } from './session';
+import { DEFAULT_THREADS, type OperatorProfile } from './session';
 
 /** Options of `benchmarkModel()`. */
 export interface BenchmarkOptions {
@@ -11,6 +11,8 @@ export interface BenchmarkOptions {
   runs?: number;
   /** Untimed inferences after the first, before timing. Default 5, range 0 to 10000. */
   warmup?: number;
+  /** Also report time per kind of XNNPACK operator (in the last run). Default false. */
+  profile?: boolean;
   /** Called as the benchmark goes: phase, and how many of how many are done. */
   onProgress?: (phase: 'warmup' | 'runs', done: number, total: number) => void;
 }
@@ -38,6 +40,8 @@ export interface BenchmarkResult {
   inferenceMs: LatencyStats;
   /** Peak resident memory of the process so far. */
   peakRssBytes: number;
+  /** With `profile: true`: time per kind of XNNPACK operator in the last run. */
+  profile?: OperatorProfile[];
 }
 
 export function stats(samples: readonly number[]): LatencyStats {
@@ -63,7 +67,7 @@ export function stats(samples: readonly number[]): LatencyStats {
  * console.log(r.inferenceMs.median);
  */
 export async function benchmarkModel(source: ModelSource, options?: BenchmarkOptions): Promise<BenchmarkResult> {
-  const o = checkOptions<BenchmarkOptions>(options, 'options', ['threads', 'runs', 'warmup', 'onProgress']);
+  const o = checkOptions<BenchmarkOptions>(options, 'options', ['threads', 'runs', 'warmup', 'profile', 'onProgress']);
   const threads = checkInteger(o.threads ?? DEFAULT_THREADS, 'options.threads', 1, 64);
   const runs = checkInteger(o.runs ?? 50, 'options.runs', 1, 100_000);
   const warmup = checkInteger(o.warmup ?? 5, 'options.warmup', 0, 10_000);
@@ -74,7 +78,7 @@ export async function benchmarkModel(source: ModelSource, options?: BenchmarkOpt
   const loadMs = performance.now() - t;
   try {
     t = performance.now();
-    const session = await model.createSession();
+    const session = await model.createSession({ profile: o.profile === true });
     const initMs = performance.now() - t;
     const inputs = Object.fromEntries(session.inputs.map((info, k) => {
       const n = info.shape.reduce((a, b) => a * b, 1);
@@ -107,6 +111,7 @@ export async function benchmarkModel(source: ModelSource, options?: BenchmarkOpt
       warmupMeanMs: warmup ? warmupTotal / warmup : 0,
       inferenceMs: stats(samples),
       peakRssBytes: process.resourceUsage().maxRSS * 1024,
+      ...(o.profile ? { profile: session.profile() } : {}),
     };
   } finally {
     model.dispose();

@@ -105,19 +105,19 @@ export class Model {
    * Creates an inference session: lowers the model to an XNNPACK graph and
    * packs its weights, off the JavaScript thread.
    *
-   * @param options `threads` (default from loadModel, else min(4, CPUs)).
+   * @param options `threads` (default from loadModel, else min(4, CPUs)); `profile` (default false) to enable `session.profile()`.
    * @throws {DisposedError} if the model is disposed.
    * @example
    * const session = await model.createSession({ threads: 1 });
    */
   async createSession(options?: SessionOptions): Promise<Session> {
     this.#ensureNotDisposed();
-    const { threads } = resolveSessionOptions(options, 'options', this.#sessionDefaults);
+    const resolved = resolveSessionOptions(options, 'options', this.#sessionDefaults);
     const lowered = lowerSubgraph(this.#analysis);
     this.#creating++;
     let session: Session;
     try {
-      session = await Session[createSessionInternal](lowered, threads, (s) => {
+      session = await Session[createSessionInternal](lowered, resolved, (s) => {
         this.#sessions.delete(s);
         this.#closing.push(s.whenReleased());
       });

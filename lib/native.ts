@@ -19,7 +19,8 @@ export interface NativeConstants {
   >;
   valueFlags: Record<'externalInput' | 'externalOutput', number>;
   runtimeFlags: Record<
-    'hintSparseInference' | 'hintFp16Inference' | 'forceFp16Inference' | 'yieldWorkers' | 'transientIndirectionBuffer',
+    | 'hintSparseInference' | 'hintFp16Inference' | 'forceFp16Inference' | 'yieldWorkers' | 'transientIndirectionBuffer'
+    | 'basicProfiling',
     number
   >;
   reduce: Record<'sum' | 'mean', number>;
@@ -125,6 +126,8 @@ export interface NativeRuntime {
   invoke(inputs: ArrayBufferView[], outputs: ArrayBufferView[]): void;
   /** Copies inputs now, runs on the libuv pool, writes into `outputs`. */
   invokeAsync(inputs: ArrayBufferView[], outputs: ArrayBufferView[]): Promise<void>;
+  /** Per-operator times of the last inference; the runtime must be created with the basic-profiling flag. */
+  profile(): { name: string; microseconds: number }[];
   dispose(): void;
   readonly busy: boolean;
 }

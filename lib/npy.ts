@@ -52,7 +52,8 @@ export function readNpy(bytes: Uint8Array, name = 'array'): { shape: number[]; d
   const count = shape.reduce((a, b) => a * b, 1);
   const offset = start + headerLength;
   if (offset + count * dtype.bytes > bytes.length) throw new NpyError(`${name}: ${count} values of ${descr} need ${count * dtype.bytes} bytes, the file has ${bytes.length - offset}`);
-  const copy = bytes.slice(offset, offset + count * dtype.bytes);
+  // Uint8Array's slice copies (a Buffer's slice would be a view into a shared pool).
+  const copy = Uint8Array.prototype.slice.call(bytes, offset, offset + count * dtype.bytes);
   return { shape, data: new dtype.ctor(copy.buffer) };
 }
 

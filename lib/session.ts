@@ -13,6 +13,20 @@ export interface SessionOptions {
    * processes share a machine. Range 1 to 64.
    */
   threads?: number;
+  /**
+   * Record how long each XNNPACK operator takes, for `session.profile()`.
+   * Default false (profiling adds a clock read per operator).
+   */
+  profile?: boolean;
+}
+
+/** Time spent in one kind of XNNPACK operator during the last inference. */
+export interface OperatorProfile {
+  /** XNNPACK's operator name, e.g. `Convolution (NHWC, F32) GEMM`. */
+  name: string;
+  /** How many operators of that kind ran. */
+  count: number;
+  microseconds: number;
 }
 
 /** Input values by input name; a model with one input also takes the array alone. */
@@ -21,7 +35,7 @@ export type SessionInputs = Record<string, Float32Array> | Float32Array;
 export type SessionOutputs = Record<string, Float32Array>;
 
 export const DEFAULT_THREADS = Math.max(1, Math.min(4, os.availableParallelism ? os.availableParallelism() : os.cpus().length));
-const SESSION_OPTIONS: (keyof SessionOptions)[] = ['threads'];
+const SESSION_OPTIONS: (keyof SessionOptions)[] = ['threads', 'profile'];
 
 /** Creates sessions; not part of the public API. */
 export const createSessionInternal = Symbol('createSession');
@@ -52,7 +66,9 @@ export function resolveSessionOptions(options: unknown, name: string, defaults: 
   const o = checkOptions<SessionOptions>(options, name, SESSION_OPTIONS);
   const threads = o.threads ?? defaults.threads ?? DEFAULT_THREADS;
   checkInteger(threads, `${name}.threads`, 1, 64);
-  return { threads };
+  const profile = o.profile ?? false;
+  if (typeof profile !== 'boolean') throw invalid('a boolean', `${name}.profile`, profile);
+  return { threads, profile };
 }
 
 /**
@@ -77,7 +93,9 @@ export class Session {
   readonly #outputSizes: number[];
   readonly #onDispose: (session: Session) => void;
 
-  private constructor(runtime: NativeRuntime, lowered: LoweredGraph, threads: number, onDispose: (session: Session) => void) {
+  readonly #profiling: boolean;
+
+  private constructor(runtime: NativeRuntime, lowered: LoweredGraph, options: Required<SessionOptions>, onDispose: (session: Session) => void) {
     this.#runtime = runtime;
     const inputNames = uniqueNames(lowered.inputs, 'input');
     const outputNames = uniqueNames(lowered.outputs, 'output');
@@ -85,15 +103,17 @@ export class Session {
     this.outputs = Object.freeze(lowered.outputs.map((t, k) => tensorInfo(t, outputNames[k])));
     this.#inputSizes = this.inputs.map((t) => t.shape.reduce((a, b) => a * b, 1));
     this.#outputSizes = this.outputs.map((t) => t.shape.reduce((a, b) => a * b, 1));
-    this.threads = threads;
+    this.threads = options.threads;
+    this.#profiling = options.profile;
     this.#onDispose = onDispose;
   }
 
   /** @internal Used by Model.createSession. */
-  static async [createSessionInternal](lowered: LoweredGraph, threads: number, onDispose: (session: Session) => void): Promise<Session> {
+  static async [createSessionInternal](lowered: LoweredGraph, options: Required<SessionOptions>, onDispose: (session: Session) => void): Promise<Session> {
     let runtime: NativeRuntime;
+    const { constants: C, Runtime } = native();
     try {
-      runtime = await native().Runtime.create(lowered.subgraph, threads, 0);
+      runtime = await Runtime.create(lowered.subgraph, options.threads, options.profile ? C.runtimeFlags.basicProfiling : 0);
     } catch (err) {
       // Shapes that do not fit together surface when XNNPACK plans the graph.
       if (err instanceof XnnpackError && (err.statusName === 'invalid parameter' || err.statusName === 'unsupported parameter')) {
@@ -107,7 +127,7 @@ export class Session {
       runtime.dispose();
       throw err;
     }
-    return new Session(runtime, lowered, threads, onDispose);
+    return new Session(runtime, lowered, options, onDispose);
   }
 
   get disposed(): boolean {
@@ -175,23 +195,38 @@ export class Session {
    */
   run(inputs: SessionInputs): Promise<SessionOutputs> {
     this.#ensureNotDisposed();
-    const callSite = new Error();
     const views = this.#bindInputs(inputs);
-    // Copy now: the caller may overwrite its arrays while the run waits in the queue.
+    if (this.#pending === 0) {
+      // Idle: the native call copies the inputs before it returns, so no snapshot is needed.
+      const outputs = this.#allocateOutputs();
+      const started = this.#runtime!.invokeAsync(views, outputs);
+      return this.#track(started.then(() => this.#named(outputs)), new Error());
+    }
+    // Busy: wait in line, with a private copy, since the caller may reuse its arrays at once.
     const snapshot = views.map((v) => v.slice());
-    this.#pending++;
-    const result = this.#queue.then(async () => {
+    return this.#track(this.#queue.then(async () => {
       if (this.#disposed || !this.#runtime) throw new DisposedError('Session');
       const outputs = this.#allocateOutputs();
       await this.#runtime.invokeAsync(snapshot, outputs);
       return this.#named(outputs);
-    }).catch((err) => {
-      throw withCallerStack(err, callSite);
-    }).finally(() => {
-      this.#pending--;
-    });
-    this.#queue = result.catch(() => {});
-    return result;
+    }), new Error());
+  }
+
+  /** Counts `run` as pending until it settles, and keeps later runs queued behind it. */
+  #track(run: Promise<SessionOutputs>, callSite: Error): Promise<SessionOutputs> {
+    this.#pending++;
+    const settled = run.then(
+      (value) => {
+        this.#pending--;
+        return value;
+      },
+      (err) => {
+        this.#pending--;
+        throw withCallerStack(err, callSite);
+      },
+    );
+    this.#queue = settled.catch(() => {});
+    return settled;
   }
 
   /**
@@ -209,6 +244,27 @@ export class Session {
     const outputs = this.#allocateOutputs();
     this.#runtime!.invoke(views, outputs);
     return this.#named(outputs);
+  }
+
+  /**
+   * Time per kind of XNNPACK operator in the last inference, largest first.
+   * Needs a session created with `{ profile: true }` and at least one run.
+   *
+   * @throws {Error} with code `ERR_XNNLITE_PROFILING_OFF` if the session was created without `profile: true`.
+   */
+  profile(): OperatorProfile[] {
+    this.#ensureNotDisposed();
+    if (!this.#profiling) {
+      throw Object.assign(new Error('Profiling is off for this session; create it with { profile: true }'), { code: 'ERR_XNNLITE_PROFILING_OFF' });
+    }
+    const byName = new Map<string, OperatorProfile>();
+    for (const op of this.#runtime!.profile()) {
+      const entry = byName.get(op.name) ?? { name: op.name, count: 0, microseconds: 0 };
+      entry.count++;
+      entry.microseconds += op.microseconds;
+      byName.set(op.name, entry);
+    }
+    return [...byName.values()].sort((a, b) => b.microseconds - a.microseconds);
   }
 
   /**

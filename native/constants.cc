@@ -72,6 +72,7 @@ Napi::Object Constants(Napi::Env env) {
       {"forceFp16Inference", XNN_FLAG_FORCE_FP16_INFERENCE},
       {"yieldWorkers", XNN_FLAG_YIELD_WORKERS},
       {"transientIndirectionBuffer", XNN_FLAG_TRANSIENT_INDIRECTION_BUFFER},
+      {"basicProfiling", XNN_FLAG_BASIC_PROFILING},
   }));
   constants.Set("reduce", Table(env, {
       {"sum", xnn_reduce_sum},

@@ -120,6 +120,33 @@ void RuntimeCore::CopyOutputs(const std::vector<std::pair<void*, size_t>>& desti
   }
 }
 
+bool RuntimeCore::Profile(std::vector<std::string>* names, std::vector<uint64_t>* micros, XnnFailure* failure) const {
+  size_t count = 0;
+  size_t size = 0;
+  xnn_status status = xnn_get_runtime_profiling_info(runtime_, xnn_profile_info_num_operators, sizeof(count), &count, &size);
+  if (status != xnn_status_success) {
+    *failure = {"xnn_get_runtime_profiling_info", status};
+    return false;
+  }
+  // Ask for the size first: the call reports it and fails when the buffer is too small.
+  xnn_get_runtime_profiling_info(runtime_, xnn_profile_info_operator_name, 0, nullptr, &size);
+  std::vector<char> text(size);
+  micros->resize(count);
+  status = xnn_get_runtime_profiling_info(runtime_, xnn_profile_info_operator_name, text.size(), text.data(), &size);
+  if (status == xnn_status_success) {
+    status = xnn_get_runtime_profiling_info(runtime_, xnn_profile_info_operator_timing, count * sizeof(uint64_t), micros->data(), &size);
+  }
+  if (status != xnn_status_success) {
+    *failure = {"xnn_get_runtime_profiling_info", status};
+    return false;
+  }
+  for (size_t i = 0, start = 0; i < count && start < text.size(); i++) {
+    names->emplace_back(text.data() + start);
+    start += names->back().size() + 1;
+  }
+  return true;
+}
+
 bool RuntimeCore::Invoke(XnnFailure* failure) {
   xnn_status status = xnn_invoke_runtime(runtime_);
   if (status != xnn_status_success) {
@@ -204,6 +231,7 @@ Napi::Function Runtime::Define(Napi::Env env) {
   return DefineClass(env, "Runtime", {
       StaticMethod<&Runtime::Create>("create"),
       InstanceMethod<&Runtime::Externals>("externals"),
+      InstanceMethod<&Runtime::Profile>("profile"),
       InstanceMethod<&Runtime::Invoke>("invoke"),
       InstanceMethod<&Runtime::InvokeAsync>("invokeAsync"),
       InstanceMethod<&Runtime::Dispose>("dispose"),
@@ -275,6 +303,28 @@ Napi::Value Runtime::Externals(const Napi::CallbackInfo& info) {
     for (size_t d = 0; d < e.dims.size(); d++) shape.Set(static_cast<uint32_t>(d), Napi::Number::New(env, e.dims[d]));
     item.Set("shape", shape);
     item.Set("byteLength", Napi::Number::New(env, e.byte_length));
+    result.Set(static_cast<uint32_t>(i), item);
+  }
+  return result;
+}
+
+// profile() -> [{ name, microseconds }] for each operator of the last inference.
+Napi::Value Runtime::Profile(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  XNNLITE_REQUIRE_OPEN(env, core_ != nullptr && !dispose_pending_, "Runtime");
+  if (!EnsureIdle(env)) return env.Undefined();
+  std::vector<std::string> names;
+  std::vector<uint64_t> micros;
+  XnnFailure failure;
+  if (!core_->Profile(&names, &micros, &failure)) {
+    MakeXnnError(env, failure.call, failure.status).ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  Napi::Array result = Napi::Array::New(env, names.size());
+  for (size_t i = 0; i < names.size(); i++) {
+    Napi::Object item = Napi::Object::New(env);
+    item.Set("name", names[i]);
+    item.Set("microseconds", Napi::Number::New(env, static_cast<double>(micros[i])));
     result.Set(static_cast<uint32_t>(i), item);
   }
   return result;

@@ -46,6 +46,9 @@ class RuntimeCore {
   // Must run on the JS thread (releases references to JS buffers).
   void ReleaseStaticData();
 
+  // Per-operator names and times (microseconds) of the last invoke; needs XNN_FLAG_BASIC_PROFILING.
+  bool Profile(std::vector<std::string>* names, std::vector<uint64_t>* micros, XnnFailure* failure) const;
+
   std::vector<ExternalBuffer>& externals() { return externals_; }
   size_t OwnedBytes() const;
   uint32_t threads() const { return threads_; }
@@ -72,6 +75,7 @@ class Runtime : public Napi::ObjectWrap<Runtime> {
  private:
   static Napi::Value Create(const Napi::CallbackInfo& info);
   Napi::Value Externals(const Napi::CallbackInfo& info);
+  Napi::Value Profile(const Napi::CallbackInfo& info);
   Napi::Value Invoke(const Napi::CallbackInfo& info);
   Napi::Value InvokeAsync(const Napi::CallbackInfo& info);
   Napi::Value Dispose(const Napi::CallbackInfo& info);

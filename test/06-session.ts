@@ -142,3 +142,16 @@ t.test('async errors carry the caller\'s stack', async (t) => {
   t.match(err.stack, /called from[\s\S]*06-session/);
   model.dispose();
 });
+
+t.test('profile() reports time per kind of XNNPACK operator', async (t) => {
+  const model = await loadModel(zooModel('face_detection_short_range').file);
+  t.teardown(() => model.dispose());
+  const plain = await model.createSession({ threads: 1 });
+  t.throws(() => plain.profile(), { code: 'ERR_XNNLITE_PROFILING_OFF' });
+  const session = await model.createSession({ threads: 1, profile: true });
+  await session.run(new Float32Array(128 * 128 * 3).fill(0.2));
+  const profile = session.profile();
+  const gemm = profile.find((p) => p.name.startsWith('Convolution (NHWC, F32)'));
+  t.ok(gemm && gemm.count > 0 && gemm.microseconds > 0, 'convolutions are timed');
+  t.same(profile.map((p) => p.microseconds), [...profile.map((p) => p.microseconds)].sort((a, b) => b - a), 'largest first');
+});

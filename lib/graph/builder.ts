@@ -2,6 +2,7 @@ import { ModelFormatError } from '../errors';
 import { Activation } from '../model/schema';
 import type { SubgraphDef, TensorDef } from '../model/types';
 import { native, type NativeConstants, type NativeSubgraph } from '../native';
+import type { ActivationFusion } from './fuse-activations';
 import type { StaticValues } from './static-values';
 
 /** Output clamp of each fused activation the checks accept. */
@@ -28,6 +29,8 @@ export class GraphBuilder {
     readonly model: SubgraphDef,
     /** External id of each model input and output tensor. */
     private readonly externalIds: Map<number, { id: number; input: boolean }>,
+    /** Outputs redirected past a standalone activation folded into their producer. */
+    private readonly redirects: ActivationFusion['redirect'] = new Map(),
   ) {
     this.C = native().constants;
     this.none = this.C.invalidValueId;
@@ -69,9 +72,19 @@ export class GraphBuilder {
     return this.subgraph.defineTensor(this.C.datatype.fp32, [...shape], data, this.none, 0);
   }
 
-  /** Defines the node that writes `output`, clamped to the range of fused activation `code`. */
+  /**
+   * Defines the node that writes `output`, clamped to the range of fused
+   * activation `code` (and of a following standalone activation folded into it).
+   */
   withActivation(code: number, output: TensorDef, define: (outputId: number, min: number, max: number) => void): void {
-    const [min, max] = ACTIVATION_RANGE[code] ?? ACTIVATION_RANGE[Activation.NONE];
+    let [min, max] = ACTIVATION_RANGE[code] ?? ACTIVATION_RANGE[Activation.NONE];
+    const redirect = this.redirects.get(output.index);
+    if (redirect) {
+      min = Math.max(min, redirect.min);
+      max = Math.min(max, redirect.max);
+      define(this.value(redirect.into), min, max);
+      return;
+    }
     define(this.value(output), min, max);
   }
 }

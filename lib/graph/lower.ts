@@ -3,6 +3,7 @@ import { ModelFormatError, UnsupportedOpError, XnnpackError } from '../errors';
 import type { SubgraphDef, TensorDef, TfliteModel } from '../model/types';
 import { native, type NativeSubgraph } from '../native';
 import { GraphBuilder } from './builder';
+import { planActivationFusion } from './fuse-activations';
 import { planSubgraph, type PlannedOp } from './partition';
 import { StaticValues } from './static-values';
 
@@ -56,10 +57,11 @@ export function lowerSubgraph(analysis: SubgraphAnalysis): LoweredGraph {
   const { Subgraph, constants: C } = native();
   const nativeSubgraph = new Subgraph(inputs.length + outputs.length);
   try {
-    const g = new GraphBuilder(nativeSubgraph, statics, subgraph, externalIds);
+    const fusion = planActivationFusion(plan, subgraph);
+    const g = new GraphBuilder(nativeSubgraph, statics, subgraph, externalIds, fusion.redirect);
     for (const t of inputs) g.value(t);
     for (const p of plan) {
-      if (p.folded) continue;
+      if (p.folded || fusion.removed.has(p.node.def.index)) continue;
       try {
         p.family!.lower(g, p.node);
       } catch (err) {

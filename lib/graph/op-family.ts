@@ -12,6 +12,11 @@ export interface OpFamily {
   readonly ops: readonly string[];
   check(node: Node, statics: StaticValues): Reason;
   lower(g: GraphBuilder, node: Node): void;
+  /**
+   * True when the family writes its output through GraphBuilder.withActivation,
+   * so that a following RELU/RELU6/RELU_N1_TO_1 can become its output clamp.
+   */
+  clampsOutput?: boolean;
   /** Multiply-accumulates one inference of the node performs (omitted for families whose cost is negligible). */
   macs?(node: Node): number;
 }

@@ -66,7 +66,7 @@ export class StaticValues {
     const v = this.values.get(t.index);
     if (!v || v.dtype !== 'float32') return undefined;
     const out = aligned(v.bytes, 4) ? new Float32Array(v.bytes.buffer, v.bytes.byteOffset, v.bytes.length / 4)
-      : new Float32Array(v.bytes.slice().buffer);
+      : new Float32Array(Uint8Array.prototype.slice.call(v.bytes).buffer);
     this.float32Cache.set(t.index, out);
     return out;
   }

@@ -62,4 +62,4 @@ function lower(g: GraphBuilder, node: Node): void {
   });
 }
 
-export const binary: OpFamily = { ops: Object.keys(OPERATOR), check, lower };
+export const binary: OpFamily = { ops: Object.keys(OPERATOR), check, lower, clampsOutput: true };

@@ -113,4 +113,5 @@ export const convolution: OpFamily = {
   check: checkConvolution,
   lower: lowerConvolution,
   macs,
+  clampsOutput: true,
 };

@@ -55,4 +55,4 @@ function macs(node: Node): number {
   return (elements / inputs) * inputs * outputs;
 }
 
-export const fullyConnected: OpFamily = { ops: ['FULLY_CONNECTED'], check, lower, macs };
+export const fullyConnected: OpFamily = { ops: ['FULLY_CONNECTED'], check, lower, macs, clampsOutput: true };

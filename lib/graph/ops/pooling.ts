@@ -60,4 +60,4 @@ function lower(g: GraphBuilder, node: Node): void {
   });
 }
 
-export const pooling: OpFamily = { ops: ['AVERAGE_POOL_2D', 'MAX_POOL_2D'], check, lower };
+export const pooling: OpFamily = { ops: ['AVERAGE_POOL_2D', 'MAX_POOL_2D'], check, lower, clampsOutput: true };

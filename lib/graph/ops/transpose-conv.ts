@@ -114,4 +114,5 @@ export const transposeConvolution: OpFamily = {
   check,
   lower,
   macs,
+  clampsOutput: true,
 };

@@ -1,0 +1,107 @@
+#!/usr/bin/env node
+'use strict';
+
+// npm run bench: xnnlite against LiteRT.js on the ten MediaPipe models, one
+// process per model (bench/compare-model.js), the binding's own round trip
+// (bench/binding-overhead.js), and this machine's single-core FP32 FMA peak.
+// Writes bench/results/latest.json and latest.md and prints the table.
+//
+//   npm run bench [-- --models a,b] [--rounds N] [--readme]
+//
+// --readme replaces the README's results section with the table printed.
+
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
+const { version } = require('../dist/index.js');
+const { ZOO } = require('./lib/zoo');
+const { measurePeak } = require('./lib/peak');
+
+const root = path.join(__dirname, '..');
+
+function option(name, fallback) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+}
+
+function runNode(args) {
+  const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`node ${args.join(' ')} failed:\n${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+function machine() {
+  const cpu = os.cpus()[0];
+  return `${cpu ? cpu.model.trim() : os.arch()}, ${os.availableParallelism()} CPUs, Node ${process.version}, ${os.platform()} ${os.release()}`;
+}
+
+function markdown(results) {
+  const { peak, models, binding } = results;
+  const lines = [
+    `Machine: ${results.machine}. XNNPACK ${results.xnnpack} (${results.isa}). LiteRT.js ${results.litertVersion}, single-threaded: its relaxed-SIMD build (the fastest that runs in Node, with --experimental-wasm-relaxed-simd), measured alternately with xnnlite in one process, and its default "compat" build (what Node runs without flags) in a second process. Medians of ${models[0]?.runs ?? 0} runs per runner; one process per model.`,
+    '',
+    `Measured single-core FP32 FMA peak: ${peak ? `${peak.gflops.toFixed(0)} GFLOP/s (AVX2 ${peak.avx2.toFixed(0)}, AVX-512 ${peak.avx512.toFixed(0)})` : 'not measured on this architecture'}.`,
+    '',
+    '| model | MMAC | LiteRT.js relaxed-SIMD | LiteRT.js compat | xnnlite 1T | vs relaxed | vs compat | xnnlite 2T | 2T vs 1T | GFLOP/s 1T | % of peak | init xnnlite / LiteRT.js |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const m of models) {
+    const gflops = (2 * m.macs) / (m.medianMs.xnnlite1 / 1000) / 1e9;
+    lines.push(`| ${m.name} | ${(m.macs / 1e6).toFixed(0)} | ${m.medianMs.litert.toFixed(2)} ms | ${m.liteRtCompatMs.toFixed(2)} ms | ${m.medianMs.xnnlite1.toFixed(2)} ms | ${(m.medianMs.litert / m.medianMs.xnnlite1).toFixed(2)}x | ${(m.liteRtCompatMs / m.medianMs.xnnlite1).toFixed(2)}x | ${m.medianMs.xnnlite2.toFixed(2)} ms | ${(m.medianMs.xnnlite1 / m.medianMs.xnnlite2).toFixed(2)}x | ${gflops.toFixed(1)} | ${peak ? `${((100 * gflops) / peak.gflops).toFixed(0)}%` : 'n/a'} | ${m.initMs.toFixed(1)} / ${m.liteRtInitMs.toFixed(1)} ms |`);
+  }
+  lines.push('', `Binding round trip on a trivial model: \`runSync\` ${binding.runSyncMicroseconds.toFixed(2)} us, \`run\` ${binding.runMicroseconds.toFixed(2)} us.`);
+  return lines.join('\n');
+}
+
+function updateReadme(table) {
+  const file = path.join(root, 'README.md');
+  const text = fs.readFileSync(file, 'utf8');
+  const start = '<!-- bench:start -->';
+  const end = '<!-- bench:end -->';
+  const a = text.indexOf(start);
+  const b = text.indexOf(end);
+  if (a < 0 || b < a) throw new Error('README.md has no <!-- bench:start --> ... <!-- bench:end --> section');
+  fs.writeFileSync(file, `${text.slice(0, a + start.length)}\n${table}\n${text.slice(b)}`);
+}
+
+function main() {
+  if (!fs.existsSync(path.join(root, 'dist', 'index.js'))) throw new Error('dist/ is missing: run npm install (or npm run build:ts) first');
+  const only = option('models', undefined);
+  const rounds = option('rounds', '6');
+  const models = only ? ZOO.filter((z) => only.split(',').includes(z.name)) : ZOO;
+  process.stderr.write('measuring the FMA peak...\n');
+  const peak = measurePeak();
+  const results = {
+    machine: machine(),
+    date: new Date().toISOString(),
+    xnnpack: version().xnnpack,
+    isa: version().isa.join(', '),
+    litertVersion: require('@litertjs/core/package.json').version,
+    peak,
+    models: [],
+    binding: undefined,
+  };
+  for (const m of models) {
+    process.stderr.write(`${m.name}...\n`);
+    const r = runNode(['--experimental-wasm-relaxed-simd', path.join(__dirname, 'compare-model.js'), m.file, '--rounds', rounds]);
+    const compat = runNode([path.join(__dirname, 'compare-model.js'), m.file, '--rounds', rounds, '--litert-only']);
+    results.models.push({ name: m.name, ...r, model: undefined, liteRtCompatMs: compat.medianMs.litert });
+  }
+  process.stderr.write('binding round trip...\n');
+  results.binding = runNode([path.join(__dirname, 'binding-overhead.js'), '--json']);
+  const table = markdown(results);
+  const dir = path.join(__dirname, 'results');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  fs.writeFileSync(path.join(dir, 'latest.md'), `${table}\n`);
+  process.stdout.write(`${table}\n`);
+  if (process.argv.includes('--readme')) updateReadme(table);
+}
+
+try {
+  main();
+} catch (err) {
+  process.stderr.write(`bench: ${err.message}\n`);
+  process.exit(1);
+}
