@@ -113,7 +113,10 @@ export class Session {
     let runtime: NativeRuntime;
     const { constants: C, Runtime } = native();
     try {
-      runtime = await Runtime.create(lowered.subgraph, options.threads, options.profile ? C.runtimeFlags.basicProfiling : 0);
+      // Pool threads sleep between inferences instead of spinning, so that an
+      // idle session does not take CPU from other sessions or processes.
+      const flags = (options.profile ? C.runtimeFlags.basicProfiling : 0) | (options.threads > 1 ? C.runtimeFlags.yieldWorkers : 0);
+      runtime = await Runtime.create(lowered.subgraph, options.threads, flags);
     } catch (err) {
       // Shapes that do not fit together surface when XNNPACK plans the graph.
       if (err instanceof XnnpackError && (err.statusName === 'invalid parameter' || err.statusName === 'unsupported parameter')) {
