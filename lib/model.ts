@@ -4,7 +4,8 @@ import { analyzeSubgraph, ensureSupported, lowerSubgraph, type SubgraphAnalysis 
 import { readModel, type ModelLimits } from './model/reader';
 import type { SignatureDef, TfliteModel } from './model/types';
 import { loadBytes, type ModelSource } from './model-source';
-import type { NativeMappedFile } from './native';
+import type { NativeCacheRequest, NativeMappedFile } from './native';
+import { modelDigest, planCache, resolveCacheDir, emitCacheWarning } from './cache/weight-cache';
 import { createSessionInternal, resolveSessionOptions, Session, type SessionOptions } from './session';
 import { tensorInfo, uniqueNames, type TensorInfo } from './tensor-info';
 
@@ -16,9 +17,11 @@ export interface LoadModelOptions {
   maxTensorBytes?: number;
   /** Largest total of all tensors, in bytes. Default 8 GiB. */
   maxTotalBytes?: number;
+  /** Default weight-cache directory for every session of this model (see SessionOptions.weightCache). */
+  weightCache?: string | false;
 }
 
-const LOAD_OPTIONS: (keyof LoadModelOptions)[] = ['threads', 'maxTensorBytes', 'maxTotalBytes'];
+const LOAD_OPTIONS: (keyof LoadModelOptions)[] = ['threads', 'maxTensorBytes', 'maxTotalBytes', 'weightCache'];
 
 /**
  * A loaded `.tflite` model. Create sessions from it to run inferences.
@@ -43,6 +46,8 @@ export class Model {
   readonly byteLength: number;
 
   readonly #analysis: SubgraphAnalysis;
+  readonly #model: TfliteModel;
+  #digest: Buffer | undefined;
   readonly #mapping: NativeMappedFile | undefined;
   readonly #sessionDefaults: SessionOptions;
   readonly #sessions = new Set<Session>();
@@ -54,6 +59,7 @@ export class Model {
 
   private constructor(model: TfliteModel, analysis: SubgraphAnalysis, mapping: NativeMappedFile | undefined, sessionDefaults: SessionOptions) {
     this.#analysis = analysis;
+    this.#model = model;
     this.#mapping = mapping;
     this.#sessionDefaults = sessionDefaults;
     const sg = model.subgraphs[0];
@@ -76,7 +82,8 @@ export class Model {
   /** @internal Use loadModel(). */
   static async load(source: ModelSource, options?: LoadModelOptions): Promise<Model> {
     const o = checkOptions<LoadModelOptions>(options, 'options', LOAD_OPTIONS);
-    const sessionDefaults = resolveSessionOptions(o.threads === undefined ? undefined : { threads: o.threads }, 'options');
+    const sessionDefaults = resolveSessionOptions(
+      { ...(o.threads === undefined ? {} : { threads: o.threads }), ...(o.weightCache === undefined ? {} : { weightCache: o.weightCache }) }, 'options');
     const limits: Partial<ModelLimits> = {};
     if (o.maxTensorBytes !== undefined) limits.maxTensorBytes = checkInteger(o.maxTensorBytes, 'options.maxTensorBytes', 1, Number.MAX_SAFE_INTEGER);
     if (o.maxTotalBytes !== undefined) limits.maxTotalBytes = checkInteger(o.maxTotalBytes, 'options.maxTotalBytes', 1, Number.MAX_SAFE_INTEGER);
@@ -114,10 +121,11 @@ export class Model {
     this.#ensureNotDisposed();
     const resolved = resolveSessionOptions(options, 'options', this.#sessionDefaults);
     const lowered = lowerSubgraph(this.#analysis);
+    const cache = this.#cacheRequest(resolved.weightCache);
     this.#creating++;
     let session: Session;
     try {
-      session = await Session[createSessionInternal](lowered, resolved, (s) => {
+      session = await Session[createSessionInternal](lowered, resolved, cache, (s) => {
         this.#sessions.delete(s);
         this.#closing.push(s.whenReleased());
       });
@@ -131,6 +139,16 @@ export class Model {
     }
     this.#sessions.add(session);
     return session;
+  }
+
+  #cacheRequest(option: string | false | undefined): NativeCacheRequest | undefined {
+    const dir = resolveCacheDir(option, undefined);
+    if (!dir) return undefined;
+    this.#digest ??= modelDigest(this.#model.bytes);
+    const plan = planCache(dir, this.#digest, this.description || `${this.byteLength}-byte model`);
+    if ('request' in plan) return plan.request;
+    emitCacheWarning(plan.warning);
+    return undefined;
   }
 
   /** Disposes every session, then releases the file mapping once no inference is running. Safe to call twice. */

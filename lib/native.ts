@@ -53,7 +53,8 @@ export interface UnaryParams {
 
 /** Mirrors xnn_subgraph_t and its xnn_define_* calls. Single use: Runtime.create consumes it. */
 export interface NativeSubgraph {
-  defineTensor(datatype: number, dims: number[], data: ArrayBufferView | null, externalId: number, flags: number): number;
+  /** `cacheId` names static data stably across runs (the weight cache keys on it). */
+  defineTensor(datatype: number, dims: number[], data: ArrayBufferView | null, externalId: number, flags: number, cacheId?: number): number;
   defineUnary(op: number, inputId: number, outputId: number, params?: UnaryParams): void;
   defineBinary(op: number, input1Id: number, input2Id: number, outputId: number, outputMin: number, outputMax: number): void;
   defineFullyConnected(
@@ -104,6 +105,24 @@ export interface NativeSubgraph {
   dispose(): void;
 }
 
+/** Where a runtime's packed weights live: a shared cache file (`path`), keyed by `fingerprint`. */
+export interface NativeCacheRequest {
+  path: string;
+  lockPath: string;
+  fingerprint: Uint8Array;
+  /** JSON text stored in the file, for `xnnlite cache ls`. */
+  metadata: string;
+}
+
+export interface NativeCacheReport {
+  /** `mapped`: served from the file; `built`: packed and published now; `memory`: the file could not be used. */
+  state: 'mapped' | 'built' | 'memory';
+  warnings: string[];
+  bytes: number;
+  /** Weights a mapped file did not have (packed in memory instead). */
+  misses: number;
+}
+
 /** A read-only shared mapping of a file; `close()` detaches `buffer` and unmaps. */
 export interface NativeMappedFile {
   readonly buffer: ArrayBuffer;
@@ -126,6 +145,8 @@ export interface NativeRuntime {
   invoke(inputs: ArrayBufferView[], outputs: ArrayBufferView[]): void;
   /** Copies inputs now, runs on the libuv pool, writes into `outputs`. */
   invokeAsync(inputs: ArrayBufferView[], outputs: ArrayBufferView[]): Promise<void>;
+  /** What the weight cache did for this runtime; undefined when it was created without one. */
+  cacheReport(): NativeCacheReport | undefined;
   /** Per-operator times of the last inference; the runtime must be created with the basic-profiling flag. */
   profile(): { name: string; microseconds: number }[];
   dispose(): void;
@@ -138,9 +159,11 @@ export interface NativeBinding {
   constants: NativeConstants;
   Subgraph: new (externalValueCount: number) => NativeSubgraph;
   Runtime: {
-    create(subgraph: NativeSubgraph, threads: number, flags: number): Promise<NativeRuntime>;
+    create(subgraph: NativeSubgraph, threads: number, flags: number, cache?: NativeCacheRequest): Promise<NativeRuntime>;
   };
   MappedFile: new (fd: number, size: number) => NativeMappedFile;
+  verifyCacheFile(path: string): { ok: boolean; reason: string; metadata: string };
+  crc32c(view: ArrayBufferView, seed?: number): number;
 }
 
 const packageRoot = path.join(__dirname, '..');

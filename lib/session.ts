@@ -2,7 +2,8 @@ import os from 'node:os';
 import { checkInteger, checkOptions, describe, invalid, isPlainObject } from './args';
 import { DisposedError, ModelFormatError, XnnpackError } from './errors';
 import type { LoweredGraph } from './graph/lower';
-import { native, type NativeRuntime } from './native';
+import { emitCacheWarning } from './cache/weight-cache';
+import { native, type NativeCacheRequest, type NativeRuntime } from './native';
 import { tensorInfo, uniqueNames, type TensorInfo } from './tensor-info';
 
 /** Options of `model.createSession()`. */
@@ -18,6 +19,25 @@ export interface SessionOptions {
    * Default false (profiling adds a clock read per operator).
    */
   profile?: boolean;
+  /**
+   * Directory of the shared packed-weight cache, or `false` for none.
+   * Default: the model's `weightCache` option, else the XNNLITE_WEIGHT_CACHE
+   * environment variable, else none. The first session packs the weights into
+   * a file there; later sessions and other processes map that file instead of
+   * packing. Problems (a damaged file, a read-only directory, a full disk) are
+   * reported as warnings with code XNNLITE_WEIGHT_CACHE, never as errors.
+   */
+  weightCache?: string | false;
+}
+
+/** What the weight cache did for a session. */
+export interface WeightCacheInfo {
+  /** `mapped`: weights served from the cache file; `built`: packed now and published; `memory`: packed in memory (see the warning). */
+  state: 'mapped' | 'built' | 'memory';
+  /** The cache file. */
+  path: string;
+  /** Packed bytes this session uses. */
+  bytes: number;
 }
 
 /** Time spent in one kind of XNNPACK operator during the last inference. */
@@ -35,7 +55,7 @@ export type SessionInputs = Record<string, Float32Array> | Float32Array;
 export type SessionOutputs = Record<string, Float32Array>;
 
 export const DEFAULT_THREADS = Math.max(1, Math.min(4, os.availableParallelism ? os.availableParallelism() : os.cpus().length));
-const SESSION_OPTIONS: (keyof SessionOptions)[] = ['threads', 'profile'];
+const SESSION_OPTIONS: (keyof SessionOptions)[] = ['threads', 'profile', 'weightCache'];
 
 /** Creates sessions; not part of the public API. */
 export const createSessionInternal = Symbol('createSession');
@@ -62,13 +82,23 @@ function checkExternalShapes(runtime: NativeRuntime, lowered: LoweredGraph): voi
   });
 }
 
-export function resolveSessionOptions(options: unknown, name: string, defaults: SessionOptions = {}): Required<SessionOptions> {
+export interface ResolvedSessionOptions {
+  threads: number;
+  profile: boolean;
+  weightCache: string | false | undefined;
+}
+
+export function resolveSessionOptions(options: unknown, name: string, defaults: SessionOptions = {}): ResolvedSessionOptions {
   const o = checkOptions<SessionOptions>(options, name, SESSION_OPTIONS);
   const threads = o.threads ?? defaults.threads ?? DEFAULT_THREADS;
   checkInteger(threads, `${name}.threads`, 1, 64);
   const profile = o.profile ?? false;
   if (typeof profile !== 'boolean') throw invalid('a boolean', `${name}.profile`, profile);
-  return { threads, profile };
+  const weightCache = o.weightCache !== undefined ? o.weightCache : defaults.weightCache;
+  if (weightCache !== undefined && weightCache !== false && (typeof weightCache !== 'string' || weightCache === '')) {
+    throw invalid('a directory path or false', `${name}.weightCache`, weightCache);
+  }
+  return { threads, profile, weightCache };
 }
 
 /**
@@ -94,8 +124,11 @@ export class Session {
   readonly #onDispose: (session: Session) => void;
 
   readonly #profiling: boolean;
+  /** What the weight cache did for this session; undefined without a cache. */
+  readonly weightCache: WeightCacheInfo | undefined;
 
-  private constructor(runtime: NativeRuntime, lowered: LoweredGraph, options: Required<SessionOptions>, onDispose: (session: Session) => void) {
+  private constructor(runtime: NativeRuntime, lowered: LoweredGraph, options: ResolvedSessionOptions, cache: WeightCacheInfo | undefined,
+    onDispose: (session: Session) => void) {
     this.#runtime = runtime;
     const inputNames = uniqueNames(lowered.inputs, 'input');
     const outputNames = uniqueNames(lowered.outputs, 'output');
@@ -105,18 +138,20 @@ export class Session {
     this.#outputSizes = this.outputs.map((t) => t.shape.reduce((a, b) => a * b, 1));
     this.threads = options.threads;
     this.#profiling = options.profile;
+    this.weightCache = cache;
     this.#onDispose = onDispose;
   }
 
   /** @internal Used by Model.createSession. */
-  static async [createSessionInternal](lowered: LoweredGraph, options: Required<SessionOptions>, onDispose: (session: Session) => void): Promise<Session> {
+  static async [createSessionInternal](lowered: LoweredGraph, options: ResolvedSessionOptions, cache: NativeCacheRequest | undefined,
+    onDispose: (session: Session) => void): Promise<Session> {
     let runtime: NativeRuntime;
     const { constants: C, Runtime } = native();
     try {
       // Pool threads sleep between inferences instead of spinning, so that an
       // idle session does not take CPU from other sessions or processes.
       const flags = (options.profile ? C.runtimeFlags.basicProfiling : 0) | (options.threads > 1 ? C.runtimeFlags.yieldWorkers : 0);
-      runtime = await Runtime.create(lowered.subgraph, options.threads, flags);
+      runtime = await Runtime.create(lowered.subgraph, options.threads, flags, cache);
     } catch (err) {
       // Shapes that do not fit together surface when XNNPACK plans the graph.
       if (err instanceof XnnpackError && (err.statusName === 'invalid parameter' || err.statusName === 'unsupported parameter')) {
@@ -130,7 +165,10 @@ export class Session {
       runtime.dispose();
       throw err;
     }
-    return new Session(runtime, lowered, options, onDispose);
+    const report = runtime.cacheReport();
+    for (const warning of report?.warnings ?? []) emitCacheWarning(warning);
+    const info = report && cache ? { state: report.state, path: cache.path, bytes: report.bytes } : undefined;
+    return new Session(runtime, lowered, options, info, onDispose);
   }
 
   get disposed(): boolean {

@@ -41,6 +41,7 @@ bool ViewOf(const Napi::Value& value, ViewBytes* out) {
 
 RuntimeCore::~RuntimeCore() {
   if (runtime_ != nullptr) xnn_delete_runtime(runtime_);
+  cache_.reset();
   if (threadpool_ != nullptr) pthreadpool_destroy(threadpool_);
   for (ExternalBuffer& external : externals_) std::free(external.data);
 }
@@ -55,8 +56,13 @@ void RuntimeCore::ReleaseStaticData() {
   if (static_data_) static_data_->Release();
 }
 
-bool RuntimeCore::Create(SubgraphParts parts, uint32_t threads, uint32_t flags, XnnFailure* failure) {
+bool RuntimeCore::Create(SubgraphParts parts, uint32_t threads, uint32_t flags, std::unique_ptr<CacheRequest> cache,
+                         XnnFailure* failure) {
   static_data_ = std::move(parts.static_data);
+  if (cache) {
+    cache_ = std::make_unique<WeightCacheProvider>(std::move(*cache), std::move(parts.static_ids));
+    cache_->Prepare();
+  }
   threads_ = threads == 0 ? 1 : threads;
   if (threads_ > 1) {
     threadpool_ = pthreadpool_create(threads_);
@@ -66,8 +72,10 @@ bool RuntimeCore::Create(SubgraphParts parts, uint32_t threads, uint32_t flags, 
       return false;
     }
   }
-  xnn_status status = xnn_create_runtime_v4(parts.subgraph, nullptr, nullptr, threadpool_, flags, &runtime_);
+  xnn_status status =
+      xnn_create_runtime_v4(parts.subgraph, cache_ ? cache_->provider() : nullptr, nullptr, threadpool_, flags, &runtime_);
   xnn_delete_subgraph(parts.subgraph);
+  if (cache_) cache_->Finish();
   if (status != xnn_status_success) {
     runtime_ = nullptr;
     *failure = {"xnn_create_runtime_v4", status};
@@ -160,11 +168,12 @@ namespace {
 
 class CreateRuntimeWorker : public PromiseWorker {
  public:
-  CreateRuntimeWorker(Napi::Env env, SubgraphParts parts, uint32_t threads, uint32_t flags)
+  CreateRuntimeWorker(Napi::Env env, SubgraphParts parts, uint32_t threads, uint32_t flags, std::unique_ptr<CacheRequest> cache)
       : PromiseWorker(env, "xnnlite:createRuntime"),
         parts_(std::move(parts)),
         threads_(threads),
         flags_(flags),
+        cache_(std::move(cache)),
         core_(std::make_unique<RuntimeCore>()) {}
 
   ~CreateRuntimeWorker() override {
@@ -175,7 +184,7 @@ class CreateRuntimeWorker : public PromiseWorker {
  protected:
   void Run() override {
     XnnFailure failure;
-    if (!core_->Create(std::move(parts_), threads_, flags_, &failure)) Fail(failure.call, failure.status);
+    if (!core_->Create(std::move(parts_), threads_, flags_, std::move(cache_), &failure)) Fail(failure.call, failure.status);
   }
 
   Napi::Value Result(Napi::Env env) override {
@@ -187,6 +196,7 @@ class CreateRuntimeWorker : public PromiseWorker {
   SubgraphParts parts_;
   uint32_t threads_;
   uint32_t flags_;
+  std::unique_ptr<CacheRequest> cache_;
   std::unique_ptr<RuntimeCore> core_;
 };
 
@@ -232,6 +242,7 @@ Napi::Function Runtime::Define(Napi::Env env) {
       StaticMethod<&Runtime::Create>("create"),
       InstanceMethod<&Runtime::Externals>("externals"),
       InstanceMethod<&Runtime::Profile>("profile"),
+      InstanceMethod<&Runtime::CacheReport>("cacheReport"),
       InstanceMethod<&Runtime::Invoke>("invoke"),
       InstanceMethod<&Runtime::InvokeAsync>("invokeAsync"),
       InstanceMethod<&Runtime::Dispose>("dispose"),
@@ -270,18 +281,32 @@ void Runtime::FinishPendingDispose(Napi::Env env) {
   }
 }
 
-// Runtime.create(subgraph, threads, flags) -> Promise<Runtime>
+// Runtime.create(subgraph, threads, flags, cache?: { path, lockPath, fingerprint: Uint8Array(32), metadata })
+//   -> Promise<Runtime>
 Napi::Value Runtime::Create(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!EnsureInitialized(env)) return env.Undefined();
   XNNLITE_REQUIRE(env, info.Length() >= 3 && info[0].IsObject() && info[1].IsNumber() && info[2].IsNumber(),
-                  "Runtime.create(subgraph, threads, flags): bad arguments");
+                  "Runtime.create(subgraph, threads, flags, cache): bad arguments");
   Napi::Object object = info[0].As<Napi::Object>();
   XNNLITE_REQUIRE(env, object.InstanceOf(Data(env).subgraph_class.Value()), "Runtime.create: first argument must be a Subgraph");
   Subgraph* subgraph = Subgraph::Unwrap(object);
   XNNLITE_REQUIRE_OPEN(env, subgraph->IsOpen(), "Subgraph");
+  std::unique_ptr<CacheRequest> cache;
+  if (info.Length() > 3 && info[3].IsObject()) {
+    Napi::Object c = info[3].As<Napi::Object>();
+    XNNLITE_REQUIRE(env, c.Get("path").IsString() && c.Get("lockPath").IsString() && c.Get("fingerprint").IsTypedArray(),
+                    "Runtime.create: cache needs path, lockPath and a 32-byte fingerprint");
+    Napi::Uint8Array fingerprint = c.Get("fingerprint").As<Napi::Uint8Array>();
+    XNNLITE_REQUIRE(env, fingerprint.ByteLength() == 32, "Runtime.create: the cache fingerprint must be 32 bytes");
+    cache = std::make_unique<CacheRequest>();
+    cache->path = c.Get("path").As<Napi::String>().Utf8Value();
+    cache->lock_path = c.Get("lockPath").As<Napi::String>().Utf8Value();
+    std::memcpy(cache->fingerprint, fingerprint.Data(), 32);
+    if (c.Get("metadata").IsString()) cache->metadata = c.Get("metadata").As<Napi::String>().Utf8Value();
+  }
   auto* worker = new CreateRuntimeWorker(env, subgraph->Take(), info[1].As<Napi::Number>().Uint32Value(),
-                                         info[2].As<Napi::Number>().Uint32Value());
+                                         info[2].As<Napi::Number>().Uint32Value(), std::move(cache));
   Napi::Promise promise = worker->Promise();
   worker->Queue();
   return promise;
@@ -327,6 +352,23 @@ Napi::Value Runtime::Profile(const Napi::CallbackInfo& info) {
     item.Set("microseconds", Napi::Number::New(env, static_cast<double>(micros[i])));
     result.Set(static_cast<uint32_t>(i), item);
   }
+  return result;
+}
+
+// cacheReport() -> { state, warnings, bytes, misses } or undefined without a cache.
+Napi::Value Runtime::CacheReport(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  XNNLITE_REQUIRE_OPEN(env, core_ != nullptr && !dispose_pending_, "Runtime");
+  const WeightCacheProvider* cache = core_->cache();
+  if (cache == nullptr) return env.Undefined();
+  const xnnlite::CacheReport& r = cache->report();
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("state", r.state);
+  Napi::Array warnings = Napi::Array::New(env, r.warnings.size());
+  for (size_t i = 0; i < r.warnings.size(); i++) warnings.Set(static_cast<uint32_t>(i), r.warnings[i]);
+  result.Set("warnings", warnings);
+  result.Set("bytes", Napi::Number::New(env, static_cast<double>(r.bytes)));
+  result.Set("misses", Napi::Number::New(env, static_cast<double>(r.misses)));
   return result;
 }
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "subgraph.h"
+#include "weight_cache.h"
 
 namespace xnnlite {
 
@@ -38,8 +39,10 @@ class RuntimeCore {
   RuntimeCore& operator=(const RuntimeCore&) = delete;
   ~RuntimeCore();
 
-  // Consumes the subgraph. Safe to call off the JS thread.
-  bool Create(SubgraphParts parts, uint32_t threads, uint32_t flags, XnnFailure* failure);
+  // Consumes the subgraph. Safe to call off the JS thread. With a cache
+  // request, packed weights come from (or go to) the shared cache file.
+  bool Create(SubgraphParts parts, uint32_t threads, uint32_t flags, std::unique_ptr<CacheRequest> cache, XnnFailure* failure);
+  const WeightCacheProvider* cache() const { return cache_.get(); }
   bool Invoke(XnnFailure* failure);
   // Copies every external output, in id order, into `destinations`.
   void CopyOutputs(const std::vector<std::pair<void*, size_t>>& destinations) const;
@@ -59,6 +62,8 @@ class RuntimeCore {
   uint32_t threads_ = 1;
   std::vector<ExternalBuffer> externals_;
   std::unique_ptr<StaticData> static_data_;
+  // Outlives runtime_: XNNPACK's operators point into it.
+  std::unique_ptr<WeightCacheProvider> cache_;
 };
 
 class Runtime : public Napi::ObjectWrap<Runtime> {
@@ -76,6 +81,7 @@ class Runtime : public Napi::ObjectWrap<Runtime> {
   static Napi::Value Create(const Napi::CallbackInfo& info);
   Napi::Value Externals(const Napi::CallbackInfo& info);
   Napi::Value Profile(const Napi::CallbackInfo& info);
+  Napi::Value CacheReport(const Napi::CallbackInfo& info);
   Napi::Value Invoke(const Napi::CallbackInfo& info);
   Napi::Value InvokeAsync(const Napi::CallbackInfo& info);
   Napi::Value Dispose(const Napi::CallbackInfo& info);

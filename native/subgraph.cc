@@ -65,6 +65,7 @@ void Subgraph::Release() {
   if (static_data_) static_data_->Release();
   static_data_.reset();
   externals_.clear();
+  static_ids_.clear();
 }
 
 SubgraphParts Subgraph::Take() {
@@ -72,6 +73,7 @@ SubgraphParts Subgraph::Take() {
   parts.subgraph = subgraph_;
   parts.static_data = std::move(static_data_);
   parts.externals = std::move(externals_);
+  parts.static_ids = std::move(static_ids_);
   subgraph_ = nullptr;
   externals_.clear();
   return parts;
@@ -90,7 +92,8 @@ Napi::Value Subgraph::Result(Napi::Env env, const char* call, xnn_status status)
   return env.Undefined();
 }
 
-// defineTensor(datatype, dims, data: ArrayBufferView | null, externalId, flags) -> id
+// defineTensor(datatype, dims, data: ArrayBufferView | null, externalId, flags, cacheId?) -> id
+// cacheId names static data stably across runs (the weight cache keys on it).
 Napi::Value Subgraph::DefineTensor(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!EnsureOpen(env)) return env.Undefined();
@@ -114,6 +117,11 @@ Napi::Value Subgraph::DefineTensor(const Napi::CallbackInfo& info) {
     XNNLITE_REQUIRE(env, length >= elements * element_size, "defineTensor: data is smaller than the tensor");
     data = static_cast<const uint8_t*>(buffer.Data()) + offset;
     static_data_->Keep(view);
+    if (info.Length() > 5 && info[5].IsNumber()) {
+      uint32_t cache_id = a.U32(5);
+      if (!a.Valid()) return env.Undefined();
+      static_ids_.emplace(data, cache_id);
+    }
   }
   uint32_t id = XNN_INVALID_VALUE_ID;
   XNNLITE_CALL(env, "xnn_define_tensor_value",

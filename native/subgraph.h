@@ -7,6 +7,7 @@
 
 #include <map>
 #include <memory>
+#include <unordered_map>
 
 #include "static_data.h"
 
@@ -22,6 +23,8 @@ struct SubgraphParts {
   xnn_subgraph_t subgraph = nullptr;
   std::unique_ptr<StaticData> static_data;
   std::map<uint32_t, ExternalValue> externals;
+  // Stable id (the model's tensor index) of each static tensor's data, for the weight cache.
+  std::unordered_map<const void*, uint32_t> static_ids;
 };
 
 class Subgraph : public Napi::ObjectWrap<Subgraph> {
@@ -71,6 +74,7 @@ class Subgraph : public Napi::ObjectWrap<Subgraph> {
   uint32_t external_value_count_ = 0;
   std::unique_ptr<StaticData> static_data_;
   std::map<uint32_t, ExternalValue> externals_;
+  std::unordered_map<const void*, uint32_t> static_ids_;
 };
 
 }  // namespace xnnlite

@@ -49,7 +49,8 @@ export class GraphBuilder {
     } else if (this.statics.isStatic(t)) {
       const data = this.statics.float32(t);
       if (!data) throw new ModelFormatError(`tensor ${t.index} (${t.name})`, `constant of type ${this.statics.get(t)?.dtype} used where float32 is needed`);
-      id = this.subgraph.defineTensor(C.datatype.fp32, t.shape, data, this.none, 0);
+      // The tensor index names these weights across runs, for the weight cache.
+      id = this.subgraph.defineTensor(C.datatype.fp32, t.shape, data, this.none, 0, t.index);
     } else {
       id = this.subgraph.defineTensor(C.datatype.fp32, t.shape, null, this.none, 0);
     }
