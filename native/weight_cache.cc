@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -276,6 +277,15 @@ void WeightCacheProvider::Prepare() {
 
 bool WeightCacheProvider::Publish(std::string* error) {
   static std::atomic<uint32_t> counter{0};
+  // Check the file size limit first: writing past it raises SIGXFSZ, which an
+  // application's signal handlers (signal-exit and the like) turn into an exit.
+  uint64_t file_size = sizeof(CacheHeader) + memory_size_ + memory_index_.size() * sizeof(CacheIndexEntry) + request_.metadata.size();
+  struct rlimit limit{};
+  if (getrlimit(RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY && file_size > limit.rlim_cur) {
+    *error = "File too large: the file size limit (RLIMIT_FSIZE) is " + std::to_string(limit.rlim_cur) + " bytes, the cache needs " +
+             std::to_string(file_size);
+    return false;
+  }
   std::string tmp = request_.path + ".tmp-" + std::to_string(getpid()) + "-" + std::to_string(counter++);
   int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) {

@@ -17,14 +17,16 @@ interface WorkerResult {
   outputs: string;
 }
 
-// Workers run without the test runner's preloads (which write files of their own).
-const env = { ...process.env, NODE_OPTIONS: '' };
+// Workers run in a plain environment. The test runner injects its own hooks into child processes
+// (NODE_OPTIONS, whatever env is passed); they write files and trap SIGXFSZ, so the one shell
+// case below strips them with `env -u`.
+const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' };
 
 function runWorker(model: string, dir: string, shell?: string): WorkerResult {
   const r = shell
-    ? spawnSync('bash', ['-c', `${shell}; exec "${process.execPath}" "${worker}" "${model}" "${dir}"`], { encoding: 'utf8', env })
+    ? spawnSync('bash', ['-c', `${shell}; exec env -u NODE_OPTIONS "${process.execPath}" "${worker}" "${model}" "${dir}"`], { encoding: 'utf8', env })
     : spawnSync(process.execPath, [worker, model, dir], { encoding: 'utf8', env });
-  if (r.status !== 0) throw new Error(`worker failed: ${r.stderr}`);
+  if (r.status !== 0) throw new Error(`worker failed (status ${r.status}, signal ${r.signal}): ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop() as string);
 }
 
