@@ -18,3 +18,6 @@ export type { ModelReport, OperatorPlacement } from './inspect';
 export { benchmarkModel } from './benchmark';
 export type { BenchmarkOptions, BenchmarkResult, LatencyStats } from './benchmark';
 export { readNpy, writeNpy } from './npy';
+export { listCacheFiles, clearCache, pruneCache } from './cache/files';
+export type { CacheFileInfo } from './cache/files';
+export type { WeightCacheInfo } from './session';

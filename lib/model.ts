@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { checkInteger, checkOptions } from './args';
 import { DisposedError } from './errors';
 import { analyzeSubgraph, ensureSupported, lowerSubgraph, type SubgraphAnalysis } from './graph/lower';
@@ -47,6 +48,8 @@ export class Model {
 
   readonly #analysis: SubgraphAnalysis;
   readonly #model: TfliteModel;
+  /** The file's name, or the description for models loaded from bytes (recorded in cache files). */
+  readonly #sourceName: string;
   #digest: Buffer | undefined;
   readonly #mapping: NativeMappedFile | undefined;
   readonly #sessionDefaults: SessionOptions;
@@ -57,8 +60,10 @@ export class Model {
   #disposed = false;
   #unmapped = false;
 
-  private constructor(model: TfliteModel, analysis: SubgraphAnalysis, mapping: NativeMappedFile | undefined, sessionDefaults: SessionOptions) {
+  private constructor(model: TfliteModel, analysis: SubgraphAnalysis, mapping: NativeMappedFile | undefined, sessionDefaults: SessionOptions,
+    sourceName: string) {
     this.#analysis = analysis;
+    this.#sourceName = sourceName;
     this.#model = model;
     this.#mapping = mapping;
     this.#sessionDefaults = sessionDefaults;
@@ -93,7 +98,7 @@ export class Model {
       const analysis = analyzeSubgraph(model, 0);
       // Fail at load, naming the operator, rather than at the first session.
       ensureSupported(analysis);
-      return new Model(model, analysis, mapping, sessionDefaults);
+      return new Model(model, analysis, mapping, sessionDefaults, typeof source === 'string' ? path.basename(source) : model.description || 'model bytes');
     } catch (err) {
       mapping?.close();
       throw err;
@@ -145,7 +150,7 @@ export class Model {
     const dir = resolveCacheDir(option, undefined);
     if (!dir) return undefined;
     this.#digest ??= modelDigest(this.#model.bytes);
-    const plan = planCache(dir, this.#digest, this.description || `${this.byteLength}-byte model`);
+    const plan = planCache(dir, this.#digest, this.#sourceName);
     if ('request' in plan) return plan.request;
     emitCacheWarning(plan.warning);
     return undefined;

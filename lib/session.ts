@@ -2,6 +2,7 @@ import os from 'node:os';
 import { checkInteger, checkOptions, describe, invalid, isPlainObject } from './args';
 import { DisposedError, ModelFormatError, XnnpackError } from './errors';
 import type { LoweredGraph } from './graph/lower';
+import { touchCacheFile } from './cache/files';
 import { emitCacheWarning } from './cache/weight-cache';
 import { native, type NativeCacheRequest, type NativeRuntime } from './native';
 import { tensorInfo, uniqueNames, type TensorInfo } from './tensor-info';
@@ -168,6 +169,7 @@ export class Session {
     const report = runtime.cacheReport();
     for (const warning of report?.warnings ?? []) emitCacheWarning(warning);
     const info = report && cache ? { state: report.state, path: cache.path, bytes: report.bytes } : undefined;
+    if (info?.state === 'mapped') touchCacheFile(info.path);
     return new Session(runtime, lowered, options, info, onDispose);
   }
 

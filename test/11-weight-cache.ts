@@ -188,3 +188,34 @@ t.test('a builder killed while packing never leaves a file that is used', async 
     t.equal(runWorker(model, dir).state, 'mapped');
   }
 });
+
+t.test('xnnlite cache ls, verify, prune and clear', async (t) => {
+  const dir = t.testdir({});
+  runWorker(small, dir);
+  runWorker(zooModel('selfie_segmentation').file, dir);
+  const bin = path.join(__dirname, '..', 'bin', 'xnnlite.js');
+  const cli = (...args: string[]) => spawnSync(process.execPath, [bin, 'cache', ...args], { encoding: 'utf8' });
+  const ls = cli('ls', dir);
+  t.equal(ls.status, 0);
+  t.match(ls.stdout, /face_detection_short_range\.tflite .* ok/);
+  t.match(ls.stdout, /selfie_segmentation\.tflite .* ok/);
+  t.equal(cli('verify', dir).status, 0);
+  const files = cacheFiles(dir).map((f) => path.join(dir, f));
+  const damaged = fs.readFileSync(files[0]);
+  damaged[200] ^= 1;
+  fs.writeFileSync(files[0], damaged);
+  const verify = cli('verify', dir);
+  t.equal(verify.status, 1, 'verify fails on a damaged file');
+  t.match(verify.stdout, /DAMAGED .*: data checksum mismatch/);
+  const old = new Date(Date.now() - 10 * 24 * 3600 * 1000);
+  fs.utimesSync(files[0], old, old);
+  const pruned = JSON.parse(cli('prune', dir, '--older-than', '7', '--json').stdout);
+  t.ok(pruned.removed.includes(files[0]), 'a file unused for 10 days is pruned');
+  t.notOk(pruned.removed.includes(files[1]), 'a recent one is kept');
+  const cleared = JSON.parse(cli('clear', dir, '--json').stdout);
+  t.ok(cleared.removed.includes(files[1]));
+  t.same(cacheFiles(dir), []);
+  const usage = cli('prune', dir);
+  t.equal(usage.status, 2);
+  t.match(usage.stderr, /prune needs --older-than DAYS/);
+});

@@ -3,11 +3,12 @@ import { DisposedError, ModelFormatError, NativeLoadError, UnsupportedOpError, X
 import { NpyError } from '../npy';
 import { version } from '../version';
 import { benchCommand } from './bench';
+import { cacheCommand } from './cache';
 import { inspectCommand } from './inspect';
 import { runCommand } from './run';
 import { parse, UsageError, type Command } from './usage';
 
-const COMMANDS: Command[] = [inspectCommand, benchCommand, runCommand];
+const COMMANDS: Command[] = [inspectCommand, benchCommand, runCommand, cacheCommand];
 
 function overview(): string {
   return [
