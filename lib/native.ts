@@ -55,6 +55,8 @@ export interface UnaryParams {
 export interface NativeSubgraph {
   /** `cacheId` names static data stably across runs (the weight cache keys on it). */
   defineTensor(datatype: number, dims: number[], data: ArrayBufferView | null, externalId: number, flags: number, cacheId?: number): number;
+  /** A static float32 tensor converted from `fp16` only if XNNPACK needs it (native/lazy_weights.h). */
+  defineLazyFp16Tensor(dims: number[], fp16: Uint8Array, cacheId: number): number;
   defineUnary(op: number, inputId: number, outputId: number, params?: UnaryParams): void;
   defineBinary(op: number, input1Id: number, input2Id: number, outputId: number, outputMin: number, outputMax: number): void;
   defineFullyConnected(

@@ -42,6 +42,7 @@ bool ViewOf(const Napi::Value& value, ViewBytes* out) {
 RuntimeCore::~RuntimeCore() {
   if (runtime_ != nullptr) xnn_delete_runtime(runtime_);
   cache_.reset();
+  lazy_.reset();
   if (threadpool_ != nullptr) pthreadpool_destroy(threadpool_);
   for (ExternalBuffer& external : externals_) std::free(external.data);
 }
@@ -59,9 +60,13 @@ void RuntimeCore::ReleaseStaticData() {
 bool RuntimeCore::Create(SubgraphParts parts, uint32_t threads, uint32_t flags, std::unique_ptr<CacheRequest> cache,
                          XnnFailure* failure) {
   static_data_ = std::move(parts.static_data);
+  lazy_ = std::move(parts.lazy);
   if (cache) {
-    cache_ = std::make_unique<WeightCacheProvider>(std::move(*cache), std::move(parts.static_ids));
+    cache_ = std::make_unique<WeightCacheProvider>(std::move(*cache), std::move(parts.static_ids), lazy_.get());
     cache_->Prepare();
+  } else if (lazy_) {
+    // Without a cache every weight is packed, so every lazy weight is needed.
+    lazy_->FillAll();
   }
   threads_ = threads == 0 ? 1 : threads;
   if (threads_ > 1) {
@@ -76,6 +81,8 @@ bool RuntimeCore::Create(SubgraphParts parts, uint32_t threads, uint32_t flags, 
       xnn_create_runtime_v4(parts.subgraph, cache_ ? cache_->provider() : nullptr, nullptr, threadpool_, flags, &runtime_);
   xnn_delete_subgraph(parts.subgraph);
   if (cache_) cache_->Finish();
+  // Packed copies exist now; the float32 forms of lazy weights are no longer read.
+  if (lazy_) lazy_->ReleasePages();
   if (status != xnn_status_success) {
     runtime_ = nullptr;
     *failure = {"xnn_create_runtime_v4", status};

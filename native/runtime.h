@@ -64,6 +64,8 @@ class RuntimeCore {
   std::unique_ptr<StaticData> static_data_;
   // Outlives runtime_: XNNPACK's operators point into it.
   std::unique_ptr<WeightCacheProvider> cache_;
+  // Outlives runtime_ too: XNNPACK keeps the pointers of static data.
+  std::unique_ptr<LazyWeights> lazy_;
 };
 
 class Runtime : public Napi::ObjectWrap<Runtime> {

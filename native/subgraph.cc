@@ -14,6 +14,7 @@ namespace xnnlite {
 Napi::Function Subgraph::Define(Napi::Env env) {
   return DefineClass(env, "Subgraph", {
       InstanceMethod<&Subgraph::DefineTensor>("defineTensor"),
+      InstanceMethod<&Subgraph::DefineLazyFp16Tensor>("defineLazyFp16Tensor"),
       InstanceMethod<&Subgraph::DefineUnary>("defineUnary"),
       InstanceMethod<&Subgraph::DefineBinary>("defineBinary"),
       InstanceMethod<&Subgraph::DefineFullyConnected>("defineFullyConnected"),
@@ -53,6 +54,7 @@ Subgraph::Subgraph(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Subgraph>(
     return;
   }
   static_data_ = std::make_unique<StaticData>();
+  lazy_ = std::make_unique<LazyWeights>();
 }
 
 Subgraph::~Subgraph() {
@@ -66,6 +68,7 @@ void Subgraph::Release() {
   static_data_.reset();
   externals_.clear();
   static_ids_.clear();
+  lazy_.reset();
 }
 
 SubgraphParts Subgraph::Take() {
@@ -74,6 +77,7 @@ SubgraphParts Subgraph::Take() {
   parts.static_data = std::move(static_data_);
   parts.externals = std::move(externals_);
   parts.static_ids = std::move(static_ids_);
+  parts.lazy = std::move(lazy_);
   subgraph_ = nullptr;
   externals_.clear();
   return parts;
@@ -129,6 +133,34 @@ Napi::Value Subgraph::DefineTensor(const Napi::CallbackInfo& info) {
   if ((flags & (XNN_VALUE_FLAG_EXTERNAL_INPUT | XNN_VALUE_FLAG_EXTERNAL_OUTPUT)) != 0) {
     externals_[id] = ExternalValue{datatype, flags};
   }
+  return Napi::Number::New(env, id);
+}
+
+// defineLazyFp16Tensor(dims, fp16: Uint8Array, cacheId) -> id: a static float32 tensor whose values are
+// converted from `fp16` only if XNNPACK needs them (see lazy_weights.h).
+Napi::Value Subgraph::DefineLazyFp16Tensor(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!EnsureOpen(env)) return env.Undefined();
+  Args a(info, "defineLazyFp16Tensor");
+  std::vector<size_t> dims = a.Sizes(0, XNN_MAX_TENSOR_DIMS);
+  uint32_t cache_id = a.U32(2);
+  if (!a.Valid()) return env.Undefined();
+  XNNLITE_REQUIRE(env, info[1].IsTypedArray(), "defineLazyFp16Tensor: fp16 data must be a typed array");
+  Napi::TypedArray view = info[1].As<Napi::TypedArray>();
+  size_t elements = 1;
+  for (size_t d : dims) elements *= d;
+  XNNLITE_REQUIRE(env, view.ByteLength() >= elements * 2, "defineLazyFp16Tensor: fp16 data is smaller than the tensor");
+  const auto* source = reinterpret_cast<const uint16_t*>(static_cast<const uint8_t*>(view.ArrayBuffer().Data()) + view.ByteOffset());
+  const void* data = lazy_->Add(source, elements);
+  if (data == nullptr) {
+    MakeXnnError(env, "mmap", xnn_status_out_of_memory).ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  static_data_->Keep(view);
+  uint32_t id = XNN_INVALID_VALUE_ID;
+  XNNLITE_CALL(env, "xnn_define_tensor_value",
+               xnn_define_tensor_value(subgraph_, xnn_datatype_fp32, dims.size(), dims.data(), data, XNN_INVALID_VALUE_ID, 0, &id));
+  static_ids_.emplace(data, cache_id);
   return Napi::Number::New(env, id);
 }
 

@@ -9,6 +9,7 @@
 #include <memory>
 #include <unordered_map>
 
+#include "lazy_weights.h"
 #include "static_data.h"
 
 namespace xnnlite {
@@ -25,6 +26,7 @@ struct SubgraphParts {
   std::map<uint32_t, ExternalValue> externals;
   // Stable id (the model's tensor index) of each static tensor's data, for the weight cache.
   std::unordered_map<const void*, uint32_t> static_ids;
+  std::unique_ptr<LazyWeights> lazy;
 };
 
 class Subgraph : public Napi::ObjectWrap<Subgraph> {
@@ -40,6 +42,7 @@ class Subgraph : public Napi::ObjectWrap<Subgraph> {
  private:
   // One method per xnn_define_* call, arguments in the C function's order.
   Napi::Value DefineTensor(const Napi::CallbackInfo& info);
+  Napi::Value DefineLazyFp16Tensor(const Napi::CallbackInfo& info);
   Napi::Value DefineUnary(const Napi::CallbackInfo& info);
   Napi::Value DefineBinary(const Napi::CallbackInfo& info);
   Napi::Value DefineFullyConnected(const Napi::CallbackInfo& info);
@@ -75,6 +78,7 @@ class Subgraph : public Napi::ObjectWrap<Subgraph> {
   std::unique_ptr<StaticData> static_data_;
   std::map<uint32_t, ExternalValue> externals_;
   std::unordered_map<const void*, uint32_t> static_ids_;
+  std::unique_ptr<LazyWeights> lazy_;
 };
 
 }  // namespace xnnlite

@@ -210,8 +210,8 @@ std::shared_ptr<CacheMapping> CacheMapping::MapAndValidate(const std::string& pa
 
 // ---------------------------------------------------------------------------
 
-WeightCacheProvider::WeightCacheProvider(CacheRequest request, std::unordered_map<const void*, uint32_t> ids)
-    : request_(std::move(request)), ids_(std::move(ids)) {
+WeightCacheProvider::WeightCacheProvider(CacheRequest request, std::unordered_map<const void*, uint32_t> ids, LazyWeights* lazy)
+    : request_(std::move(request)), ids_(std::move(ids)), lazy_(lazy) {
   provider_.context = this;
   provider_.look_up = &WeightCacheProvider::LookUp;
   provider_.reserve_space = &WeightCacheProvider::ReserveSpace;
@@ -383,13 +383,24 @@ size_t WeightCacheProvider::LookUp(void* context, const xnn_weights_cache_look_u
   auto* self = static_cast<WeightCacheProvider*>(context);
   std::lock_guard<std::mutex> lock(self->mutex_);
   CacheKey k;
-  if (!self->Translate(key, &k)) return SIZE_MAX;
+  if (!self->Translate(key, &k)) {
+    if (self->lazy_ != nullptr) {
+      self->lazy_->EnsureFilled(key->kernel);
+      if (key->bias != nullptr) self->lazy_->EnsureFilled(key->bias);
+    }
+    return SIZE_MAX;
+  }
   if (self->mapping_) {
     if (const CacheEntry* e = self->mapping_->Find(k)) return e->offset;
   }
   auto it = self->memory_index_.find(k);
-  if (it == self->memory_index_.end()) return SIZE_MAX;
-  return self->building_ ? it->second.offset : kMemoryBase + it->second.offset;
+  if (it != self->memory_index_.end()) return self->building_ ? it->second.offset : kMemoryBase + it->second.offset;
+  // A miss: XNNPACK packs from the kernel and bias next, so lazy weights must hold their values now.
+  if (self->lazy_ != nullptr) {
+    self->lazy_->EnsureFilled(key->kernel);
+    if (key->bias != nullptr) self->lazy_->EnsureFilled(key->bias);
+  }
+  return SIZE_MAX;
 }
 
 void* WeightCacheProvider::ReserveSpace(void* context, size_t n) {

@@ -22,6 +22,8 @@
 
 #include <xnnpack.h>
 
+#include "lazy_weights.h"
+
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -97,7 +99,8 @@ struct CacheReport {
 
 class WeightCacheProvider {
  public:
-  WeightCacheProvider(CacheRequest request, std::unordered_map<const void*, uint32_t> ids);
+  // `lazy` (may be null) holds weights to convert when a look-up misses; it must outlive the provider's use.
+  WeightCacheProvider(CacheRequest request, std::unordered_map<const void*, uint32_t> ids, LazyWeights* lazy);
   ~WeightCacheProvider();
 
   // Before xnn_create_runtime: maps a valid published file, or takes the lock to build one.
@@ -122,6 +125,7 @@ class WeightCacheProvider {
 
   CacheRequest request_;
   std::unordered_map<const void*, uint32_t> ids_;
+  LazyWeights* lazy_;
   xnn_weights_cache_provider provider_{};
   std::mutex mutex_;
   std::shared_ptr<CacheMapping> mapping_;

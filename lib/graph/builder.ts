@@ -31,6 +31,8 @@ export class GraphBuilder {
     private readonly externalIds: Map<number, { id: number; input: boolean }>,
     /** Outputs redirected past a standalone activation folded into their producer. */
     private readonly redirects: ActivationFusion['redirect'] = new Map(),
+    /** FP16 constants handed to XNNPACK unconverted (lib/graph/lazy-weights.ts). */
+    private readonly lazy: Set<number> = new Set(),
   ) {
     this.C = native().constants;
     this.none = this.C.invalidValueId;
@@ -46,6 +48,8 @@ export class GraphBuilder {
     if (external) {
       const flag = external.input ? C.valueFlags.externalInput : C.valueFlags.externalOutput;
       id = this.subgraph.defineTensor(C.datatype.fp32, t.shape, null, external.id, flag);
+    } else if (this.lazy.has(t.index)) {
+      id = this.subgraph.defineLazyFp16Tensor(t.shape, this.statics.float16Source(t)!, t.index);
     } else if (this.statics.isStatic(t)) {
       const data = this.statics.float32(t);
       if (!data) throw new ModelFormatError(`tensor ${t.index} (${t.name})`, `constant of type ${this.statics.get(t)?.dtype} used where float32 is needed`);

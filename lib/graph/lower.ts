@@ -4,6 +4,7 @@ import type { SubgraphDef, TensorDef, TfliteModel } from '../model/types';
 import { native, type NativeSubgraph } from '../native';
 import { GraphBuilder } from './builder';
 import { planActivationFusion } from './fuse-activations';
+import { lazyWeightTensors } from './lazy-weights';
 import { planSubgraph, type PlannedOp } from './partition';
 import { StaticValues } from './static-values';
 
@@ -58,7 +59,7 @@ export function lowerSubgraph(analysis: SubgraphAnalysis): LoweredGraph {
   const nativeSubgraph = new Subgraph(inputs.length + outputs.length);
   try {
     const fusion = planActivationFusion(plan, subgraph);
-    const g = new GraphBuilder(nativeSubgraph, statics, subgraph, externalIds, fusion.redirect);
+    const g = new GraphBuilder(nativeSubgraph, statics, subgraph, externalIds, fusion.redirect, lazyWeightTensors(plan, subgraph, statics));
     for (const t of inputs) g.value(t);
     for (const p of plan) {
       if (p.folded || fusion.removed.has(p.node.def.index)) continue;

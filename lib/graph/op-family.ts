@@ -17,6 +17,11 @@ export interface OpFamily {
    * so that a following RELU/RELU6/RELU_N1_TO_1 can become its output clamp.
    */
   clampsOutput?: boolean;
+  /**
+   * Inputs (by position) that XNNPACK only reads to pack, and only after a
+   * weight-cache look-up misses: their float32 values can be produced lazily.
+   */
+  lazyWeightInputs?(node: Node): number[];
   /** Multiply-accumulates one inference of the node performs (omitted for families whose cost is negligible). */
   macs?(node: Node): number;
 }

@@ -6,7 +6,10 @@ import type { SubgraphDef, TensorDef } from '../model/types';
 
 export interface StaticValue {
   dtype: DType;
-  bytes: Uint8Array;
+  /** The values' bytes; for a folded FP16 DEQUANTIZE, converted on first use (see `float32`). */
+  bytes?: Uint8Array;
+  /** For a folded FP16 DEQUANTIZE: the FP16 bytes it dequantizes. */
+  float16?: Uint8Array;
 }
 
 /**
@@ -37,9 +40,10 @@ export class StaticValues {
         this.foldedOps.add(op.index);
       } else if (op.op === 'DEQUANTIZE' && output.dtype === 'float32') {
         const source = this.values.get(input.index);
-        if (source && source.dtype === 'float16') {
-          this.float32Cache.set(output.index, float16ToFloat32(source.bytes));
-          this.values.set(output.index, { dtype: 'float32', bytes: new Uint8Array(this.float32Cache.get(output.index)!.buffer) });
+        if (source && source.dtype === 'float16' && source.bytes) {
+          // Converted only when something needs float32 values: weights that XNNPACK packs
+          // through the weight cache may never need them (see lib/graph/lazy-weights.ts).
+          this.values.set(output.index, { dtype: 'float32', float16: source.bytes });
           this.foldedOps.add(op.index);
         }
       }
@@ -65,17 +69,24 @@ export class StaticValues {
     if (cached) return cached;
     const v = this.values.get(t.index);
     if (!v || v.dtype !== 'float32') return undefined;
-    const out = aligned(v.bytes, 4) ? new Float32Array(v.bytes.buffer, v.bytes.byteOffset, v.bytes.length / 4)
-      : new Float32Array(Uint8Array.prototype.slice.call(v.bytes).buffer);
+    let out: Float32Array;
+    if (v.float16) out = float16ToFloat32(v.float16);
+    else if (aligned(v.bytes!, 4)) out = new Float32Array(v.bytes!.buffer, v.bytes!.byteOffset, v.bytes!.length / 4);
+    else out = new Float32Array(Uint8Array.prototype.slice.call(v.bytes!).buffer);
     this.float32Cache.set(t.index, out);
     return out;
+  }
+
+  /** The FP16 bytes behind a folded DEQUANTIZE, if `t` is one. */
+  float16Source(t: TensorDef): Uint8Array | undefined {
+    return this.values.get(t.index)?.float16;
   }
 
   /** A static int32 (or int64) tensor's values as numbers, e.g. shapes, axes and paddings. */
   integers(t: TensorDef | undefined): number[] | undefined {
     if (!t) return undefined;
     const v = this.values.get(t.index);
-    if (!v) return undefined;
+    if (!v || !v.bytes) return undefined;
     const view = new DataView(v.bytes.buffer, v.bytes.byteOffset, v.bytes.length);
     if (v.dtype === 'int32') return Array.from({ length: v.bytes.length / 4 }, (_, i) => view.getInt32(4 * i, true));
     if (v.dtype === 'int64') return Array.from({ length: v.bytes.length / 8 }, (_, i) => Number(view.getBigInt64(8 * i, true)));

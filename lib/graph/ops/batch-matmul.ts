@@ -42,4 +42,5 @@ function macs(node: Node): number {
   return outputs * a[a.length - 1];
 }
 
-export const batchMatmul: OpFamily = { ops: ['BATCH_MATMUL'], check, lower, macs };
+// A constant second operand is packed after a weight-cache look-up.
+export const batchMatmul: OpFamily = { ops: ['BATCH_MATMUL'], check, lower, macs, lazyWeightInputs: () => [1] };

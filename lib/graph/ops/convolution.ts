@@ -108,10 +108,21 @@ function macs(node: Node): number {
   return n * h * w * outputChannels * perOutput;
 }
 
+/**
+ * XNNPACK runs an ungrouped CONV_2D as GEMM/IGEMM, which looks the weight
+ * cache up before reading filter and bias. Grouped and depthwise convolutions
+ * may take the depthwise path, which packs first.
+ */
+function lazyWeightInputs(node: Node): number[] {
+  if (node.op !== 'CONV_2D' || node.in(1).shape[3] !== node.in(0).shape[3]) return [];
+  return [1, 2];
+}
+
 export const convolution: OpFamily = {
   ops: ['CONV_2D', 'DEPTHWISE_CONV_2D'],
   check: checkConvolution,
   lower: lowerConvolution,
   macs,
+  lazyWeightInputs,
   clampsOutput: true,
 };

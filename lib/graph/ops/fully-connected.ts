@@ -55,4 +55,5 @@ function macs(node: Node): number {
   return (elements / inputs) * inputs * outputs;
 }
 
-export const fullyConnected: OpFamily = { ops: ['FULLY_CONNECTED'], check, lower, macs, clampsOutput: true };
+// XNNPACK's fully-connected operator looks the weight cache up before reading weights and bias.
+export const fullyConnected: OpFamily = { ops: ['FULLY_CONNECTED'], check, lower, macs, clampsOutput: true, lazyWeightInputs: () => [1, 2] };

@@ -1,0 +1,25 @@
+/**
+ * Which FP16 constants can reach XNNPACK without being converted to float32
+ * up front: those read only by operators that look the weight cache up
+ * before packing (their family's `lazyWeightInputs`). The native side then
+ * converts them only on a cache miss (native/lazy_weights.h), so a warm start
+ * does neither the conversion nor holds the float32 copy.
+ */
+import type { SubgraphDef } from '../model/types';
+import type { PlannedOp } from './partition';
+import type { StaticValues } from './static-values';
+
+export function lazyWeightTensors(plan: PlannedOp[], subgraph: SubgraphDef, statics: StaticValues): Set<number> {
+  const eligible = new Map<number, boolean>();
+  for (const p of plan) {
+    if (p.folded) continue;
+    const lazyInputs = p.reason ? [] : p.family?.lazyWeightInputs?.(p.node) ?? [];
+    p.node.def.inputs.forEach((t, k) => {
+      if (t < 0) return;
+      const ok = lazyInputs.includes(k) && statics.float16Source(subgraph.tensors[t]) !== undefined;
+      eligible.set(t, (eligible.get(t) ?? true) && ok);
+    });
+  }
+  for (const o of subgraph.outputs) eligible.set(o, false);
+  return new Set([...eligible].filter(([, ok]) => ok).map(([t]) => t));
+}
