@@ -1,0 +1,34 @@
+'use strict';
+
+// One process of the cache benchmark: loads MODEL (with the weight cache in
+// DIR, or none when DIR is "-"), creates a session, runs it twice, prints one
+// JSON line of timings, then waits for a line on stdin before exiting so that
+// the parent can read its memory.
+
+const { loadModel } = require('../../dist/index.js');
+
+async function main() {
+  const [model, dir] = process.argv.slice(2);
+  let t = performance.now();
+  const m = await loadModel(model, { weightCache: dir === '-' ? false : dir });
+  const loadMs = performance.now() - t;
+  t = performance.now();
+  const session = await m.createSession({ threads: 1 });
+  const initMs = performance.now() - t;
+  const info = session.inputs[0];
+  const x = new Float32Array(info.shape.reduce((a, b) => a * b, 1)).fill(0.5);
+  t = performance.now();
+  await session.run({ [info.name]: x });
+  const firstMs = performance.now() - t;
+  await session.run({ [info.name]: x });
+  process.stdout.write(`${JSON.stringify({ pid: process.pid, loadMs, initMs, firstMs, state: session.weightCache ? session.weightCache.state : 'none', packedBytes: session.weightCache ? session.weightCache.bytes : 0 })}\n`);
+  process.stdin.once('data', () => {
+    m.dispose();
+    process.exit(0);
+  });
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err.stack}\n`);
+  process.exit(1);
+});
