@@ -16,20 +16,23 @@ export interface CacheFileInfo {
   lastUsed: Date;
 }
 
+/** The names in `dir`; none if it does not exist. */
+function entries(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+}
+
 function isCacheArtifact(name: string): boolean {
   return name.endsWith(CACHE_EXTENSION) || name.endsWith('.lock') || name.includes(`${CACHE_EXTENSION}.tmp-`);
 }
 
 /** Every cache file in `dir`, fully verified (checksums of header, index, data and metadata). */
 export function listCacheFiles(dir: string): CacheFileInfo[] {
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
-  return names.filter((n) => n.endsWith(CACHE_EXTENSION)).sort().map((name) => {
+  return entries(dir).filter((n) => n.endsWith(CACHE_EXTENSION)).sort().map((name) => {
     const file = path.join(dir, name);
     const st = fs.statSync(file);
     const check = native().verifyCacheFile(file);
@@ -45,15 +48,8 @@ export function listCacheFiles(dir: string): CacheFileInfo[] {
 
 /** Removes cache files (and their lock and leftover temporary files); returns what was removed. */
 export function clearCache(dir: string, keep: (file: string) => boolean = () => false): string[] {
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
   const removed: string[] = [];
-  for (const name of names.filter(isCacheArtifact)) {
+  for (const name of entries(dir).filter(isCacheArtifact)) {
     const stem = name.slice(0, name.indexOf('.'));
     const cacheFile = path.join(dir, `${stem}${CACHE_EXTENSION}`);
     if (keep(cacheFile)) continue;
