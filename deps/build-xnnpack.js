@@ -65,11 +65,11 @@ function findFile(dir, name) {
 }
 
 /** Builds into `workDir` and stages the result into `prefix` (which must not exist). */
-function buildXnnpack({ dirs, compiler, workDir, prefix, log }) {
+function buildXnnpack({ dirs, compiler, workDir, prefix, log, definitions }) {
   const buildDir = path.join(workDir, 'build');
   const logFile = path.join(workDir, 'build.log');
   fs.mkdirSync(buildDir, { recursive: true });
-  const defs = cmakeDefinitions(dirs, compiler);
+  const defs = definitions || cmakeDefinitions(dirs, compiler);
   const generator = onPath('ninja') ? ['-G', 'Ninja'] : [];
   log(`configuring XNNPACK with ${compiler.identity} (log: ${logFile})`);
   run('cmake', [...generator, '-S', dirs.xnnpack, '-B', buildDir,

@@ -14,6 +14,7 @@ const { DependencyError } = require('./errors');
 const { cacheRoot, makeStagingDir, publishDir, removeStaleStaging } = require('./cache-dir');
 const { SourceResolver } = require('./sources');
 const { selectCompiler } = require('./toolchain');
+const { crossDefinitions, ensureCrossToolchain } = require('./cross');
 const { buildXnnpack, cmakeDefinitions, LIBRARIES } = require('./build-xnnpack');
 
 // Bump when the build recipe changes in a way that changes the output.
@@ -44,14 +45,16 @@ function ensureDeps(options = {}) {
   const log = options.log || defaultLog;
   const warn = options.warn || defaultWarn;
   const arch = options.arch || process.arch;
-  if (arch !== process.arch) {
-    throw new DependencyError('xnnpack', `cross-building for ${arch} on ${process.arch} is not supported yet.`, 'build on the target machine.');
-  }
+  const cross = arch !== process.arch;
+  if (cross) ensureCrossToolchain(arch, log);
   const manifest = loadManifest();
   const root = cacheRoot();
   const { dirs, identity } = new SourceResolver(root, manifest, log).resolveAll();
   const compiler = selectCompiler(log, warn);
-  const definitions = cmakeDefinitions(dirs, compiler);
+  if (cross && !compiler.isClang) {
+    throw new DependencyError('xnnpack', `cross-building for ${arch} needs clang (found ${compiler.identity}).`, 'install clang (apt-get install clang).');
+  }
+  const definitions = { ...cmakeDefinitions(dirs, compiler), ...(cross ? crossDefinitions(arch) : {}) };
   const key = crypto.createHash('sha256').update(JSON.stringify({
     recipe: RECIPE_VERSION, arch, identity, compiler: compiler.identity, definitions,
   })).digest('hex').slice(0, 16);
@@ -65,7 +68,7 @@ function ensureDeps(options = {}) {
   const workDir = makeStagingDir(prefix);
   try {
     const staged = path.join(workDir, 'prefix');
-    buildXnnpack({ dirs, compiler, workDir, prefix: staged, log });
+    buildXnnpack({ dirs, compiler, workDir, prefix: staged, log, definitions });
     const xnnpack = manifest.sources.find((s) => s.name === 'xnnpack');
     const info = {
       xnnpackVersion: identity[0].includes('=dir:') ? `custom (${dirs.xnnpack})` : xnnpack.version,

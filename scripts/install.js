@@ -17,7 +17,9 @@ const root = path.join(__dirname, '..');
 function wantsSourceBuild() {
   return process.argv.includes('--build')
     || process.env.XNNLITE_BUILD_FROM_SOURCE === '1'
-    || process.env.npm_config_build_from_source === 'true';
+    || process.env.npm_config_build_from_source === 'true'
+    // In a git checkout, prebuilds are outputs of `npm run prebuild`, likely older than the sources.
+    || require('node:fs').existsSync(path.join(root, '.git'));
 }
 
 function loadablePrebuild() {
@@ -44,8 +46,11 @@ function requireTool(cmd, hint) {
   if (r.error || r.status !== 0) fail(`xnnlite: building from source needs ${cmd}, which was not found.\n  What to do: ${hint}`);
 }
 
-/** Builds the addon into build/Release with cmake-js against the XNNPACK prefix. */
-function buildAddon({ arch, rebuild } = {}) {
+/**
+ * Builds the addon with cmake-js against the XNNPACK prefix, into
+ * `<out>/Release/xnnlite.node` (default out: build/).
+ */
+function buildAddon({ arch, rebuild, out } = {}) {
   requireTool('cmake', 'install CMake 3.19 or newer (Debian: apt-get install cmake).');
   let deps;
   try {
@@ -56,7 +61,15 @@ function buildAddon({ arch, rebuild } = {}) {
   const cmakeJs = require.resolve('cmake-js/bin/cmake-js');
   const args = [cmakeJs, rebuild ? 'rebuild' : 'build', '--directory', root,
     `--CDXNNLITE_DEPS_PREFIX=${deps.prefix}`, '--log-level', 'warn'];
+  if (out) args.push('--out', out);
   if (arch) args.push('--arch', arch);
+  if (arch && arch !== process.arch) {
+    // The addon is C++ only: Debian's cross g++ compiles it against the target's libraries.
+    const target = require('../deps/cross').crossTarget(arch);
+    args.push('--cc', `${target.triple}-gcc`, '--cxx', `${target.triple}-g++`,
+      '--CDCMAKE_SYSTEM_NAME=Linux', `--CDCMAKE_SYSTEM_PROCESSOR=${target.processor}`,
+      `--CDCMAKE_CXX_FLAGS=${target.flags}`);
+  }
   process.stderr.write('xnnlite: building the native addon (cmake-js)\n');
   const r = spawnSync(process.execPath, args, { stdio: 'inherit', cwd: root });
   if (r.status !== 0) {

