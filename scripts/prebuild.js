@@ -31,3 +31,9 @@ for (const arch of archs) {
   const r = spawnSync(process.execPath, args, { stdio: 'inherit', cwd: root, env });
   if (r.status !== 0) process.exit(r.status === null ? 1 : r.status);
 }
+
+// prebuildify moves each binary out of build/Release; relink the local build
+// (its own directory, untouched by the cross builds) so a checkout keeps working.
+if (require('node:fs').existsSync(path.join(root, 'build', 'CMakeCache.txt'))) {
+  require('./install').buildAddon();
+}
