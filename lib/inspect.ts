@@ -2,7 +2,7 @@ import { analyzeSubgraph } from './graph/lower';
 import { loadBytes, type ModelSource } from './model-source';
 import { readModel } from './model/reader';
 import type { DType } from './model/schema';
-import { tensorInfo, uniqueNames, type TensorInfo } from './tensor-info';
+import { graphTensorInfo, type TensorInfo } from './tensor-info';
 
 /** Where one operator runs. */
 export interface OperatorPlacement {
@@ -64,16 +64,13 @@ export async function inspectModel(source: ModelSource): Promise<ModelReport> {
     }
     const operators: Record<string, number> = {};
     for (const p of placement) operators[p.op] = (operators[p.op] ?? 0) + 1;
-    const inputs = subgraph.inputs.map((i) => subgraph.tensors[i]);
-    const outputs = subgraph.outputs.map((i) => subgraph.tensors[i]);
-    const inputNames = uniqueNames(inputs, 'input');
-    const outputNames = uniqueNames(outputs, 'output');
+    const io = graphTensorInfo(subgraph.inputs.map((i) => subgraph.tensors[i]), subgraph.outputs.map((i) => subgraph.tensors[i]));
     return {
       byteLength: bytes.length,
       version: model.version,
       description: model.description,
-      inputs: inputs.map((t, k) => tensorInfo(t, inputNames[k])),
-      outputs: outputs.map((t, k) => tensorInfo(t, outputNames[k])),
+      inputs: io.inputs,
+      outputs: io.outputs,
       operators,
       placement,
       supported: placement.every((p) => p.runsOn !== 'unsupported'),

@@ -8,7 +8,7 @@ import { loadBytes, type ModelSource } from './model-source';
 import type { NativeCacheRequest, NativeMappedFile } from './native';
 import { modelDigest, planCache, resolveCacheDir, emitCacheWarning } from './cache/weight-cache';
 import { createSessionInternal, resolveSessionOptions, Session, type SessionOptions } from './session';
-import { tensorInfo, uniqueNames, type TensorInfo } from './tensor-info';
+import { graphTensorInfo, type TensorInfo } from './tensor-info';
 
 /** Options of `loadModel()`. */
 export interface LoadModelOptions {
@@ -68,12 +68,9 @@ export class Model {
     this.#mapping = mapping;
     this.#sessionDefaults = sessionDefaults;
     const sg = model.subgraphs[0];
-    const inputs = sg.inputs.map((i) => sg.tensors[i]);
-    const outputs = sg.outputs.map((i) => sg.tensors[i]);
-    const inputNames = uniqueNames(inputs, 'input');
-    const outputNames = uniqueNames(outputs, 'output');
-    this.inputs = Object.freeze(inputs.map((t, k) => tensorInfo(t, inputNames[k])));
-    this.outputs = Object.freeze(outputs.map((t, k) => tensorInfo(t, outputNames[k])));
+    const io = graphTensorInfo(sg.inputs.map((i) => sg.tensors[i]), sg.outputs.map((i) => sg.tensors[i]));
+    this.inputs = Object.freeze(io.inputs);
+    this.outputs = Object.freeze(io.outputs);
     const histogram: Record<string, number> = {};
     for (const op of sg.operators) histogram[op.op] = (histogram[op.op] ?? 0) + 1;
     this.operators = Object.freeze(histogram);

@@ -5,7 +5,7 @@ import type { LoweredGraph } from './graph/lower';
 import { touchCacheFile } from './cache/files';
 import { emitCacheWarning } from './cache/weight-cache';
 import { native, type NativeCacheRequest, type NativeRuntime } from './native';
-import { tensorInfo, uniqueNames, type TensorInfo } from './tensor-info';
+import { graphTensorInfo, type TensorInfo } from './tensor-info';
 
 /** Options of `model.createSession()`. */
 export interface SessionOptions {
@@ -131,10 +131,9 @@ export class Session {
   private constructor(runtime: NativeRuntime, lowered: LoweredGraph, options: ResolvedSessionOptions, cache: WeightCacheInfo | undefined,
     onDispose: (session: Session) => void) {
     this.#runtime = runtime;
-    const inputNames = uniqueNames(lowered.inputs, 'input');
-    const outputNames = uniqueNames(lowered.outputs, 'output');
-    this.inputs = Object.freeze(lowered.inputs.map((t, k) => tensorInfo(t, inputNames[k])));
-    this.outputs = Object.freeze(lowered.outputs.map((t, k) => tensorInfo(t, outputNames[k])));
+    const io = graphTensorInfo(lowered.inputs, lowered.outputs);
+    this.inputs = Object.freeze(io.inputs);
+    this.outputs = Object.freeze(io.outputs);
     this.#inputSizes = this.inputs.map((t) => t.shape.reduce((a, b) => a * b, 1));
     this.#outputSizes = this.outputs.map((t) => t.shape.reduce((a, b) => a * b, 1));
     this.threads = options.threads;

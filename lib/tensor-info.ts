@@ -35,3 +35,13 @@ export function uniqueNames(tensors: readonly TensorDef[], kind: string): string
     return name;
   });
 }
+
+/** Public descriptions of a graph's inputs and outputs, with unique names (the keys of `run()`). */
+export function graphTensorInfo(inputs: readonly TensorDef[], outputs: readonly TensorDef[]): { inputs: TensorInfo[]; outputs: TensorInfo[] } {
+  const inputNames = uniqueNames(inputs, 'input');
+  const outputNames = uniqueNames(outputs, 'output');
+  return {
+    inputs: inputs.map((t, k) => tensorInfo(t, inputNames[k])),
+    outputs: outputs.map((t, k) => tensorInfo(t, outputNames[k])),
+  };
+}
