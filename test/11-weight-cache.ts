@@ -219,3 +219,34 @@ t.test('xnnlite cache ls, verify, prune and clear', async (t) => {
   t.equal(usage.status, 2);
   t.match(usage.stderr, /prune needs --older-than DAYS/);
 });
+
+t.test('sessions in worker_threads share the cache and give the same results', async (t) => {
+  const { Worker } = await import('node:worker_threads');
+  const dir = t.testdir({});
+  const code = `
+    const { parentPort, workerData } = require('node:worker_threads');
+    const { loadModel } = require(${JSON.stringify(path.join(__dirname, '..', 'dist', 'index.js'))});
+    (async () => {
+      const model = await loadModel(workerData.model, { weightCache: workerData.dir });
+      const session = await model.createSession({ threads: 1 });
+      const info = session.inputs[0];
+      const x = Float32Array.from({ length: info.shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i * 0.1));
+      const out = await session.run({ [info.name]: x });
+      parentPort.postMessage({ state: session.weightCache.state, first: Array.from(out[session.outputs[0].name].slice(0, 8)) });
+      model.dispose();
+    })();
+  `;
+  const run = () => new Promise<{ state: string; first: number[] }>((resolve, reject) => {
+    const w = new Worker(code, { eval: true, workerData: { model: small, dir } });
+    w.once('message', resolve);
+    w.once('error', reject);
+  });
+  const first = await run();
+  const [a, b] = await Promise.all([run(), run()]);
+  t.equal(first.state, 'built');
+  t.equal(a.state, 'mapped');
+  t.equal(b.state, 'mapped');
+  t.same(a.first, first.first);
+  t.same(b.first, first.first);
+  t.equal(cacheFiles(dir).length, 1);
+});
