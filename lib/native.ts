@@ -55,6 +55,14 @@ export interface UnaryParams {
 export interface NativeSubgraph {
   /** `cacheId` names static data stably across runs (the weight cache keys on it). */
   defineTensor(datatype: number, dims: number[], data: ArrayBufferView | null, externalId: number, flags: number, cacheId?: number): number;
+  /** xnn_define_quantized_tensor_value: real = scale * (q - zeroPoint). */
+  defineQuantizedTensor(
+    datatype: number, zeroPoint: number, scale: number, dims: number[], data: ArrayBufferView | null, externalId: number, flags: number, cacheId?: number,
+  ): number;
+  /** xnn_define_channelwise_quantized_tensor_value: one scale per index of `channelDim` (zero points are 0). */
+  defineChannelwiseQuantizedTensor(
+    datatype: number, scales: Float32Array, dims: number[], channelDim: number, data: ArrayBufferView | null, externalId: number, flags: number, cacheId?: number,
+  ): number;
   /** A static float32 tensor converted from `fp16` only if XNNPACK needs it (native/lazy_weights.h). */
   defineLazyFp16Tensor(dims: number[], fp16: Uint8Array, cacheId: number): number;
   defineUnary(op: number, inputId: number, outputId: number, params?: UnaryParams): void;

@@ -50,10 +50,22 @@ export interface OperatorProfile {
   microseconds: number;
 }
 
+/** The array type of a tensor: Float32Array for float32, Int8Array/Uint8Array for quantized int8/uint8. */
+export type TensorArray = Float32Array | Int8Array | Uint8Array;
 /** Input values by input name; a model with one input also takes the array alone. */
-export type SessionInputs = Record<string, Float32Array> | Float32Array;
-/** Output values by output name. */
-export type SessionOutputs = Record<string, Float32Array>;
+export type SessionInputs = Record<string, TensorArray> | TensorArray;
+/**
+ * Output values by output name. Float32Array by default; for quantized
+ * outputs name the type: `run<Int8Array>(…)`, or `run<TensorArray>(…)` when
+ * a model mixes them (each output's `dtype` says which).
+ */
+export type SessionOutputs<T extends TensorArray = Float32Array> = Record<string, T>;
+
+const ARRAY_TYPES: Record<string, { ctor: new (n: number) => TensorArray; name: string }> = {
+  float32: { ctor: Float32Array, name: 'Float32Array' },
+  int8: { ctor: Int8Array, name: 'Int8Array' },
+  uint8: { ctor: Uint8Array, name: 'Uint8Array' },
+};
 
 export const DEFAULT_THREADS = Math.max(1, Math.min(4, os.availableParallelism ? os.availableParallelism() : os.cpus().length));
 const SESSION_OPTIONS: (keyof SessionOptions)[] = ['threads', 'profile', 'weightCache'];
@@ -186,10 +198,10 @@ export class Session {
   }
 
   /** Checks `inputs` and returns the views in the runtime's input order. */
-  #bindInputs(inputs: unknown): Float32Array[] {
-    if (inputs instanceof Float32Array) {
+  #bindInputs(inputs: unknown): TensorArray[] {
+    if (inputs instanceof Float32Array || inputs instanceof Int8Array || inputs instanceof Uint8Array) {
       if (this.inputs.length !== 1) {
-        throw new TypeError(`Expected an object with inputs ${this.inputs.map((t) => JSON.stringify(t.name)).join(', ')} but received a single Float32Array`);
+        throw new TypeError(`Expected an object with inputs ${this.inputs.map((t) => JSON.stringify(t.name)).join(', ')} but received a single ${inputs.constructor.name}`);
       }
       inputs = { [this.inputs[0].name]: inputs };
     }
@@ -202,8 +214,9 @@ export class Session {
     }
     return this.inputs.map((t, k) => {
       const value = inputs[t.name];
-      if (value === undefined) throw new TypeError(`Missing input ${JSON.stringify(t.name)} (Float32Array of ${this.#inputSizes[k]} values, shape [${t.shape}])`);
-      if (!(value instanceof Float32Array)) throw invalid(`a Float32Array of ${this.#inputSizes[k]} values`, `input ${JSON.stringify(t.name)}`, value);
+      const array = ARRAY_TYPES[t.dtype];
+      if (value === undefined) throw new TypeError(`Missing input ${JSON.stringify(t.name)} (${array.name} of ${this.#inputSizes[k]} values, shape [${t.shape}])`);
+      if (!(value instanceof array.ctor)) throw invalid(`a ${array.name} of ${this.#inputSizes[k]} values`, `input ${JSON.stringify(t.name)}`, value);
       if (value.length !== this.#inputSizes[k]) {
         throw new TypeError(`Expected ${this.#inputSizes[k]} values (shape [${t.shape}]) for input ${JSON.stringify(t.name)} but received ${describe(value)}`);
       }
@@ -211,14 +224,14 @@ export class Session {
     });
   }
 
-  #allocateOutputs(): Float32Array[] {
-    return this.#outputSizes.map((n) => new Float32Array(n));
+  #allocateOutputs(): TensorArray[] {
+    return this.#outputSizes.map((n, k) => new ARRAY_TYPES[this.outputs[k].dtype].ctor(n));
   }
 
-  #named(values: Float32Array[]): SessionOutputs {
-    const out: SessionOutputs = {};
+  #named<T extends TensorArray>(values: TensorArray[]): SessionOutputs<T> {
+    const out: SessionOutputs<T> = {};
     this.outputs.forEach((t, k) => {
-      out[t.name] = values[k];
+      out[t.name] = values[k] as T;
     });
     return out;
   }
@@ -235,14 +248,14 @@ export class Session {
    * @example
    * const { regressors, classificators } = await session.run({ input: pixels });
    */
-  run(inputs: SessionInputs): Promise<SessionOutputs> {
+  run<T extends TensorArray = Float32Array>(inputs: SessionInputs): Promise<SessionOutputs<T>> {
     this.#ensureNotDisposed();
     const views = this.#bindInputs(inputs);
     if (this.#pending === 0) {
       // Idle: the native call copies the inputs before it returns, so no snapshot is needed.
       const outputs = this.#allocateOutputs();
       const started = this.#runtime!.invokeAsync(views, outputs);
-      return this.#track(started.then(() => this.#named(outputs)), new Error());
+      return this.#track(started.then(() => this.#named<T>(outputs)), new Error());
     }
     // Busy: wait in line, with a private copy, since the caller may reuse its arrays at once.
     const snapshot = views.map((v) => v.slice());
@@ -250,12 +263,12 @@ export class Session {
       if (this.#disposed || !this.#runtime) throw new DisposedError('Session');
       const outputs = this.#allocateOutputs();
       await this.#runtime.invokeAsync(snapshot, outputs);
-      return this.#named(outputs);
+      return this.#named<T>(outputs);
     }), new Error());
   }
 
   /** Counts `run` as pending until it settles, and keeps later runs queued behind it. */
-  #track(run: Promise<SessionOutputs>, callSite: Error): Promise<SessionOutputs> {
+  #track<T extends TensorArray>(run: Promise<SessionOutputs<T>>, callSite: Error): Promise<SessionOutputs<T>> {
     this.#pending++;
     const settled = run.then(
       (value) => {
@@ -277,7 +290,7 @@ export class Session {
    *
    * @throws {Error} with code `ERR_XNNLITE_BUSY` while an asynchronous run of this session is queued or running.
    */
-  runSync(inputs: SessionInputs): SessionOutputs {
+  runSync<T extends TensorArray = Float32Array>(inputs: SessionInputs): SessionOutputs<T> {
     this.#ensureNotDisposed();
     const views = this.#bindInputs(inputs);
     if (this.#pending > 0) {
@@ -285,7 +298,7 @@ export class Session {
     }
     const outputs = this.#allocateOutputs();
     this.#runtime!.invoke(views, outputs);
-    return this.#named(outputs);
+    return this.#named<T>(outputs);
   }
 
   /**

@@ -15,6 +15,8 @@ Napi::Function Subgraph::Define(Napi::Env env) {
   return DefineClass(env, "Subgraph", {
       InstanceMethod<&Subgraph::DefineTensor>("defineTensor"),
       InstanceMethod<&Subgraph::DefineLazyFp16Tensor>("defineLazyFp16Tensor"),
+      InstanceMethod<&Subgraph::DefineQuantizedTensor>("defineQuantizedTensor"),
+      InstanceMethod<&Subgraph::DefineChannelwiseQuantizedTensor>("defineChannelwiseQuantizedTensor"),
       InstanceMethod<&Subgraph::DefineUnary>("defineUnary"),
       InstanceMethod<&Subgraph::DefineBinary>("defineBinary"),
       InstanceMethod<&Subgraph::DefineFullyConnected>("defineFullyConnected"),
@@ -96,6 +98,44 @@ Napi::Value Subgraph::Result(Napi::Env env, const char* call, xnn_status status)
   return env.Undefined();
 }
 
+bool Subgraph::StaticDataArg(const Napi::CallbackInfo& info, size_t index, size_t bytes, size_t cache_index, const void** data) {
+  Napi::Env env = info.Env();
+  *data = nullptr;
+  if (index >= info.Length() || info[index].IsNull() || info[index].IsUndefined()) return true;
+  if (!info[index].IsTypedArray() && !info[index].IsDataView()) {
+    Napi::TypeError::New(env, "static data must be an ArrayBufferView or null").ThrowAsJavaScriptException();
+    return false;
+  }
+  Napi::Object view = info[index].As<Napi::Object>();
+  Napi::ArrayBuffer buffer = view.Get("buffer").As<Napi::ArrayBuffer>();
+  size_t offset = static_cast<size_t>(view.Get("byteOffset").As<Napi::Number>().Int64Value());
+  size_t length = static_cast<size_t>(view.Get("byteLength").As<Napi::Number>().Int64Value());
+  if (length < bytes) {
+    Napi::TypeError::New(env, "static data is smaller than the tensor").ThrowAsJavaScriptException();
+    return false;
+  }
+  *data = static_cast<const uint8_t*>(buffer.Data()) + offset;
+  static_data_->Keep(view);
+  if (cache_index < info.Length() && info[cache_index].IsNumber()) {
+    static_ids_.emplace(*data, info[cache_index].As<Napi::Number>().Uint32Value());
+  }
+  return true;
+}
+
+void Subgraph::RecordExternal(uint32_t id, xnn_datatype datatype, uint32_t flags) {
+  if ((flags & (XNN_VALUE_FLAG_EXTERNAL_INPUT | XNN_VALUE_FLAG_EXTERNAL_OUTPUT)) != 0) externals_[id] = ExternalValue{datatype, flags};
+}
+
+namespace {
+
+size_t Elements(const std::vector<size_t>& dims) {
+  size_t n = 1;
+  for (size_t d : dims) n *= d;
+  return n;
+}
+
+}  // namespace
+
 // defineTensor(datatype, dims, data: ArrayBufferView | null, externalId, flags, cacheId?) -> id
 // cacheId names static data stably across runs (the weight cache keys on it).
 Napi::Value Subgraph::DefineTensor(const Napi::CallbackInfo& info) {
@@ -109,30 +149,66 @@ Napi::Value Subgraph::DefineTensor(const Napi::CallbackInfo& info) {
   if (!a.Valid()) return env.Undefined();
   size_t element_size = ElementSize(datatype);
   XNNLITE_REQUIRE(env, element_size != 0, "defineTensor: unsupported datatype " + std::to_string(datatype));
-  size_t elements = 1;
-  for (size_t d : dims) elements *= d;
   const void* data = nullptr;
-  if (!info[2].IsNull() && !info[2].IsUndefined()) {
-    XNNLITE_REQUIRE(env, info[2].IsTypedArray() || info[2].IsDataView(), "defineTensor: data must be an ArrayBufferView or null");
-    Napi::Object view = info[2].As<Napi::Object>();
-    Napi::ArrayBuffer buffer = view.Get("buffer").As<Napi::ArrayBuffer>();
-    size_t offset = static_cast<size_t>(view.Get("byteOffset").As<Napi::Number>().Int64Value());
-    size_t length = static_cast<size_t>(view.Get("byteLength").As<Napi::Number>().Int64Value());
-    XNNLITE_REQUIRE(env, length >= elements * element_size, "defineTensor: data is smaller than the tensor");
-    data = static_cast<const uint8_t*>(buffer.Data()) + offset;
-    static_data_->Keep(view);
-    if (info.Length() > 5 && info[5].IsNumber()) {
-      uint32_t cache_id = a.U32(5);
-      if (!a.Valid()) return env.Undefined();
-      static_ids_.emplace(data, cache_id);
-    }
-  }
+  if (!StaticDataArg(info, 2, Elements(dims) * element_size, 5, &data)) return env.Undefined();
   uint32_t id = XNN_INVALID_VALUE_ID;
   XNNLITE_CALL(env, "xnn_define_tensor_value",
                xnn_define_tensor_value(subgraph_, datatype, dims.size(), dims.data(), data, external_id, flags, &id));
-  if ((flags & (XNN_VALUE_FLAG_EXTERNAL_INPUT | XNN_VALUE_FLAG_EXTERNAL_OUTPUT)) != 0) {
-    externals_[id] = ExternalValue{datatype, flags};
-  }
+  RecordExternal(id, datatype, flags);
+  return Napi::Number::New(env, id);
+}
+
+// defineQuantizedTensor(datatype, zeroPoint, scale, dims, data | null, externalId, flags, cacheId?) -> id
+Napi::Value Subgraph::DefineQuantizedTensor(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!EnsureOpen(env)) return env.Undefined();
+  Args a(info, "defineQuantizedTensor");
+  auto datatype = static_cast<xnn_datatype>(a.U32(0));
+  int32_t zero_point = a.I32(1);
+  float scale = a.F32(2);
+  std::vector<size_t> dims = a.Sizes(3, XNN_MAX_TENSOR_DIMS);
+  uint32_t external_id = a.U32(5);
+  uint32_t flags = a.U32(6);
+  if (!a.Valid()) return env.Undefined();
+  size_t element_size = ElementSize(datatype);
+  XNNLITE_REQUIRE(env, element_size != 0, "defineQuantizedTensor: unsupported datatype " + std::to_string(datatype));
+  const void* data = nullptr;
+  if (!StaticDataArg(info, 4, Elements(dims) * element_size, 7, &data)) return env.Undefined();
+  uint32_t id = XNN_INVALID_VALUE_ID;
+  XNNLITE_CALL(env, "xnn_define_quantized_tensor_value",
+               xnn_define_quantized_tensor_value(subgraph_, datatype, zero_point, scale, dims.size(), dims.data(), data,
+                                                 external_id, flags, &id));
+  RecordExternal(id, datatype, flags);
+  return Napi::Number::New(env, id);
+}
+
+// defineChannelwiseQuantizedTensor(datatype, scales: Float32Array, dims, channelDim, data | null, externalId, flags, cacheId?) -> id
+// XNNPACK keeps the pointer to `scales`, so the array is kept alive with the subgraph.
+Napi::Value Subgraph::DefineChannelwiseQuantizedTensor(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!EnsureOpen(env)) return env.Undefined();
+  Args a(info, "defineChannelwiseQuantizedTensor");
+  auto datatype = static_cast<xnn_datatype>(a.U32(0));
+  std::vector<size_t> dims = a.Sizes(2, XNN_MAX_TENSOR_DIMS);
+  uint32_t channel_dim = a.U32(3);
+  uint32_t external_id = a.U32(5);
+  uint32_t flags = a.U32(6);
+  if (!a.Valid()) return env.Undefined();
+  size_t element_size = ElementSize(datatype);
+  XNNLITE_REQUIRE(env, element_size != 0, "defineChannelwiseQuantizedTensor: unsupported datatype");
+  XNNLITE_REQUIRE(env, info[1].IsTypedArray() && info[1].As<Napi::TypedArray>().TypedArrayType() == napi_float32_array,
+                  "defineChannelwiseQuantizedTensor: scales must be a Float32Array");
+  XNNLITE_REQUIRE(env, channel_dim < dims.size(), "defineChannelwiseQuantizedTensor: channel dimension outside the shape");
+  Napi::Float32Array scales = info[1].As<Napi::Float32Array>();
+  XNNLITE_REQUIRE(env, scales.ElementLength() == dims[channel_dim], "defineChannelwiseQuantizedTensor: one scale per channel");
+  static_data_->Keep(scales);
+  const void* data = nullptr;
+  if (!StaticDataArg(info, 4, Elements(dims) * element_size, 7, &data)) return env.Undefined();
+  uint32_t id = XNN_INVALID_VALUE_ID;
+  XNNLITE_CALL(env, "xnn_define_channelwise_quantized_tensor_value",
+               xnn_define_channelwise_quantized_tensor_value(subgraph_, datatype, scales.Data(), dims.size(), channel_dim,
+                                                             dims.data(), data, external_id, flags, &id));
+  RecordExternal(id, datatype, flags);
   return Napi::Number::New(env, id);
 }
 

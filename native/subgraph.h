@@ -43,6 +43,8 @@ class Subgraph : public Napi::ObjectWrap<Subgraph> {
   // One method per xnn_define_* call, arguments in the C function's order.
   Napi::Value DefineTensor(const Napi::CallbackInfo& info);
   Napi::Value DefineLazyFp16Tensor(const Napi::CallbackInfo& info);
+  Napi::Value DefineQuantizedTensor(const Napi::CallbackInfo& info);
+  Napi::Value DefineChannelwiseQuantizedTensor(const Napi::CallbackInfo& info);
   Napi::Value DefineUnary(const Napi::CallbackInfo& info);
   Napi::Value DefineBinary(const Napi::CallbackInfo& info);
   Napi::Value DefineFullyConnected(const Napi::CallbackInfo& info);
@@ -65,6 +67,12 @@ class Subgraph : public Napi::ObjectWrap<Subgraph> {
   Napi::Value DefineBatchMatrixMultiply(const Napi::CallbackInfo& info);
   Napi::Value DefineCopy(const Napi::CallbackInfo& info);
   Napi::Value Dispose(const Napi::CallbackInfo& info);
+
+  // Reads the optional static data argument `index` (an ArrayBufferView of at least `bytes`), keeps it
+  // alive and records its cache id (argument `cache_index`, if given). False (with a JS exception) on misuse.
+  bool StaticDataArg(const Napi::CallbackInfo& info, size_t index, size_t bytes, size_t cache_index, const void** data);
+  // Records an external value's datatype so the runtime can size its buffer.
+  void RecordExternal(uint32_t id, xnn_datatype datatype, uint32_t flags);
 
   // Throws and returns false if the subgraph was disposed or consumed.
   bool EnsureOpen(Napi::Env env);

@@ -4,6 +4,7 @@ import type { SubgraphDef, TensorDef } from '../model/types';
 import { native, type NativeConstants, type NativeSubgraph } from '../native';
 import type { ActivationFusion } from './fuse-activations';
 import type { StaticValues } from './static-values';
+import { valueType, type ValueType } from './tensor-types';
 
 /** Output clamp of each fused activation the checks accept. */
 const ACTIVATION_RANGE: Record<number, [number, number]> = {
@@ -45,6 +46,14 @@ export class GraphBuilder {
     const C = this.C;
     let id: number;
     const external = this.externalIds.get(t.index);
+    const type = valueType(t, this.statics);
+    if (typeof type === 'string') throw new ModelFormatError(`tensor ${t.index} (${t.name})`, type);
+    if (type.kind !== 'fp32') {
+      const flags = external ? (external.input ? C.valueFlags.externalInput : C.valueFlags.externalOutput) : 0;
+      id = this.defineQuantized(type, t.shape, this.statics.get(t)?.bytes ?? null, external ? external.id : this.none, flags, t.index);
+      this.values.set(t.index, id);
+      return id;
+    }
     if (external) {
       const flag = external.input ? C.valueFlags.externalInput : C.valueFlags.externalOutput;
       id = this.subgraph.defineTensor(C.datatype.fp32, t.shape, null, external.id, flag);
@@ -67,9 +76,19 @@ export class GraphBuilder {
     return t ? this.value(t) : this.none;
   }
 
-  /** A new internal float32 value. */
-  internal(shape: readonly number[]): number {
+  /** A new internal value of `shape`, typed like model tensor `like` (float32 when omitted). */
+  internal(shape: readonly number[], like?: TensorDef): number {
+    const type = like ? valueType(like, this.statics) : undefined;
+    if (type && typeof type !== 'string' && type.kind !== 'fp32') return this.defineQuantized(type, shape, null, this.none, 0);
     return this.subgraph.defineTensor(this.C.datatype.fp32, [...shape], null, this.none, 0);
+  }
+
+  private defineQuantized(type: Exclude<ValueType, { kind: 'fp32' }>, shape: readonly number[], data: Uint8Array | null, externalId: number, flags: number, cacheId?: number): number {
+    const datatype = this.C.datatype[type.datatype];
+    if (type.kind === 'quantized') {
+      return this.subgraph.defineQuantizedTensor(datatype, type.zeroPoint, type.scale, [...shape], data, externalId, flags, cacheId);
+    }
+    return this.subgraph.defineChannelwiseQuantizedTensor(datatype, type.scales, [...shape], type.channelDim, data, externalId, flags, cacheId);
   }
 
   /** A new float32 constant. */

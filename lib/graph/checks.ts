@@ -8,6 +8,7 @@ import { ACTIVATION_NAMES, Activation, Padding } from '../model/schema';
 import type { TensorDef } from '../model/types';
 import type { Node } from './node';
 import type { StaticValues } from './static-values';
+import { domainOf, valueType } from './tensor-types';
 
 export type Reason = string | undefined;
 
@@ -122,4 +123,49 @@ export function windowOptions(o: { padding: number; strideH: number; strideW: nu
     () => positive(o.dilationW ?? 1, 'dilation_w_factor'),
     () => activation(o.activation),
   );
+}
+
+/**
+ * Operand types of an operator that XNNPACK runs in float32 and, when
+ * `quantized` is set, in int8 or uint8 (TFLite's quantization scheme): all
+ * run-time operands share one domain; constant weights match it (float32;
+ * int8 per tensor with zero point 0 or per channel; uint8 per tensor) and a
+ * bias is float32 or int32.
+ */
+export function operandTypes(
+  node: Node, statics: StaticValues,
+  o: { activations: readonly number[]; weights?: number; bias?: number; quantized: boolean },
+): Reason {
+  const tensors = [...o.activations.map((k) => node.input(k)), ...Array.from({ length: node.outputCount }, (_, k) => node.output(k))]
+    .filter((t): t is TensorDef => t !== undefined);
+  const domains: string[] = [];
+  for (const t of tensors) {
+    const d = domainOf(t, statics);
+    if (d !== 'float32' && d !== 'int8' && d !== 'uint8') return d;
+    domains.push(d);
+  }
+  const domain = domains[0] ?? 'float32';
+  if (domains.some((d) => d !== domain)) return `operand types (got ${domains.join(', ')}, expected all float32, all int8 or all uint8)`;
+  if (domain !== 'float32' && !o.quantized) return `type (got ${domain}, expected float32)`;
+  if (o.weights !== undefined) {
+    const w = node.input(o.weights);
+    if (w) {
+      const v = valueType(w, statics);
+      if (typeof v === 'string') return v;
+      const ok = domain === 'float32' ? v.kind === 'fp32'
+        : domain === 'int8' ? (v.kind === 'channelwise' && v.datatype === 'qcint8') || (v.kind === 'quantized' && v.datatype === 'qint8' && v.zeroPoint === 0)
+          : v.kind === 'quantized' && v.datatype === 'quint8';
+      if (!ok) return `weights type (got ${v.kind === 'fp32' ? 'float32' : v.datatype}, expected ${domain === 'float32' ? 'float32' : domain === 'int8' ? 'int8 with zero point 0' : 'uint8'} for ${domain} activations)`;
+    }
+  }
+  if (o.bias !== undefined) {
+    const b = node.input(o.bias);
+    if (b) {
+      const v = valueType(b, statics);
+      if (typeof v === 'string') return v;
+      const ok = domain === 'float32' ? v.kind === 'fp32' : v.kind !== 'fp32' && (v.datatype === 'qint32' || v.datatype === 'qcint32');
+      if (!ok) return `bias type (got ${v.kind === 'fp32' ? 'float32' : v.datatype}, expected ${domain === 'float32' ? 'float32' : 'int32'})`;
+    }
+  }
+  return undefined;
 }

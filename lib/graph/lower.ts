@@ -7,6 +7,7 @@ import { planActivationFusion } from './fuse-activations';
 import { lazyWeightTensors } from './lazy-weights';
 import { planSubgraph, type PlannedOp } from './partition';
 import { StaticValues } from './static-values';
+import { domainOf } from './tensor-types';
 
 export interface LoweredGraph {
   subgraph: NativeSubgraph;
@@ -42,7 +43,10 @@ export function lowerSubgraph(analysis: SubgraphAnalysis): LoweredGraph {
   const inputs = subgraph.inputs.map((i) => subgraph.tensors[i]);
   const outputs = subgraph.outputs.map((i) => subgraph.tensors[i]);
   for (const t of [...inputs, ...outputs]) {
-    if (t.dtype !== 'float32') throw new UnsupportedOpError('graph', -1, `${inputs.includes(t) ? 'input' : 'output'} ${t.name} type (got ${t.dtype}, expected float32)`);
+    const domain = domainOf(t, statics);
+    if (domain !== 'float32' && domain !== 'int8' && domain !== 'uint8') {
+      throw new UnsupportedOpError('graph', -1, `${inputs.includes(t) ? 'input' : 'output'} ${t.name}: ${domain}`);
+    }
     if (t.shape.length > 6) throw new UnsupportedOpError('graph', -1, `tensor ${t.name} rank (got ${t.shape.length}, expected at most 6)`);
   }
   const externalIds = new Map<number, { id: number; input: boolean }>();
@@ -74,6 +78,7 @@ export function lowerSubgraph(analysis: SubgraphAnalysis): LoweredGraph {
       }
     }
     for (const { tensor, id } of passThrough) {
+      if (tensor.dtype !== 'float32') throw new UnsupportedOpError('graph', -1, `output ${tensor.name} is also an input (supported for float32 only)`);
       const out = nativeSubgraph.defineTensor(C.datatype.fp32, tensor.shape, null, id, C.valueFlags.externalOutput);
       nativeSubgraph.defineCopy(g.value(tensor), out, 0);
     }

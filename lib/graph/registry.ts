@@ -9,6 +9,7 @@ import { fullyConnected } from './ops/fully-connected';
 import { mean } from './ops/mean';
 import { pad } from './ops/pad';
 import { pooling } from './ops/pooling';
+import { quantize } from './ops/quantize';
 import { reshape } from './ops/reshape';
 import { resizeBilinear } from './ops/resize-bilinear';
 import { slice } from './ops/slice';
@@ -21,7 +22,7 @@ import type { OpFamily } from './op-family';
 
 export const OP_FAMILIES: readonly OpFamily[] = [
   convolution, transposeConvolution, fullyConnected, batchMatmul, binary, unary, softmax, mean, pooling, pad,
-  reshape, concatenation, split, slice, transpose, resizeBilinear, depthSpace, constantFolding,
+  reshape, concatenation, split, slice, transpose, resizeBilinear, depthSpace, constantFolding, quantize,
 ];
 
 const byOp = new Map<string, OpFamily>();

@@ -1,7 +1,7 @@
 // Elementwise binary operators with numpy broadcasting: ADD, SUB, MUL, DIV
 // (with a fused activation), MAXIMUM, MINIMUM, SQUARED_DIFFERENCE, PRELU.
 import { OptionSlot } from '../../model/schema';
-import { activation, allFloat32, arity, first, rankAtMost, type Reason } from '../checks';
+import { activation, arity, first, operandTypes, rankAtMost, type Reason } from '../checks';
 import type { GraphBuilder } from '../builder';
 import type { Node } from '../node';
 import type { OpFamily } from '../op-family';
@@ -19,6 +19,8 @@ const OPERATOR: Record<string, 'add' | 'subtract' | 'multiply' | 'divide' | 'max
 };
 
 const WITH_ACTIVATION = new Set(['ADD', 'SUB', 'MUL', 'DIV']);
+/** Run on int8/uint8 tensors too (XNNPACK's qs8/qu8 kernels). */
+const QUANTIZED = new Set(['ADD', 'SUB', 'MUL']);
 
 function fusedActivation(node: Node): number {
   return WITH_ACTIVATION.has(node.op) && node.options ? node.options.scalar(OptionSlot.Arithmetic.activation, 'i8', 'fused_activation_function') : 0;
@@ -40,7 +42,7 @@ function broadcastShape(a: readonly number[], b: readonly number[]): number[] | 
 function check(node: Node, statics: StaticValues): Reason {
   return first(
     () => arity(node, 2, 2, 1),
-    () => allFloat32(node, statics),
+    () => operandTypes(node, statics, { activations: [0, 1], quantized: QUANTIZED.has(node.op) }),
     () => rankAtMost(node.in(0), 6, 'input 0'),
     () => rankAtMost(node.in(1), 6, 'input 1'),
     () => activation(fusedActivation(node)),

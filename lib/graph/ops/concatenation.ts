@@ -1,7 +1,7 @@
 // CONCATENATION along one axis. XNNPACK takes 2 to 5 inputs per node, so
 // longer lists are concatenated in steps through temporaries.
 import { BuiltinOptions, OptionSlot } from '../../model/schema';
-import { allFloat32, axisInRange, first, normalizeAxis, optionsPresent, rankAtMost, type Reason } from '../checks';
+import { axisInRange, operandTypes, first, normalizeAxis, optionsPresent, rankAtMost, type Reason } from '../checks';
 import type { GraphBuilder } from '../builder';
 import type { Node } from '../node';
 import type { OpFamily } from '../op-family';
@@ -19,7 +19,7 @@ function check(node: Node, statics: StaticValues): Reason {
   return first(
     () => (node.inputCount >= 1 && node.outputCount === 1 ? undefined : `inputs and outputs (got ${node.inputCount} and ${node.outputCount}, expected at least 1 and 1)`),
     () => optionsPresent(node, BuiltinOptions.ConcatenationOptions, 'ConcatenationOptions'),
-    () => allFloat32(node, statics),
+    () => operandTypes(node, statics, { activations: Array.from({ length: node.inputCount }, (_, k) => k), quantized: true }),
     () => rankAtMost(node.output(0), 6, 'output'),
     () => axisInRange(options(node).axis, node.output(0).shape.length, 'axis'),
     () => (options(node).activation === 0 ? undefined : `fused activation (got ${options(node).activation}, expected NONE: TFLite's concatenation takes no activation)`),
@@ -54,7 +54,7 @@ function lower(g: GraphBuilder, node: Node): void {
   while (ids.length > 5) {
     const partShape = [...out.shape];
     partShape[axis] = sizes.slice(0, 5).reduce((a, b) => a + b, 0);
-    const part = g.internal(partShape);
+    const part = g.internal(partShape, out);
     g.subgraph.defineConcatenate(axis, ids.slice(0, 5), part, 0);
     ids = [part, ...ids.slice(5)];
     sizes = [partShape[axis], ...sizes.slice(5)];

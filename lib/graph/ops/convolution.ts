@@ -1,6 +1,6 @@
 // CONV_2D and DEPTHWISE_CONV_2D: NHWC input, OHWI (1HWO for depthwise) filter, optional bias.
 import { BuiltinOptions, OptionSlot, Padding } from '../../model/schema';
-import { allFloat32, arity, constant, first, optionsPresent, rank, windowOptions, type Reason } from '../checks';
+import { arity, constant, first, operandTypes, optionsPresent, rank, windowOptions, type Reason } from '../checks';
 import type { GraphBuilder } from '../builder';
 import type { Node } from '../node';
 import type { OpFamily } from '../op-family';
@@ -38,7 +38,7 @@ function checkConvolution(node: Node, statics: StaticValues): Reason {
   return first(
     () => arity(node, 2, 3, 1),
     () => optionsPresent(node, optionsType, depthwise ? 'DepthwiseConv2DOptions' : 'Conv2DOptions'),
-    () => allFloat32(node, statics),
+    () => operandTypes(node, statics, { activations: [0], weights: 1, bias: 2, quantized: true }),
     () => rank(node.in(0), 4, 'input'),
     () => rank(node.in(1), 4, 'filter'),
     () => rank(node.output(0), 4, 'output'),

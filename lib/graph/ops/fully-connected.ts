@@ -1,6 +1,6 @@
 // FULLY_CONNECTED: weights [outputs, inputs], optional bias; without keep_num_dims TFLite flattens to 2D.
 import { BuiltinOptions, OptionSlot } from '../../model/schema';
-import { activation, allFloat32, arity, first, rank, type Reason } from '../checks';
+import { activation, arity, first, operandTypes, rank, type Reason } from '../checks';
 import type { GraphBuilder } from '../builder';
 import type { Node } from '../node';
 import type { OpFamily } from '../op-family';
@@ -21,7 +21,7 @@ function check(node: Node, statics: StaticValues): Reason {
     () => arity(node, 2, 3, 1),
     () => (node.options && node.def.optionsType !== BuiltinOptions.FullyConnectedOptions
       ? `options type (got ${node.def.optionsType}, expected FullyConnectedOptions)` : undefined),
-    () => allFloat32(node, statics),
+    () => operandTypes(node, statics, { activations: [0], weights: 1, bias: 2, quantized: true }),
     () => rank(node.in(1), 2, 'weights'),
     () => {
       const o = options(node);

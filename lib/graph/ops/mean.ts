@@ -53,7 +53,7 @@ function lower(g: GraphBuilder, node: Node): void {
     return;
   }
   // The declared output shape differs only in unit dimensions: reduce, then reshape.
-  const temp = g.internal(reducedShape);
+  const temp = g.internal(reducedShape, output);
   g.subgraph.defineStaticReduce(g.C.reduce.mean, a, g.value(input), temp, keep ? g.C.nodeFlags.keepDims : 0);
   g.subgraph.defineStaticReshape(output.shape, temp, g.value(output), 0);
 }

@@ -1,7 +1,7 @@
 // AVERAGE_POOL_2D and MAX_POOL_2D. A 1x1 window with stride 1 is only the
 // fused activation, which XNNPACK's pooling does not accept: it becomes a clamp.
 import { BuiltinOptions, OptionSlot, Padding } from '../../model/schema';
-import { allFloat32, arity, first, optionsPresent, positive, rank, windowOptions, type Reason } from '../checks';
+import { arity, first, operandTypes, optionsPresent, positive, rank, windowOptions, type Reason } from '../checks';
 import type { GraphBuilder } from '../builder';
 import type { Node } from '../node';
 import type { OpFamily } from '../op-family';
@@ -25,7 +25,7 @@ function check(node: Node, statics: StaticValues): Reason {
   return first(
     () => arity(node, 1, 1, 1),
     () => optionsPresent(node, BuiltinOptions.Pool2DOptions, 'Pool2DOptions'),
-    () => allFloat32(node, statics),
+    () => operandTypes(node, statics, { activations: [0], quantized: node.op === 'MAX_POOL_2D' }),
     () => rank(node.in(0), 4, 'input'),
     () => rank(node.output(0), 4, 'output'),
     () => {

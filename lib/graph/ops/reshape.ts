@@ -1,5 +1,5 @@
 // RESHAPE, SQUEEZE and EXPAND_DIMS: all a static reshape to the declared output shape.
-import { arity, first, float32Tensors, rankAtMost, sameElementCount, type Reason } from '../checks';
+import { arity, first, operandTypes, rankAtMost, sameElementCount, type Reason } from '../checks';
 import type { GraphBuilder } from '../builder';
 import type { Node } from '../node';
 import type { OpFamily } from '../op-family';
@@ -8,7 +8,7 @@ import type { StaticValues } from '../static-values';
 function check(node: Node, statics: StaticValues): Reason {
   return first(
     () => arity(node, 1, 2, 1),
-    () => float32Tensors(node, [0], statics),
+    () => operandTypes(node, statics, { activations: [0], quantized: true }),
     () => rankAtMost(node.output(0), 6, 'output'),
     () => rankAtMost(node.in(0), 6, 'input'),
     () => sameElementCount(node.in(0), node.output(0)),

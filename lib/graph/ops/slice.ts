@@ -111,7 +111,7 @@ function lower(g: GraphBuilder, node: Node): void {
     g.subgraph.defineStaticSlice(w.offsets, w.sizes, g.value(node.in(0)), g.value(output), 0);
     return;
   }
-  const temp = g.internal(w.sizes);
+  const temp = g.internal(w.sizes, output);
   g.subgraph.defineStaticSlice(w.offsets, w.sizes, g.value(node.in(0)), temp, 0);
   g.subgraph.defineStaticReshape(output.shape, temp, g.value(output), 0);
 }

@@ -1,6 +1,6 @@
 // Elementwise activations: RELU, RELU6, RELU_N1_TO_1, LEAKY_RELU, ELU, LOGISTIC, TANH, HARD_SWISH.
 import { OptionSlot } from '../../model/schema';
-import { allFloat32, arity, first, rankAtMost, type Reason } from '../checks';
+import { arity, first, operandTypes, rankAtMost, type Reason } from '../checks';
 import type { GraphBuilder } from '../builder';
 import type { Node } from '../node';
 import type { OpFamily } from '../op-family';
@@ -23,10 +23,13 @@ const UNARY: Record<string, Lowering> = {
   HARD_SWISH: (C) => ({ op: C.unary.hardswish }),
 };
 
+/** Run on int8/uint8 tensors too (XNNPACK's qs8/qu8 kernels). */
+const QUANTIZED = new Set(['RELU', 'RELU6', 'RELU_N1_TO_1', 'LOGISTIC', 'TANH']);
+
 function check(node: Node, statics: StaticValues): Reason {
   return first(
     () => arity(node, 1, 1, 1),
-    () => allFloat32(node, statics),
+    () => operandTypes(node, statics, { activations: [0], quantized: QUANTIZED.has(node.op) }),
     () => rankAtMost(node.in(0), 6, 'input'),
     () => (node.in(0).shape.join() === node.output(0).shape.join()
       ? undefined : `output shape (got [${node.output(0).shape}], expected the input shape [${node.in(0).shape}])`),
