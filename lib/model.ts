@@ -123,7 +123,7 @@ export class Model {
     this.#ensureNotDisposed();
     const resolved = resolveSessionOptions(options, 'options', this.#sessionDefaults);
     const lowered = lowerSubgraph(this.#analysis);
-    const cache = this.#cacheRequest(resolved.weightCache);
+    const cache = this.#cacheRequest(resolved.weightCache, `precision=${resolved.precision}`);
     this.#creating++;
     let session: Session;
     try {
@@ -143,11 +143,11 @@ export class Model {
     return session;
   }
 
-  #cacheRequest(option: string | false | undefined): NativeCacheRequest | undefined {
+  #cacheRequest(option: string | false | undefined, packing: string): NativeCacheRequest | undefined {
     const dir = resolveCacheDir(option, undefined);
     if (!dir) return undefined;
     this.#digest ??= modelDigest(this.#model.bytes);
-    const plan = planCache(dir, this.#digest, this.#sourceName);
+    const plan = planCache(dir, this.#digest, this.#sourceName, packing);
     if ('request' in plan) return plan.request;
     emitCacheWarning(plan.warning);
     return undefined;

@@ -29,6 +29,14 @@ export interface SessionOptions {
    * reported as warnings with code XNNLITE_WEIGHT_CACHE, never as errors.
    */
   weightCache?: string | false;
+  /**
+   * Arithmetic of float models: `fp32` (default), or `fp16`, which runs
+   * XNNPACK's half-precision kernels (weights packed as FP16, activations in
+   * FP16). That halves weight memory and is faster on CPUs with FP16
+   * arithmetic (Armv8.2 cores such as the Pi 5's Cortex-A76); elsewhere
+   * XNNPACK emulates it, slower than fp32. See the README for the accuracy cost.
+   */
+  precision?: 'fp32' | 'fp16';
 }
 
 /** What the weight cache did for a session. */
@@ -68,7 +76,7 @@ const ARRAY_TYPES: Record<string, { ctor: new (n: number) => TensorArray; name: 
 };
 
 export const DEFAULT_THREADS = Math.max(1, Math.min(4, os.availableParallelism ? os.availableParallelism() : os.cpus().length));
-const SESSION_OPTIONS: (keyof SessionOptions)[] = ['threads', 'profile', 'weightCache'];
+const SESSION_OPTIONS: (keyof SessionOptions)[] = ['threads', 'profile', 'weightCache', 'precision'];
 
 /** Creates sessions; not part of the public API. */
 export const createSessionInternal = Symbol('createSession');
@@ -99,6 +107,7 @@ export interface ResolvedSessionOptions {
   threads: number;
   profile: boolean;
   weightCache: string | false | undefined;
+  precision: 'fp32' | 'fp16';
 }
 
 export function resolveSessionOptions(options: unknown, name: string, defaults: SessionOptions = {}): ResolvedSessionOptions {
@@ -111,7 +120,9 @@ export function resolveSessionOptions(options: unknown, name: string, defaults: 
   if (weightCache !== undefined && weightCache !== false && (typeof weightCache !== 'string' || weightCache === '')) {
     throw invalid('a directory path or false', `${name}.weightCache`, weightCache);
   }
-  return { threads, profile, weightCache };
+  const precision = o.precision ?? defaults.precision ?? 'fp32';
+  if (precision !== 'fp32' && precision !== 'fp16') throw invalid("'fp32' or 'fp16'", `${name}.precision`, precision);
+  return { threads, profile, weightCache, precision };
 }
 
 /**
@@ -162,7 +173,8 @@ export class Session {
     try {
       // Pool threads sleep between inferences instead of spinning, so that an
       // idle session does not take CPU from other sessions or processes.
-      const flags = (options.profile ? C.runtimeFlags.basicProfiling : 0) | (options.threads > 1 ? C.runtimeFlags.yieldWorkers : 0);
+      const flags = (options.profile ? C.runtimeFlags.basicProfiling : 0) | (options.threads > 1 ? C.runtimeFlags.yieldWorkers : 0)
+        | (options.precision === 'fp16' ? C.runtimeFlags.forceFp16Inference : 0);
       runtime = await Runtime.create(lowered.subgraph, options.threads, flags, cache);
     } catch (err) {
       // Shapes that do not fit together surface when XNNPACK plans the graph.

@@ -155,3 +155,21 @@ t.test('profile() reports time per kind of XNNPACK operator', async (t) => {
   t.ok(gemm && gemm.count > 0 && gemm.microseconds > 0, 'convolutions are timed');
   t.same(profile.map((p) => p.microseconds), [...profile.map((p) => p.microseconds)].sort((a, b) => b - a), 'largest first');
 });
+
+t.test('precision fp16 runs half-precision kernels, close to fp32, with its own cache file', async (t) => {
+  const dir = t.testdir({});
+  const model = await loadModel(zooModel('face_detection_short_range').file, { weightCache: dir });
+  t.teardown(() => model.dispose());
+  const x = new Float32Array(128 * 128 * 3).map((_, i) => Math.sin(i / 9));
+  const full = await (await model.createSession({ threads: 1 })).run(x);
+  const half = await (await model.createSession({ threads: 1, precision: 'fp16' })).run(x);
+  let worst = 0;
+  let scale = 0;
+  for (let i = 0; i < full.regressors.length; i++) {
+    worst = Math.max(worst, Math.abs(full.regressors[i] - half.regressors[i]));
+    scale = Math.max(scale, Math.abs(full.regressors[i]));
+  }
+  t.ok(worst > 0, 'fp16 arithmetic really ran');
+  t.ok(worst <= 2e-2 * scale, `max |diff| ${worst.toFixed(4)} of scale ${scale.toFixed(1)}`);
+  t.equal((await import('node:fs')).readdirSync(dir).filter((f) => f.endsWith('.xnnwc')).length, 2, 'fp16 packing gets its own cache file');
+});

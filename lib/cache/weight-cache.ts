@@ -37,10 +37,11 @@ export function modelDigest(bytes: Uint8Array): Buffer {
   return out;
 }
 
-export function cacheFingerprint(modelDigestBytes: Buffer): Buffer {
+/** `packing` names the session options that change packed bytes (e.g. `precision=fp16`). */
+export function cacheFingerprint(modelDigestBytes: Buffer, packing = ''): Buffer {
   const v = native().version();
   return crypto.createHash('sha256')
-    .update(`xnnlite-weight-cache\0${LOWERING_VERSION}\0${v.xnnpack}\0${v.buildIdentifier}\0${v.arch}\0${v.archFlags}\0${process.platform}\0`)
+    .update(`xnnlite-weight-cache\0${LOWERING_VERSION}\0${v.xnnpack}\0${v.buildIdentifier}\0${v.arch}\0${v.archFlags}\0${process.platform}\0${packing}\0`)
     .update(modelDigestBytes)
     .digest();
 }
@@ -52,13 +53,13 @@ export interface CachePlan {
 }
 
 /** The native request for a cache file in `dir`, creating the directory if needed. */
-export function planCache(dir: string, digest: Buffer, modelName: string): CachePlan | { warning: string } {
+export function planCache(dir: string, digest: Buffer, modelName: string, packing = ''): CachePlan | { warning: string } {
   try {
     fs.mkdirSync(dir, { recursive: true });
   } catch (err) {
     return { warning: `cannot use weight cache directory ${dir} (${(err as Error).message}); weights stay in memory for this session` };
   }
-  const fingerprint = cacheFingerprint(digest);
+  const fingerprint = cacheFingerprint(digest, packing);
   const name = fingerprint.toString('hex').slice(0, 40);
   const v = native().version();
   const metadata = JSON.stringify({
@@ -67,6 +68,7 @@ export function planCache(dir: string, digest: Buffer, modelName: string): Cache
     xnnpack: v.xnnpack,
     arch: v.arch,
     archFlags: v.archFlags,
+    packing,
     created: new Date().toISOString(),
   });
   return {
