@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 'use strict';
 
-// npm run bench:precision: the accuracy cost and speed of `precision: 'fp16'`
-// on the zoo. For each model: the largest difference from fp32, relative to
-// each output's largest magnitude (worst output reported), and median
-// latency of both, 1 thread, on a fixed input in the model's input range.
+// npm run bench:precision: the accuracy cost and speed of the session
+// precisions on the zoo. For each model and precision: the difference from
+// fp32 relative to each output's largest magnitude (mean over elements, and
+// max; the worst output is reported), and median latency, 1 thread, on a
+// fixed input in the model's input range.
 
 const { loadModel, version } = require('../dist/index.js');
 const { ZOO } = require('./lib/zoo');
@@ -20,33 +21,49 @@ async function median(session, input, runs = 15) {
   return times[Math.floor(runs / 2)];
 }
 
+function error(session, reference, other) {
+  let worstMean = 0;
+  let worstMax = 0;
+  for (const o of session.outputs) {
+    const a = reference[o.name];
+    const b = other[o.name];
+    let scale = 0;
+    for (const v of a) scale = Math.max(scale, Math.abs(v));
+    scale = Math.max(scale, 1e-9);
+    let sum = 0;
+    let max = 0;
+    for (let i = 0; i < a.length; i++) {
+      const d = Math.abs(a[i] - b[i]);
+      const e = Number.isNaN(d) ? Infinity : d / scale;
+      sum += e;
+      max = Math.max(max, e);
+    }
+    worstMean = Math.max(worstMean, sum / a.length);
+    worstMax = Math.max(worstMax, max);
+  }
+  const pct = (v) => (Number.isFinite(v) ? `${(v * 100).toFixed(2)}%` : 'overflow');
+  return `${pct(worstMean)} / ${pct(worstMax)}`;
+}
+
 async function main() {
   const lines = [
     `CPU ISA: ${version().isa.join(', ')}.`,
     '',
-    '| model | fp16 vs fp32: worst output\'s max difference / its scale | fp32 | fp16 |',
-    '|---|---:|---:|---:|',
+    '| model | fp16: mean / max difference | dynamic-int8: mean / max difference | fp32 | fp16 | dynamic-int8 |',
+    '|---|---:|---:|---:|---:|---:|',
   ];
   for (const z of ZOO) {
     const model = await loadModel(z.file);
-    const fp32 = await model.createSession({ threads: 1 });
-    const fp16 = await model.createSession({ threads: 1, precision: 'fp16' });
-    const n = fp32.inputs[0].shape.reduce((a, b) => a * b, 1);
+    const sessions = {};
+    for (const precision of ['fp32', 'fp16', 'dynamic-int8']) sessions[precision] = await model.createSession({ threads: 1, precision });
+    const n = sessions.fp32.inputs[0].shape.reduce((a, b) => a * b, 1);
     const [lo, hi] = z.inputRange;
     const x = Float32Array.from({ length: n }, (_, i) => lo + (hi - lo) * (0.5 + 0.5 * Math.sin(i * 0.37)));
-    const a = await fp32.run(x);
-    const b = await fp16.run(x);
-    const worst = Math.max(...fp32.outputs.map((o) => {
-      let diff = 0;
-      let scale = 0;
-      for (let i = 0; i < a[o.name].length; i++) {
-        const d = Math.abs(a[o.name][i] - b[o.name][i]);
-        diff = Number.isNaN(d) ? Infinity : Math.max(diff, d);
-        scale = Math.max(scale, Math.abs(a[o.name][i]));
-      }
-      return diff / Math.max(scale, 1e-9);
-    }));
-    lines.push(`| ${z.name} | ${Number.isFinite(worst) ? `${(worst * 100).toFixed(2)}%` : 'non-finite (overflow)'} | ${(await median(fp32, x)).toFixed(2)} ms | ${(await median(fp16, x)).toFixed(2)} ms |`);
+    const out = {};
+    for (const [p, s] of Object.entries(sessions)) out[p] = await s.run(x);
+    const times = {};
+    for (const [p, s] of Object.entries(sessions)) times[p] = (await median(s, x)).toFixed(2);
+    lines.push(`| ${z.name} | ${error(sessions.fp32, out.fp32, out.fp16)} | ${error(sessions.fp32, out.fp32, out['dynamic-int8'])} | ${times.fp32} ms | ${times.fp16} ms | ${times['dynamic-int8']} ms |`);
     model.dispose();
   }
   process.stdout.write(`${lines.join('\n')}\n`);

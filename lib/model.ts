@@ -122,7 +122,7 @@ export class Model {
   async createSession(options?: SessionOptions): Promise<Session> {
     this.#ensureNotDisposed();
     const resolved = resolveSessionOptions(options, 'options', this.#sessionDefaults);
-    const lowered = lowerSubgraph(this.#analysis);
+    const lowered = lowerSubgraph(this.#analysis, { precision: resolved.precision });
     const cache = this.#cacheRequest(resolved.weightCache, `precision=${resolved.precision}`);
     this.#creating++;
     let session: Session;

@@ -63,6 +63,8 @@ export interface NativeSubgraph {
   defineChannelwiseQuantizedTensor(
     datatype: number, scales: Float32Array, dims: number[], channelDim: number, data: ArrayBufferView | null, externalId: number, flags: number, cacheId?: number,
   ): number;
+  /** xnn_define_dynamically_quantized_tensor_value: an internal qdint8 value, parameters computed per batch element at run time. */
+  defineDynamicallyQuantizedTensor(datatype: number, dims: number[], numNonbatchDims: number): number;
   /** A static float32 tensor converted from `fp16` only if XNNPACK needs it (native/lazy_weights.h). */
   defineLazyFp16Tensor(dims: number[], fp16: Uint8Array, cacheId: number): number;
   defineUnary(op: number, inputId: number, outputId: number, params?: UnaryParams): void;

@@ -34,9 +34,13 @@ export interface SessionOptions {
    * XNNPACK's half-precision kernels (weights packed as FP16, activations in
    * FP16). That halves weight memory and is faster on CPUs with FP16
    * arithmetic (Armv8.2 cores such as the Pi 5's Cortex-A76); elsewhere
-   * XNNPACK emulates it, slower than fp32. See the README for the accuracy cost.
+   * XNNPACK emulates it, slower than fp32. `dynamic-int8` quantizes the
+   * weights of convolutions and fully-connected layers to int8 (one scale per
+   * output channel) at load and their inputs at run time, as TFLite's
+   * dynamic-range quantization does, on XNNPACK's qd8 kernels. See the README
+   * for the accuracy cost of each on the zoo.
    */
-  precision?: 'fp32' | 'fp16';
+  precision?: 'fp32' | 'fp16' | 'dynamic-int8';
 }
 
 /** What the weight cache did for a session. */
@@ -107,7 +111,7 @@ export interface ResolvedSessionOptions {
   threads: number;
   profile: boolean;
   weightCache: string | false | undefined;
-  precision: 'fp32' | 'fp16';
+  precision: 'fp32' | 'fp16' | 'dynamic-int8';
 }
 
 export function resolveSessionOptions(options: unknown, name: string, defaults: SessionOptions = {}): ResolvedSessionOptions {
@@ -121,7 +125,9 @@ export function resolveSessionOptions(options: unknown, name: string, defaults: 
     throw invalid('a directory path or false', `${name}.weightCache`, weightCache);
   }
   const precision = o.precision ?? defaults.precision ?? 'fp32';
-  if (precision !== 'fp32' && precision !== 'fp16') throw invalid("'fp32' or 'fp16'", `${name}.precision`, precision);
+  if (precision !== 'fp32' && precision !== 'fp16' && precision !== 'dynamic-int8') {
+    throw invalid("'fp32', 'fp16' or 'dynamic-int8'", `${name}.precision`, precision);
+  }
   return { threads, profile, weightCache, precision };
 }
 

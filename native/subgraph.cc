@@ -17,6 +17,7 @@ Napi::Function Subgraph::Define(Napi::Env env) {
       InstanceMethod<&Subgraph::DefineLazyFp16Tensor>("defineLazyFp16Tensor"),
       InstanceMethod<&Subgraph::DefineQuantizedTensor>("defineQuantizedTensor"),
       InstanceMethod<&Subgraph::DefineChannelwiseQuantizedTensor>("defineChannelwiseQuantizedTensor"),
+      InstanceMethod<&Subgraph::DefineDynamicallyQuantizedTensor>("defineDynamicallyQuantizedTensor"),
       InstanceMethod<&Subgraph::DefineUnary>("defineUnary"),
       InstanceMethod<&Subgraph::DefineBinary>("defineBinary"),
       InstanceMethod<&Subgraph::DefineFullyConnected>("defineFullyConnected"),
@@ -209,6 +210,23 @@ Napi::Value Subgraph::DefineChannelwiseQuantizedTensor(const Napi::CallbackInfo&
                xnn_define_channelwise_quantized_tensor_value(subgraph_, datatype, scales.Data(), dims.size(), channel_dim,
                                                              dims.data(), data, external_id, flags, &id));
   RecordExternal(id, datatype, flags);
+  return Napi::Number::New(env, id);
+}
+
+// defineDynamicallyQuantizedTensor(datatype, dims, numNonbatchDims) -> id: an internal value whose quantization
+// parameters are computed at run time, one set per batch element.
+Napi::Value Subgraph::DefineDynamicallyQuantizedTensor(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!EnsureOpen(env)) return env.Undefined();
+  Args a(info, "defineDynamicallyQuantizedTensor");
+  auto datatype = static_cast<xnn_datatype>(a.U32(0));
+  std::vector<size_t> dims = a.Sizes(1, XNN_MAX_TENSOR_DIMS);
+  uint32_t nonbatch = a.U32(2);
+  if (!a.Valid()) return env.Undefined();
+  uint32_t id = XNN_INVALID_VALUE_ID;
+  XNNLITE_CALL(env, "xnn_define_dynamically_quantized_tensor_value",
+               xnn_define_dynamically_quantized_tensor_value(subgraph_, datatype, dims.size(), nonbatch, dims.data(),
+                                                             XNN_INVALID_VALUE_ID, 0, &id));
   return Napi::Number::New(env, id);
 }
 

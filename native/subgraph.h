@@ -45,6 +45,7 @@ class Subgraph : public Napi::ObjectWrap<Subgraph> {
   Napi::Value DefineLazyFp16Tensor(const Napi::CallbackInfo& info);
   Napi::Value DefineQuantizedTensor(const Napi::CallbackInfo& info);
   Napi::Value DefineChannelwiseQuantizedTensor(const Napi::CallbackInfo& info);
+  Napi::Value DefineDynamicallyQuantizedTensor(const Napi::CallbackInfo& info);
   Napi::Value DefineUnary(const Napi::CallbackInfo& info);
   Napi::Value DefineBinary(const Napi::CallbackInfo& info);
   Napi::Value DefineFullyConnected(const Napi::CallbackInfo& info);

@@ -173,3 +173,22 @@ t.test('precision fp16 runs half-precision kernels, close to fp32, with its own 
   t.ok(worst <= 2e-2 * scale, `max |diff| ${worst.toFixed(4)} of scale ${scale.toFixed(1)}`);
   t.equal((await import('node:fs')).readdirSync(dir).filter((f) => f.endsWith('.xnnwc')).length, 2, 'fp16 packing gets its own cache file');
 });
+
+t.test('precision dynamic-int8 runs the qd8 kernels, close to fp32 on average', async (t) => {
+  const model = await loadModel(zooModel('face_detection_full_range').file);
+  t.teardown(() => model.dispose());
+  const x = new Float32Array(192 * 192 * 3).map((_, i) => Math.sin(i / 7));
+  const full = await (await model.createSession({ threads: 1 })).run(x);
+  const int8 = await (await model.createSession({ threads: 1, precision: 'dynamic-int8' })).run(x);
+  const name = model.outputs[0].name;
+  let sum = 0;
+  let scale = 0;
+  for (let i = 0; i < full[name].length; i++) {
+    sum += Math.abs(full[name][i] - int8[name][i]);
+    scale = Math.max(scale, Math.abs(full[name][i]));
+  }
+  const mean = sum / full[name].length / scale;
+  t.ok(mean > 0, 'int8 arithmetic really ran');
+  t.ok(mean < 0.03, `mean difference ${(mean * 100).toFixed(2)}% of the output scale`);
+  t.ok(int8[name].every(Number.isFinite));
+});

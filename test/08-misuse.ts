@@ -25,7 +25,7 @@ t.test('Model: bad arguments and use after dispose', async (t) => {
   const model = await loadModel(smallModel());
   await t.rejects(model.createSession({ threads: 'two' } as never), { name: 'TypeError', message: 'Expected an integer between 1 and 64 for options.threads but received string "two"' });
   await t.rejects(model.createSession({ precison: 'fp16' } as never), { name: 'TypeError', message: 'Unknown option "precison" in options; known options are: threads, profile, weightCache, precision' });
-  await t.rejects(model.createSession({ precision: 'int8' } as never), { name: 'TypeError', message: 'Expected \'fp32\' or \'fp16\' for options.precision but received string "int8"' });
+  await t.rejects(model.createSession({ precision: 'int8' } as never), { name: 'TypeError', message: 'Expected \'fp32\', \'fp16\' or \'dynamic-int8\' for options.precision but received string "int8"' });
   await t.rejects(model.createSession({ threads: 65 }), { name: 'RangeError', message: 'Expected an integer between 1 and 64 for options.threads but received 65' });
   model.dispose();
   model.dispose();

@@ -4,7 +4,8 @@ import type { SubgraphDef, TensorDef } from '../model/types';
 import { native, type NativeConstants, type NativeSubgraph } from '../native';
 import type { ActivationFusion } from './fuse-activations';
 import type { StaticValues } from './static-values';
-import { valueType, type ValueType } from './tensor-types';
+import { domainOf, valueType, type ValueType } from './tensor-types';
+import { channelwiseInt8 } from './dynamic-quantization';
 
 /** Output clamp of each fused activation the checks accept. */
 const ACTIVATION_RANGE: Record<number, [number, number]> = {
@@ -34,6 +35,8 @@ export class GraphBuilder {
     private readonly redirects: ActivationFusion['redirect'] = new Map(),
     /** FP16 constants handed to XNNPACK unconverted (lib/graph/lazy-weights.ts). */
     private readonly lazy: Set<number> = new Set(),
+    /** How float convolutions and fully-connected layers run (see SessionOptions.precision). */
+    readonly precision: 'fp32' | 'fp16' | 'dynamic-int8' = 'fp32',
   ) {
     this.C = native().constants;
     this.none = this.C.invalidValueId;
@@ -74,6 +77,39 @@ export class GraphBuilder {
   /** The value of an optional input (e.g. a bias), or XNN_INVALID_VALUE_ID. */
   optional(t: TensorDef | undefined): number {
     return t ? this.value(t) : this.none;
+  }
+
+  private readonly dynamicInputs = new Map<string, number>();
+
+  /**
+   * `t` quantized to int8 at run time (one scale per batch element, the
+   * leading rank - nonbatchDims dimensions), for XNNPACK's qd8 kernels.
+   */
+  dynamicallyQuantized(t: TensorDef, nonbatchDims: number): number {
+    const key = `${t.index}:${nonbatchDims}`;
+    const known = this.dynamicInputs.get(key);
+    if (known !== undefined) return known;
+    const id = this.subgraph.defineDynamicallyQuantizedTensor(this.C.datatype.qdint8, t.shape, nonbatchDims);
+    this.subgraph.defineUnary(this.C.unary.convert, this.value(t), id);
+    this.dynamicInputs.set(key, id);
+    return id;
+  }
+
+  /** Int8 weights with one scale per output channel, for the qd8 kernels. */
+  channelwiseInt8Weights(t: TensorDef): number {
+    const w = channelwiseInt8(t, this.statics);
+    if (!w) throw new ModelFormatError(`tensor ${t.index} (${t.name})`, 'weights cannot be expressed as symmetric int8 per output channel');
+    return this.subgraph.defineChannelwiseQuantizedTensor(this.C.datatype.qcint8, w.scales, t.shape, 0, w.data, this.none, 0, t.index);
+  }
+
+  /**
+   * Whether a convolution or fully-connected layer reading float `input` with
+   * weights `w` runs on the dynamically quantized kernels: the model stores
+   * int8 weights for it (dynamic range), or the session asked for dynamic-int8.
+   */
+  usesDynamicInt8(input: TensorDef, w: TensorDef): boolean {
+    if (domainOf(input, this.statics) !== 'float32' || !this.statics.isStatic(w)) return false;
+    return this.statics.get(w)?.dtype === 'int8' || this.precision === 'dynamic-int8';
   }
 
   /** A new internal value of `shape`, typed like model tensor `like` (float32 when omitted). */

@@ -134,7 +134,7 @@ export function windowOptions(o: { padding: number; strideH: number; strideW: nu
  */
 export function operandTypes(
   node: Node, statics: StaticValues,
-  o: { activations: readonly number[]; weights?: number; bias?: number; quantized: boolean },
+  o: { activations: readonly number[]; weights?: number; bias?: number; quantized: boolean; hybrid?: boolean },
 ): Reason {
   const tensors = [...o.activations.map((k) => node.input(k)), ...Array.from({ length: node.outputCount }, (_, k) => node.output(k))]
     .filter((t): t is TensorDef => t !== undefined);
@@ -152,10 +152,12 @@ export function operandTypes(
     if (w) {
       const v = valueType(w, statics);
       if (typeof v === 'string') return v;
-      const ok = domain === 'float32' ? v.kind === 'fp32'
+      const int8Weights = (v.kind === 'channelwise' && v.datatype === 'qcint8') || (v.kind === 'quantized' && v.datatype === 'qint8' && v.zeroPoint === 0);
+      // Dynamic-range ("hybrid") models: float activations with constant int8 weights.
+      const ok = domain === 'float32' ? v.kind === 'fp32' || (o.hybrid === true && int8Weights && statics.isStatic(w))
         : domain === 'int8' ? (v.kind === 'channelwise' && v.datatype === 'qcint8') || (v.kind === 'quantized' && v.datatype === 'qint8' && v.zeroPoint === 0)
           : v.kind === 'quantized' && v.datatype === 'quint8';
-      if (!ok) return `weights type (got ${v.kind === 'fp32' ? 'float32' : v.datatype}, expected ${domain === 'float32' ? 'float32' : domain === 'int8' ? 'int8 with zero point 0' : 'uint8'} for ${domain} activations)`;
+      if (!ok) return `weights type (got ${v.kind === 'fp32' ? 'float32' : v.datatype}, expected ${domain === 'float32' ? (o.hybrid ? 'float32, or constant int8 with zero point 0' : 'float32') : domain === 'int8' ? 'int8 with zero point 0' : 'uint8'} for ${domain} activations)`;
     }
   }
   if (o.bias !== undefined) {

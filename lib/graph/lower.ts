@@ -36,7 +36,12 @@ export function ensureSupported(analysis: SubgraphAnalysis): void {
   if (unsupported) throw new UnsupportedOpError(unsupported.node.op, unsupported.node.def.index, unsupported.reason!);
 }
 
-export function lowerSubgraph(analysis: SubgraphAnalysis): LoweredGraph {
+export interface LowerOptions {
+  /** How float convolutions and fully-connected layers run; see SessionOptions.precision. */
+  precision?: 'fp32' | 'fp16' | 'dynamic-int8';
+}
+
+export function lowerSubgraph(analysis: SubgraphAnalysis, options: LowerOptions = {}): LoweredGraph {
   const { plan, statics, subgraph, index } = analysis;
   ensureSupported(analysis);
 
@@ -63,7 +68,8 @@ export function lowerSubgraph(analysis: SubgraphAnalysis): LoweredGraph {
   const nativeSubgraph = new Subgraph(inputs.length + outputs.length);
   try {
     const fusion = planActivationFusion(plan, subgraph);
-    const g = new GraphBuilder(nativeSubgraph, statics, subgraph, externalIds, fusion.redirect, lazyWeightTensors(plan, subgraph, statics));
+    const g = new GraphBuilder(nativeSubgraph, statics, subgraph, externalIds, fusion.redirect, lazyWeightTensors(plan, subgraph, statics),
+      options.precision ?? 'fp32');
     for (const t of inputs) g.value(t);
     for (const p of plan) {
       if (p.folded || fusion.removed.has(p.node.def.index)) continue;

@@ -38,7 +38,7 @@ function checkConvolution(node: Node, statics: StaticValues): Reason {
   return first(
     () => arity(node, 2, 3, 1),
     () => optionsPresent(node, optionsType, depthwise ? 'DepthwiseConv2DOptions' : 'Conv2DOptions'),
-    () => operandTypes(node, statics, { activations: [0], weights: 1, bias: 2, quantized: true }),
+    () => operandTypes(node, statics, { activations: [0], weights: 1, bias: 2, quantized: true, hybrid: node.op === 'CONV_2D' }),
     () => rank(node.in(0), 4, 'input'),
     () => rank(node.in(1), 4, 'filter'),
     () => rank(node.output(0), 4, 'output'),
@@ -94,8 +94,12 @@ function lowerConvolution(g: GraphBuilder, node: Node): void {
       const groupInputChannels = filter.shape[3];
       const groups = input.shape[3] / groupInputChannels;
       const groupOutputChannels = filter.shape[0] / groups;
+      // Dynamic-range models and precision 'dynamic-int8': int8 weights, activations quantized per image at run time.
+      const dynamic = groups === 1 && g.usesDynamicInt8(input, filter);
+      const x = dynamic ? g.dynamicallyQuantized(input, 3) : g.value(input);
+      const w = dynamic ? g.channelwiseInt8Weights(filter) : g.value(filter);
       g.subgraph.defineConvolution2d(0, 0, 0, 0, kernelH, kernelW, o.strideH, o.strideW, o.dilationH, o.dilationW,
-        groups, groupInputChannels, groupOutputChannels, min, max, g.value(input), g.value(filter), g.optional(node.input(2)), out, flags);
+        groups, groupInputChannels, groupOutputChannels, min, max, x, w, g.optional(node.input(2)), out, flags);
     }
   });
 }

@@ -21,7 +21,7 @@ function check(node: Node, statics: StaticValues): Reason {
     () => arity(node, 2, 3, 1),
     () => (node.options && node.def.optionsType !== BuiltinOptions.FullyConnectedOptions
       ? `options type (got ${node.def.optionsType}, expected FullyConnectedOptions)` : undefined),
-    () => operandTypes(node, statics, { activations: [0], weights: 1, bias: 2, quantized: true }),
+    () => operandTypes(node, statics, { activations: [0], weights: 1, bias: 2, quantized: true, hybrid: true }),
     () => rank(node.in(1), 2, 'weights'),
     () => {
       const o = options(node);
@@ -44,8 +44,16 @@ function check(node: Node, statics: StaticValues): Reason {
 function lower(g: GraphBuilder, node: Node): void {
   const o = options(node);
   const flags = o.keepNumDims ? 0 : g.C.nodeFlags.tensorflowReshape2d;
+  const input = node.in(0);
+  const weights = node.in(1);
+  // Dynamic-range models and precision 'dynamic-int8': int8 weights, input rows quantized at run time
+  // (one scale per row; per whole input when its last dimension is not the row length).
+  const dynamic = g.usesDynamicInt8(input, weights);
+  const rowsAreLastDim = input.shape[input.shape.length - 1] === weights.shape[1];
+  const x = dynamic ? g.dynamicallyQuantized(input, rowsAreLastDim ? 1 : input.shape.length) : g.value(input);
+  const w = dynamic ? g.channelwiseInt8Weights(weights) : g.value(weights);
   g.withActivation(o.activation, node.output(0), (out, min, max) => {
-    g.subgraph.defineFullyConnected(min, max, g.value(node.in(0)), g.value(node.in(1)), g.optional(node.input(2)), out, flags);
+    g.subgraph.defineFullyConnected(min, max, x, w, g.optional(node.input(2)), out, flags);
   });
 }
 
