@@ -21,3 +21,5 @@ export { readNpy, writeNpy } from './npy';
 export { listCacheFiles, clearCache, pruneCache } from './cache/files';
 export type { CacheFileInfo } from './cache/files';
 export type { WeightCacheInfo } from './session';
+export { quantize } from './quantize/index';
+export type { QuantizeOptions } from './quantize/index';

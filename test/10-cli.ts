@@ -120,3 +120,18 @@ t.test('.npy round trip', async (t) => {
   t.same(Array.from(parsed.data), Array.from(data));
   t.throws(() => readNpy(new Uint8Array(20)), /not a \.npy file/);
 });
+
+t.test('quantize', async (t) => {
+  const dir = t.testdir({});
+  const out = path.join(dir, 'face_int8.tflite');
+  const r = cli('quantize', zooModel('face_detection_short_range').file, out, '--mode', 'dynamic-int8', '--samples', '2');
+  t.equal(r.code, 0, r.stderr);
+  t.match(r.stdout, /face_int8\.tflite: 223\.7 KiB -> [\d.]+ KiB \(\d+%\)/);
+  t.match(r.stdout, /regressors +[\d.e-]+ +[\d.e-]+/);
+  const model = await loadModel(out);
+  t.ok(Object.keys(model.operators).includes('CONV_2D'));
+  model.dispose();
+  const bad = cli('quantize', zooModel('face_detection_short_range').file, out, '--mode', 'int8');
+  t.equal(bad.code, 2);
+  t.match(bad.stderr, /--mode must be float16 or dynamic-int8/);
+});

@@ -4,11 +4,12 @@ import { NpyError } from '../npy';
 import { version } from '../version';
 import { benchCommand } from './bench';
 import { cacheCommand } from './cache';
+import { quantizeCommand } from './quantize';
 import { inspectCommand } from './inspect';
 import { runCommand } from './run';
 import { parse, UsageError, type Command } from './usage';
 
-const COMMANDS: Command[] = [inspectCommand, benchCommand, runCommand, cacheCommand];
+const COMMANDS: Command[] = [inspectCommand, benchCommand, runCommand, quantizeCommand, cacheCommand];
 
 function overview(): string {
   return [
