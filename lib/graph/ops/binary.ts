@@ -20,7 +20,7 @@ const OPERATOR: Record<string, 'add' | 'subtract' | 'multiply' | 'divide' | 'max
 
 const WITH_ACTIVATION = new Set(['ADD', 'SUB', 'MUL', 'DIV']);
 /** Run on int8/uint8 tensors too (XNNPACK's qs8/qu8 kernels). */
-const QUANTIZED = new Set(['ADD', 'SUB', 'MUL']);
+const QUANTIZED = new Set(['ADD', 'SUB', 'MUL', 'MAXIMUM', 'MINIMUM']);
 
 function fusedActivation(node: Node): number {
   return WITH_ACTIVATION.has(node.op) && node.options ? node.options.scalar(OptionSlot.Arithmetic.activation, 'i8', 'fused_activation_function') : 0;

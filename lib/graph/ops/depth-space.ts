@@ -1,6 +1,6 @@
 // DEPTH_TO_SPACE and SPACE_TO_DEPTH (NHWC, TensorFlow's DCR order).
 import { BuiltinOptions, OptionSlot } from '../../model/schema';
-import { allFloat32, arity, first, optionsPresent, positive, rank, type Reason } from '../checks';
+import { arity, first, operandTypes, optionsPresent, positive, rank, type Reason } from '../checks';
 import type { GraphBuilder } from '../builder';
 import type { Node } from '../node';
 import type { OpFamily } from '../op-family';
@@ -16,7 +16,7 @@ function check(node: Node, statics: StaticValues): Reason {
     () => arity(node, 1, 1, 1),
     () => optionsPresent(node, toSpace ? BuiltinOptions.DepthToSpaceOptions : BuiltinOptions.SpaceToDepthOptions,
       toSpace ? 'DepthToSpaceOptions' : 'SpaceToDepthOptions'),
-    () => allFloat32(node, statics),
+    () => operandTypes(node, statics, { activations: [0], quantized: true }),
     () => rank(node.in(0), 4, 'input'),
     () => positive(blockSize(node), 'block_size'),
     () => {

@@ -1,6 +1,6 @@
 // MEAN over constant axes, with or without keep_dims.
 import { OptionSlot } from '../../model/schema';
-import { arity, constant, first, float32Tensors, normalizeAxis, rankAtMost, type Reason } from '../checks';
+import { arity, constant, first, normalizeAxis, operandTypes, rankAtMost, type Reason } from '../checks';
 import type { GraphBuilder } from '../builder';
 import type { Node } from '../node';
 import type { OpFamily } from '../op-family';
@@ -26,7 +26,7 @@ function keepDims(node: Node): boolean {
 function check(node: Node, statics: StaticValues): Reason {
   return first(
     () => arity(node, 2, 2, 1),
-    () => float32Tensors(node, [0], statics),
+    () => operandTypes(node, statics, { activations: [0], quantized: true }),
     () => rankAtMost(node.in(0), 6, 'input'),
     () => constant(node.in(1), 'axes', statics),
     () => {

@@ -1,7 +1,7 @@
 // RESIZE_BILINEAR to a constant size. TFLite's three sampling conventions map
 // to XNNPACK flags: align_corners, half_pixel_centers, or neither (legacy).
 import { BuiltinOptions, OptionSlot } from '../../model/schema';
-import { arity, constant, first, float32Tensors, rank, type Reason } from '../checks';
+import { arity, constant, first, operandTypes, rank, type Reason } from '../checks';
 import type { GraphBuilder } from '../builder';
 import type { Node } from '../node';
 import type { OpFamily } from '../op-family';
@@ -20,7 +20,7 @@ function check(node: Node, statics: StaticValues): Reason {
     () => arity(node, 2, 2, 1),
     () => (node.options && node.def.optionsType !== BuiltinOptions.ResizeBilinearOptions
       ? `options type (got ${node.def.optionsType}, expected ResizeBilinearOptions)` : undefined),
-    () => float32Tensors(node, [0], statics),
+    () => operandTypes(node, statics, { activations: [0], quantized: true }),
     () => rank(node.in(0), 4, 'input'),
     () => constant(node.in(1), 'size', statics),
     () => {

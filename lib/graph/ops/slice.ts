@@ -1,7 +1,7 @@
 // SLICE and STRIDED_SLICE with unit strides (what XNNPACK has). Masks for
 // begin, end and shrinking axes are applied here; ellipsis and new axes are not supported.
 import { BuiltinOptions, OptionSlot } from '../../model/schema';
-import { arity, constant, first, float32Tensors, rankAtMost, type Reason } from '../checks';
+import { arity, constant, first, operandTypes, rankAtMost, type Reason } from '../checks';
 import type { GraphBuilder } from '../builder';
 import type { Node } from '../node';
 import type { OpFamily } from '../op-family';
@@ -88,7 +88,7 @@ function check(node: Node, statics: StaticValues): Reason {
     () => (strided ? arity(node, 4, 4, 1) : arity(node, 3, 3, 1)),
     () => (strided && node.options && node.def.optionsType !== BuiltinOptions.StridedSliceOptions
       ? `options type (got ${node.def.optionsType}, expected StridedSliceOptions)` : undefined),
-    () => float32Tensors(node, [0], statics),
+    () => operandTypes(node, statics, { activations: [0], quantized: true }),
     () => rankAtMost(node.in(0), 6, 'input'),
     () => constant(node.in(1), 'begin', statics),
     () => constant(node.in(2), strided ? 'end' : 'size', statics),

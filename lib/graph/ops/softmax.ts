@@ -1,6 +1,6 @@
 // SOFTMAX over the last dimension; beta other than 1 scales the input first.
 import { BuiltinOptions, OptionSlot } from '../../model/schema';
-import { allFloat32, arity, first, rankAtMost, type Reason } from '../checks';
+import { arity, first, operandTypes, rankAtMost, type Reason } from '../checks';
 import type { GraphBuilder } from '../builder';
 import type { Node } from '../node';
 import type { OpFamily } from '../op-family';
@@ -15,7 +15,8 @@ function check(node: Node, statics: StaticValues): Reason {
     () => arity(node, 1, 1, 1),
     () => (node.options && node.def.optionsType !== BuiltinOptions.SoftmaxOptions
       ? `options type (got ${node.def.optionsType}, expected SoftmaxOptions)` : undefined),
-    () => allFloat32(node, statics),
+    // XNNPACK has no int8 softmax at this version.
+    () => operandTypes(node, statics, { activations: [0], quantized: false }),
     () => rankAtMost(node.in(0), 6, 'input'),
     () => (node.in(0).shape.length >= 1 ? undefined : 'input rank (got 0, expected at least 1)'),
     () => (Number.isFinite(beta(node)) && beta(node) > 0 ? undefined : `beta (got ${beta(node)}, expected a positive number)`),

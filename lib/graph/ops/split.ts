@@ -1,6 +1,6 @@
 // SPLIT into equal parts along a constant axis (XNNPACK splits into 2 to 4).
 import { BuiltinOptions, OptionSlot } from '../../model/schema';
-import { arity, constant, first, float32Tensors, normalizeAxis, rankAtMost, type Reason } from '../checks';
+import { arity, constant, first, normalizeAxis, operandTypes, rankAtMost, type Reason } from '../checks';
 import type { GraphBuilder } from '../builder';
 import type { Node } from '../node';
 import type { OpFamily } from '../op-family';
@@ -22,7 +22,7 @@ function check(node: Node, statics: StaticValues): Reason {
       return n === parts ? undefined : `num_splits (got ${n}, expected the ${parts} outputs)`;
     },
     () => (parts >= 1 && parts <= 4 ? undefined : `number of outputs (got ${parts}, expected 1 to 4)`),
-    () => float32Tensors(node, [1], statics),
+    () => operandTypes(node, statics, { activations: [1], quantized: false }),
     () => rankAtMost(node.in(1), 6, 'input'),
     () => constant(node.in(0), 'axis', statics),
     () => {

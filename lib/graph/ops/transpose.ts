@@ -1,5 +1,5 @@
 // TRANSPOSE by a constant permutation.
-import { arity, constant, first, float32Tensors, rankAtMost, type Reason } from '../checks';
+import { arity, constant, first, operandTypes, rankAtMost, type Reason } from '../checks';
 import type { GraphBuilder } from '../builder';
 import type { Node } from '../node';
 import type { OpFamily } from '../op-family';
@@ -8,7 +8,7 @@ import type { StaticValues } from '../static-values';
 function check(node: Node, statics: StaticValues): Reason {
   return first(
     () => arity(node, 2, 2, 1),
-    () => float32Tensors(node, [0], statics),
+    () => operandTypes(node, statics, { activations: [0], quantized: true }),
     () => rankAtMost(node.in(0), 6, 'input'),
     () => constant(node.in(1), 'perm', statics),
     () => {

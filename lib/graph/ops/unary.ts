@@ -24,7 +24,7 @@ const UNARY: Record<string, Lowering> = {
 };
 
 /** Run on int8/uint8 tensors too (XNNPACK's qs8/qu8 kernels). */
-const QUANTIZED = new Set(['RELU', 'RELU6', 'RELU_N1_TO_1', 'LOGISTIC', 'TANH']);
+const QUANTIZED = new Set(['RELU', 'RELU6', 'RELU_N1_TO_1', 'LOGISTIC', 'TANH', 'HARD_SWISH', 'LEAKY_RELU']);
 
 function check(node: Node, statics: StaticValues): Reason {
   return first(
