@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { loadModel, readNpy, writeNpy } from '../lib/index';
 import { writeModel } from '../lib/model/writer';
 import { smallModel } from './helpers/small-model';
+import { deterministicInput } from './helpers/compare';
 import { zooModel } from './helpers/zoo';
 
 const bin = path.join(__dirname, '..', 'bin', 'xnnlite.js');
@@ -131,7 +132,33 @@ t.test('quantize', async (t) => {
   const model = await loadModel(out);
   t.ok(Object.keys(model.operators).includes('CONV_2D'));
   model.dispose();
-  const bad = cli('quantize', zooModel('face_detection_short_range').file, out, '--mode', 'int8');
+  const bad = cli('quantize', zooModel('face_detection_short_range').file, out, '--mode', 'int4');
   t.equal(bad.code, 2);
-  t.match(bad.stderr, /--mode must be float16 or dynamic-int8/);
+  t.match(bad.stderr, /--mode must be float16, dynamic-int8 or int8/);
+  const noSet = cli('quantize', zooModel('face_detection_short_range').file, out, '--mode', 'int8');
+  t.equal(noSet.code, 2);
+  t.match(noSet.stderr, /--mode int8 needs --calibration DIR/);
+});
+
+t.test('quantize --mode int8 with a calibration directory', async (t) => {
+  const face = zooModel('face_detection_short_range');
+  const n = 128 * 128 * 3;
+  const dir = t.testdir({
+    calibration: Object.fromEntries([1, 2, 3].map((k) => [`sample${k}.npy`, Buffer.from(writeNpy(deterministicInput(n, -1, 1, k), [1, 128, 128, 3]))])),
+    wrong: { 'short.npy': Buffer.from(writeNpy(new Float32Array(5), [5])) },
+  });
+  const out = path.join(dir, 'face_int8.tflite');
+  const r = cli('quantize', face.file, out, '--mode', 'int8', '--calibration', path.join(dir, 'calibration'), '--samples', '2');
+  t.equal(r.code, 0, r.stderr);
+  t.match(r.stdout, /face_int8\.tflite: 223\.7 KiB -> [\d.]+ KiB \(\d+%\)/);
+  const model = await loadModel(out);
+  t.equal(model.inputs[0].dtype, 'float32');
+  t.ok(Object.keys(model.operators).includes('QUANTIZE'), 'the int8 model quantizes its float input');
+  model.dispose();
+  const short = cli('quantize', face.file, out, '--mode', 'int8', '--calibration', path.join(dir, 'wrong'));
+  t.equal(short.code, 2);
+  t.match(short.stderr, /short\.npy holds 5 values; input "input" of shape \[1, 128, 128, 3\] takes 49152/);
+  const empty = cli('quantize', face.file, out, '--mode', 'int8', '--calibration', path.join(dir, 'missing'));
+  t.equal(empty.code, 2);
+  t.match(empty.stderr, /cannot read --calibration directory/);
 });

@@ -1,13 +1,14 @@
 /**
  * Post-training quantization in Node, writing standard `.tflite` files.
- * Modes available now: `float16` and `dynamic-int8`. Full-integer `int8`
- * and `int16x8` (with a calibration dataset) are not implemented yet.
+ * Modes: `float16`, `dynamic-int8`, and full-integer `int8` calibrated on a
+ * representative dataset. `int16x8` is not implemented yet.
  */
 import { checkOptions, invalid } from '../args';
 import { StaticValues } from '../graph/static-values';
 import { loadBytes, type ModelSource } from '../model-source';
 import { readModel } from '../model/reader';
 import { writeModel, type ModelSpec } from '../model/writer';
+import { calibrate, quantizeToInt8, type CalibrationRecord } from './full-int8';
 import { compact, quantizeWeightsToInt8, storeConstantsAsFloat16 } from './passes';
 import { toSpec } from './rewrite';
 
@@ -18,7 +19,17 @@ export interface QuantizeOptions {
    * `dynamic-int8`: weights of convolutions and fully-connected layers stored as int8
    * per output channel, activations quantized at run time (about a quarter of the size).
    */
-  mode: 'float16' | 'dynamic-int8';
+  mode: 'float16' | 'dynamic-int8' | 'int8';
+  /**
+   * `int8` only, required: representative inputs (a few hundred real samples
+   * is typical), each a record of input name to Float32Array. The range every
+   * activation takes on them sets its int8 scale and zero point.
+   */
+  calibration?: Iterable<CalibrationRecord> | AsyncIterable<CalibrationRecord>;
+  /** `int8` only: type of the model's inputs and outputs (default `float32`: QUANTIZE/DEQUANTIZE at the edges). */
+  ioType?: 'float32' | 'int8';
+  /** `int8` only: called after each calibration record with the count done. */
+  onProgress?: (done: number) => void;
 }
 
 /**
@@ -55,13 +66,29 @@ export function floatSpec(bytes: Uint8Array): ModelSpec {
  * fs.writeFileSync('model_int8.tflite', bytes);
  */
 export async function quantize(source: ModelSource, options: QuantizeOptions): Promise<Uint8Array> {
-  const o = checkOptions<QuantizeOptions>(options, 'options', ['mode']);
-  if (o.mode !== 'float16' && o.mode !== 'dynamic-int8') {
-    throw invalid("'float16' or 'dynamic-int8' (full-integer int8 and int16x8 are not implemented yet)", 'options.mode', o.mode);
+  const o = checkOptions<QuantizeOptions>(options, 'options', ['mode', 'calibration', 'ioType', 'onProgress']);
+  if (o.mode !== 'float16' && o.mode !== 'dynamic-int8' && o.mode !== 'int8') {
+    throw invalid("'float16', 'dynamic-int8' or 'int8' (int16x8 is not implemented yet)", 'options.mode', o.mode);
+  }
+  if (o.mode === 'int8') {
+    const c = o.calibration as unknown as Record<symbol, unknown> | undefined;
+    if (c === null || typeof c !== 'object' || (typeof c[Symbol.iterator] !== 'function' && typeof c[Symbol.asyncIterator] !== 'function')) {
+      throw invalid('an iterable of input records (mode int8 calibrates on a representative dataset)', 'options.calibration', o.calibration);
+    }
+    if (o.ioType !== undefined && o.ioType !== 'float32' && o.ioType !== 'int8') throw invalid("'float32' or 'int8'", 'options.ioType', o.ioType);
+    if (o.onProgress !== undefined && typeof o.onProgress !== 'function') throw invalid('a function', 'options.onProgress', o.onProgress);
+  } else {
+    for (const key of ['calibration', 'ioType', 'onProgress'] as const) {
+      if (o[key] !== undefined) throw new TypeError(`options.${key} applies to mode 'int8' only, not '${o.mode}'`);
+    }
   }
   const { bytes, mapping } = await loadBytes(source);
   try {
     const spec = floatSpec(bytes);
+    if (o.mode === 'int8') {
+      const ranges = await calibrate(spec, o.calibration!, o.onProgress);
+      return writeModel(quantizeToInt8(spec, ranges, o.ioType ?? 'float32'));
+    }
     const quantized = o.mode === 'float16' ? storeConstantsAsFloat16(spec) : quantizeWeightsToInt8(spec);
     return writeModel(compact(quantized));
   } finally {
