@@ -116,6 +116,13 @@ t.test('bad calibration', async (t) => {
   await t.rejects(quantize(bytes, { mode: 'int8', calibration: [sample(2), bad] }), { name: 'RangeError', message: /calibration record 1: non-finite value in input/ });
   await t.rejects(quantize(bytes, { mode: 'int8', calibration: [sample(2)], ioType: 'uint8' } as never), { name: 'TypeError', message: /options.ioType/ });
   await t.rejects(quantize(bytes, { mode: 'float16', calibration: [sample(2)] }), { name: 'TypeError', message: /options.calibration applies to mode 'int8' only/ });
+  await t.rejects(quantize(bytes, { mode: 'int8', calibration: [{ [inputName]: new Float32Array(10) }] }),
+    { name: 'TypeError', message: new RegExp(`Expected 49152 values \\(shape \\[1,128,128,3\\]\\) for input "${inputName}" but received Float32Array\\(10\\)`) });
+  const int8 = await quantize(bytes, { mode: 'int8', calibration: [sample(2)] });
+  for (const mode of ['int8', 'dynamic-int8', 'float16'] as const) {
+    await t.rejects(quantize(int8, mode === 'int8' ? { mode, calibration: [sample(2)] } : { mode }),
+      { name: 'TypeError', message: /the model is already quantized \(tensor ".*" is int8\); quantize its float original instead/ }, `${mode} refuses an int8 model`);
+  }
   async function* failing() {
     yield sample(3);
     throw new Error('dataset read failed');

@@ -36,6 +36,8 @@ export interface QuantizeOptions {
  * Reads a model with every weight as float32: FP16 weights behind DEQUANTIZE
  * and sparse weights behind DENSIFY (as the MediaPipe models store them) are
  * folded, so that passes see plain float32 constants.
+ *
+ * @throws {TypeError} for a model with integer-quantized tensors (int8, uint8, int16).
  */
 export function floatSpec(bytes: Uint8Array): ModelSpec {
   const model = readModel(bytes);
@@ -52,6 +54,10 @@ export function floatSpec(bytes: Uint8Array): ModelSpec {
     target.tensors[op.outputs[0]] = { ...target.tensors[op.outputs[0]], data: data ? Uint8Array.prototype.slice.call(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)) : undefined };
     return false;
   });
+  const quantized = compact(spec).subgraphs[0].tensors.find((t) => t.dtype === 'int8' || t.dtype === 'uint8' || t.dtype === 'int16');
+  if (quantized) {
+    throw new TypeError(`the model is already quantized (tensor "${quantized.name}" is ${quantized.dtype}); quantize its float original instead`);
+  }
   return compact(spec);
 }
 

@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+'use strict';
+
+// npm run bench:int8: full-integer int8 against float32 on the zoo. Each
+// float model (FP16/sparse weights read as float32) is quantized to int8
+// with 16 synthetic calibration inputs in its input range, then both models
+// run 1 thread on one held-out input, their runs interleaved so that both see
+// the same machine load. Reports the int8 file's size, median latencies, the
+// speed-up, and the int8 error against float32 on the first output relative
+// to its largest magnitude (synthetic calibration, so indicative only).
+
+const fs = require('node:fs');
+const { loadModel, quantize, version } = require('../dist/index.js');
+const { floatSpec } = require('../dist/quantize/index.js');
+const { writeModel } = require('../dist/model/writer.js');
+const { ZOO } = require('./lib/zoo');
+
+const RUNS = 21;
+
+function input(n, [lo, hi], seed) {
+  return Float32Array.from({ length: n }, (_, i) => lo + (hi - lo) * (0.5 + 0.5 * Math.sin(i * 0.37 * seed + seed)));
+}
+
+/** Mean and max difference on the first output (the model's main one), relative to its largest magnitude. */
+function firstOutputError(session, reference, other) {
+  const { name } = session.outputs[0];
+  const a = reference[name];
+  const b = other[name];
+  let scale = 1e-9;
+  for (const v of a) scale = Math.max(scale, Math.abs(v));
+  let sum = 0;
+  let max = 0;
+  for (let i = 0; i < a.length; i++) {
+    const e = Math.abs(a[i] - b[i]) / scale;
+    sum += e;
+    max = Math.max(max, e);
+  }
+  return `${((sum / a.length) * 100).toFixed(2)}% / ${(max * 100).toFixed(1)}%`;
+}
+
+async function main() {
+  const lines = [
+    `CPU ISA: ${version().isa.join(', ')}. 1 thread, median of ${RUNS} interleaved runs.`,
+    '',
+    '| model | int8 size | fp32 | int8 | int8 speed-up | int8 vs fp32, first output: mean / max difference |',
+    '|---|---:|---:|---:|---:|---:|',
+  ];
+  for (const z of ZOO) {
+    const float32 = writeModel(floatSpec(fs.readFileSync(z.file)));
+    const floatModel = await loadModel(float32);
+    const { name, shape } = floatModel.inputs[0];
+    const n = shape.reduce((a, b) => a * b, 1);
+    const calibration = Array.from({ length: 16 }, (_, k) => ({ [name]: input(n, z.inputRange, k + 2) }));
+    const int8 = await quantize(float32, { mode: 'int8', calibration });
+    const int8Model = await loadModel(int8);
+    const a = await floatModel.createSession({ threads: 1 });
+    const b = await int8Model.createSession({ threads: 1 });
+    const x = input(n, z.inputRange, 1);
+    const outA = await a.run(x);
+    const outB = await b.run(x);
+    const ta = [];
+    const tb = [];
+    for (let i = 0; i < RUNS; i++) {
+      let t = performance.now();
+      await a.run(x);
+      ta.push(performance.now() - t);
+      t = performance.now();
+      await b.run(x);
+      tb.push(performance.now() - t);
+    }
+    const median = (v) => v.sort((p, q) => p - q)[Math.floor(v.length / 2)];
+    const [ma, mb] = [median(ta), median(tb)];
+    lines.push(`| ${z.name} | ${((100 * int8.length) / float32.length).toFixed(0)}% | ${ma.toFixed(2)} ms | ${mb.toFixed(2)} ms | ${(ma / mb).toFixed(2)}x | ${firstOutputError(a, outA, outB)} |`);
+    floatModel.dispose();
+    int8Model.dispose();
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err.stack}\n`);
+  process.exit(1);
+});
