@@ -101,7 +101,6 @@ export async function calibrate(spec: ModelSpec, records: AsyncIterable<Calibrat
 export function quantizeToInt8(spec: ModelSpec, ranges: Map<number, [number, number]>, ioType: 'float32' | 'int8'): ModelSpec {
   const sg = spec.subgraphs[0];
   const tensors: TensorSpec[] = sg.tensors.map((t) => ({ ...t }));
-  const quantOf = new Map<number, Quantization>();
   const int8Twin = new Map<number, number>();
   const operators: OperatorSpec[] = [];
   const twin = (i: number, quantization: Quantization): number => {
@@ -109,10 +108,9 @@ export function quantizeToInt8(spec: ModelSpec, ranges: Map<number, [number, num
     if (known !== undefined) return known;
     tensors.push({ name: `${tensors[i].name ?? `t${i}`}_int8`, shape: [...tensors[i].shape], dtype: 'int8', quantization });
     int8Twin.set(i, tensors.length - 1);
-    quantOf.set(i, quantization);
     return tensors.length - 1;
   };
-  const paramsFor = (i: number) => quantOf.get(i) ?? rangeToQuant(...(ranges.get(i) ?? [0, 0]));
+  const paramsFor = (i: number) => rangeToQuant(...(ranges.get(i) ?? [0, 0]));
   // The int8 form of activation `i`, quantizing the float one when no int8 operator produced it.
   const int8Input = (i: number): number => {
     const known = int8Twin.get(i);
@@ -200,14 +198,13 @@ export function quantizeToInt8(spec: ModelSpec, ranges: Map<number, [number, num
   const floatReaders = new Set<number>();
   for (const op of operators) if (op.op !== 'QUANTIZE') op.inputs.forEach((i) => producedInt8.has(i) && floatReaders.add(i));
   for (const o of sg.outputs) if (producedInt8.has(o) && ioType === 'float32') floatReaders.add(o);
+  const floatOf = new Map([...int8Twin].map(([f, q]) => [q, f]));
   const ordered: OperatorSpec[] = [];
   for (const op of operators) {
-    if (op.op === 'QUANTIZE' && producedInt8.has(op.inputs[0])) continue; // already int8
     ordered.push(op);
-    const produced = op.outputs.find((t) => [...int8Twin.entries()].some(([f, q]) => q === t && floatReaders.has(f)));
-    if (produced !== undefined) {
-      const floatIndex = [...int8Twin.entries()].find(([, q]) => q === produced)![0];
-      ordered.push({ op: 'DEQUANTIZE', inputs: [produced], outputs: [floatIndex] });
+    for (const q of op.outputs) {
+      const f = floatOf.get(q);
+      if (f !== undefined && floatReaders.has(f)) ordered.push({ op: 'DEQUANTIZE', inputs: [q], outputs: [f] });
     }
   }
   let inputs = [...sg.inputs];
