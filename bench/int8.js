@@ -14,6 +14,7 @@ const { loadModel, quantize, version } = require('../dist/index.js');
 const { floatSpec } = require('../dist/quantize/index.js');
 const { writeModel } = require('../dist/model/writer.js');
 const { ZOO } = require('./lib/zoo');
+const { relativeError, percent } = require('./lib/relative-error');
 
 const RUNS = 21;
 
@@ -24,18 +25,8 @@ function input(n, [lo, hi], seed) {
 /** Mean and max difference on the first output (the model's main one), relative to its largest magnitude. */
 function firstOutputError(session, reference, other) {
   const { name } = session.outputs[0];
-  const a = reference[name];
-  const b = other[name];
-  let scale = 1e-9;
-  for (const v of a) scale = Math.max(scale, Math.abs(v));
-  let sum = 0;
-  let max = 0;
-  for (let i = 0; i < a.length; i++) {
-    const e = Math.abs(a[i] - b[i]) / scale;
-    sum += e;
-    max = Math.max(max, e);
-  }
-  return `${((sum / a.length) * 100).toFixed(2)}% / ${(max * 100).toFixed(1)}%`;
+  const { mean, max } = relativeError(reference[name], other[name]);
+  return `${percent(mean)} / ${percent(max, 1)}`;
 }
 
 async function main() {

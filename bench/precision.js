@@ -9,6 +9,7 @@
 
 const { loadModel, version } = require('../dist/index.js');
 const { ZOO } = require('./lib/zoo');
+const { relativeError, percent } = require('./lib/relative-error');
 
 async function median(session, input, runs = 15) {
   const times = [];
@@ -25,24 +26,11 @@ function error(session, reference, other) {
   let worstMean = 0;
   let worstMax = 0;
   for (const o of session.outputs) {
-    const a = reference[o.name];
-    const b = other[o.name];
-    let scale = 0;
-    for (const v of a) scale = Math.max(scale, Math.abs(v));
-    scale = Math.max(scale, 1e-9);
-    let sum = 0;
-    let max = 0;
-    for (let i = 0; i < a.length; i++) {
-      const d = Math.abs(a[i] - b[i]);
-      const e = Number.isNaN(d) ? Infinity : d / scale;
-      sum += e;
-      max = Math.max(max, e);
-    }
-    worstMean = Math.max(worstMean, sum / a.length);
+    const { mean, max } = relativeError(reference[o.name], other[o.name]);
+    worstMean = Math.max(worstMean, mean);
     worstMax = Math.max(worstMax, max);
   }
-  const pct = (v) => (Number.isFinite(v) ? `${(v * 100).toFixed(2)}%` : 'overflow');
-  return `${pct(worstMean)} / ${pct(worstMax)}`;
+  return `${percent(worstMean)} / ${percent(worstMax)}`;
 }
 
 async function main() {

@@ -9,7 +9,7 @@
 import { loadModel } from '../model';
 import type { Quantization } from '../model/types';
 import { writeModel, type ModelSpec, type OperatorSpec, type TensorSpec } from '../model/writer';
-import { compact } from './passes';
+import { compact, constantFloats } from './passes';
 
 export type CalibrationRecord = Record<string, Float32Array>;
 
@@ -48,11 +48,6 @@ function rangeToQuant(lo: number, hi: number): Quantization {
   const scale = Math.max((max - min) / 255, 1e-8);
   const zeroPoint = Math.max(-128, Math.min(127, Math.round(-128 - min / scale)));
   return { scale: [scale], zeroPoint: [zeroPoint], quantizedDimension: 0 };
-}
-
-function floatValues(t: TensorSpec): Float32Array {
-  const d = t.data!;
-  return new Float32Array(Uint8Array.prototype.slice.call(new Uint8Array(d.buffer, d.byteOffset, d.byteLength)).buffer);
 }
 
 /** Min and max of every float activation over the calibration records. */
@@ -138,7 +133,7 @@ export function quantizeToInt8(spec: ModelSpec, ranges: Map<number, [number, num
       const i = op.inputs[k];
       if (tensors[i].data) {
         // A float constant operand (e.g. ADD of a constant): int8 with its own range.
-        const values = floatValues(tensors[i]);
+        const values = constantFloats(tensors[i]);
         let lo = 0;
         let hi = 0;
         for (const v of values) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
@@ -162,7 +157,7 @@ export function quantizeToInt8(spec: ModelSpec, ranges: Map<number, [number, num
     }
     if (rule.weights !== undefined) {
       const w = tensors[op.inputs[rule.weights]];
-      const values = floatValues(w);
+      const values = constantFloats(w);
       const inScale = tensors[inputs[0]].quantization!.scale[0];
       const axis = rule.weightAxis;
       const channels = axis === undefined ? 1 : w.shape[axis];
@@ -179,7 +174,7 @@ export function quantizeToInt8(spec: ModelSpec, ranges: Map<number, [number, num
       inputs[rule.weights] = tensors.length - 1;
       const b = rule.bias !== undefined ? op.inputs[rule.bias] : -1;
       if (b >= 0 && tensors[b].data) {
-        const bias = floatValues(tensors[b]);
+        const bias = constantFloats(tensors[b]);
         const biasScales = Array.from({ length: bias.length }, (_, c) => inScale * scales[channels === 1 ? 0 : c]);
         tensors.push({
           name: `${tensors[b].name}_int32`, shape: [...tensors[b].shape], dtype: 'int32',

@@ -2,7 +2,11 @@
 import { float32ToFloat16Bits } from '../model/float16';
 import type { ModelSpec, OperatorSpec, TensorSpec } from '../model/writer';
 
-const floatBytes = (t: TensorSpec) => (t.data ? new Float32Array(Uint8Array.prototype.slice.call(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength)).buffer) : undefined);
+/** The values of a float32 constant, copied into an aligned array. */
+export function constantFloats(t: TensorSpec): Float32Array {
+  const d = t.data!;
+  return new Float32Array(Uint8Array.prototype.slice.call(new Uint8Array(d.buffer, d.byteOffset, d.byteLength)).buffer);
+}
 
 /** Drops tensors nothing reads or writes, and renumbers the rest. */
 export function compact(spec: ModelSpec): ModelSpec {
@@ -45,7 +49,7 @@ export function storeConstantsAsFloat16(spec: ModelSpec): ModelSpec {
   const dequantize: OperatorSpec[] = [];
   sg.tensors.forEach((t, i) => {
     if (!t.data || (t.dtype ?? 'float32') !== 'float32' || t.sparsity) return;
-    const values = floatBytes(t)!;
+    const values = constantFloats(t);
     tensors.push({ name: `${t.name ?? `t${i}`}_fp16`, shape: [...t.shape], dtype: 'float16', data: Uint16Array.from(values, (v) => float32ToFloat16Bits(v)) });
     tensors[i] = { ...t, data: undefined };
     dequantize.push({ op: 'DEQUANTIZE', inputs: [tensors.length - 1], outputs: [i] });
@@ -72,7 +76,7 @@ export function quantizeWeightsToInt8(spec: ModelSpec): ModelSpec {
     const r = readers.get(i) ?? [];
     if (!t.data || (t.dtype ?? 'float32') !== 'float32' || r.length === 0) return;
     if (!r.every((use) => WEIGHT_INPUT[use.split(':')[0]] === Number(use.split(':')[1]))) return;
-    const values = floatBytes(t)!;
+    const values = constantFloats(t);
     if (values.length < MIN_ELEMENTS) return;
     const channels = t.shape[0];
     const inner = values.length / channels;
