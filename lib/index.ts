@@ -23,3 +23,5 @@ export type { CacheFileInfo } from './cache/files';
 export type { WeightCacheInfo } from './session';
 export { quantize } from './quantize/index';
 export type { QuantizeOptions } from './quantize/index';
+export type { RangeMethod } from './quantize/ranges';
+export type { CalibrationRecord } from './quantize/full-int8';

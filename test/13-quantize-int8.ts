@@ -14,6 +14,7 @@ import { loadModel, quantize } from '../lib/index';
 import { readModel } from '../lib/model/reader';
 import { writeModel } from '../lib/model/writer';
 import { floatSpec } from '../lib/quantize/index';
+import { rangeObserver } from '../lib/quantize/ranges';
 import { deterministicInput, difference } from './helpers/compare';
 import { weights } from './helpers/op-model';
 import { conv2d } from './helpers/options';
@@ -114,7 +115,7 @@ t.test('bad calibration', async (t) => {
   const bad = sample(1);
   bad[inputName][10] = NaN;
   await t.rejects(quantize(bytes, { mode: 'int8', calibration: [sample(2), bad] }), { name: 'RangeError', message: /calibration record 1: non-finite value in input/ });
-  await t.rejects(quantize(bytes, { mode: 'int8', calibration: [sample(2)], ioType: 'uint8' } as never), { name: 'TypeError', message: /options.ioType/ });
+  await t.rejects(quantize(bytes, { mode: 'int8', calibration: [sample(2)], ioType: 'int16' } as never), { name: 'TypeError', message: /options.ioType/ });
   await t.rejects(quantize(bytes, { mode: 'float16', calibration: [sample(2)] }), { name: 'TypeError', message: /options.calibration applies to mode 'int8' only/ });
   await t.rejects(quantize(bytes, { mode: 'int8', calibration: [{ [inputName]: new Float32Array(10) }] }),
     { name: 'TypeError', message: new RegExp(`Expected 49152 values \\(shape \\[1,128,128,3\\]\\) for input "${inputName}" but received Float32Array\\(10\\)`) });
@@ -169,4 +170,111 @@ t.test('an input read by both an int8 and a float operator', async (t) => {
   const error = difference(Float32Array.from(y as Int8Array, (v) => (v - yz) * ys), yFloat).maxAbs;
   t.ok(error <= bound, `the int8 convolution is within its rounding bound of float (${error.toPrecision(3)} <= ${bound.toPrecision(3)})`);
   model.dispose();
+});
+
+t.test('uint8 inputs and outputs', async (t) => {
+  const { bytes: float32, sample } = floatModel('hand_landmark_lite');
+  const calibration = [0, 1, 2, 3].map((k) => sample(200 + k));
+  const int8Io = await quantize(float32, { mode: 'int8', calibration, ioType: 'int8' });
+  const uint8Io = await quantize(float32, { mode: 'int8', calibration, ioType: 'uint8' });
+  const int8Model = await loadModel(int8Io);
+  const model = await loadModel(uint8Io);
+  t.same(model.inputs.map((i) => [i.name, i.dtype]), int8Model.inputs.map((i) => [i.name, 'uint8']), 'inputs keep their names, as uint8');
+  t.same(model.outputs.map((o) => [o.name, o.dtype]), int8Model.outputs.map((o) => [o.name, 'uint8']), 'outputs keep their names, as uint8');
+  const [input] = model.inputs;
+  t.same(input.quantization!.scale, int8Model.inputs[0].quantization!.scale, 'same scale as the int8 edge');
+  t.equal(input.quantization!.zeroPoint[0], int8Model.inputs[0].quantization!.zeroPoint[0] + 128, 'zero point shifted by 128');
+  const { scale: [s], zeroPoint: [z] } = int8Model.inputs[0].quantization!;
+  const q = Int8Array.from(sample(9)[input.name], (v) => Math.max(-128, Math.min(127, Math.round(v / s) + z)));
+  const int8Out = (await run(int8Io, { [input.name]: q })) as Int8Array[];
+  const uint8Out = (await run(uint8Io, { [input.name]: Uint8Array.from(q, (v) => v + 128) })) as Uint8Array[];
+  t.ok(uint8Out.every((o) => o instanceof Uint8Array), 'outputs are Uint8Arrays');
+  t.ok(uint8Out.every((o, k) => o.every((v, j) => v === int8Out[k][j] + 128)), 'every output byte is the int8 model\'s plus 128');
+  model.dispose();
+  int8Model.dispose();
+});
+
+t.test('perChannel: false', async (t) => {
+  const { bytes: float32, sample } = floatModel('hand_landmark_lite');
+  const calibration = [0, 1, 2, 3].map((k) => sample(300 + k));
+  const x = sample(11);
+  const reference = (await run(float32, x)) as Float32Array[];
+  for (const mode of ['int8', 'dynamic-int8'] as const) {
+    const options = mode === 'int8' ? { mode, calibration } : { mode };
+    const perChannel = await quantize(float32, options);
+    const perTensor = await quantize(float32, { ...options, perChannel: false });
+    const sg = readModel(perTensor).subgraphs[0];
+    const weightsOf = (op: { inputs: number[] }) => sg.tensors[op.inputs[1]];
+    const weighted = sg.operators.filter((op) => ['CONV_2D', 'DEPTHWISE_CONV_2D', 'FULLY_CONNECTED'].includes(op.op) && weightsOf(op).dtype === 'int8');
+    t.ok(weighted.length > 0 && weighted.every((op) => weightsOf(op).quantization!.scale.length === 1), `${mode}: all ${weighted.length} int8 weight tensors have one scale`);
+    const channelwise = readModel(perChannel).subgraphs[0];
+    t.ok(channelwise.operators.some((op) => op.op === 'CONV_2D' && (channelwise.tensors[op.inputs[1]].quantization?.scale.length ?? 0) > 1), `${mode}: the default is one scale per channel`);
+    const [a, b] = [await run(perChannel, x), await run(perTensor, x)] as Float32Array[][];
+    const scale = difference(reference[0], reference[0]).scale;
+    const channelError = meanError(a[0], reference[0], scale);
+    const tensorError = meanError(b[0], reference[0], scale);
+    // One scale per tensor cannot be finer than one per channel; on depthwise layers it is much coarser.
+    t.ok(tensorError < 0.5, `${mode}: per-tensor runs (landmarks' mean error ${(tensorError * 100).toFixed(2)}% of scale, per-channel ${(channelError * 100).toFixed(2)}%)`);
+    const litert = await runReference(perTensor, [x[Object.keys(x)[0]]]);
+    t.ok(meanError(b[0], reference[0], scale) <= 1.1 * meanError(litert[0], reference[0], scale) + 1e-3, `${mode}: xnnlite's error is no worse than LiteRT.js's on the per-tensor file`);
+  }
+});
+
+t.test('activationRange: percentile', async (t) => {
+  // One activation with a rare outlier: min/max stretches the grid over it, a percentile range does not.
+  const bytes = writeModel({
+    subgraphs: [{
+      tensors: [
+        { name: 'x', shape: [1, 1000], dtype: 'float32' },
+        { name: 'w', shape: [4, 1000], dtype: 'float32', data: weights([4, 1000], 2) },
+        { name: 'y', shape: [1, 4], dtype: 'float32' },
+      ],
+      inputs: [0], outputs: [2],
+      operators: [{ op: 'FULLY_CONNECTED', inputs: [0, 1, -1], outputs: [2] }],
+    }],
+  });
+  const calibration = [0, 1, 2, 3].map((k) => {
+    const x = deterministicInput(1000, -1, 1, 400 + k);
+    if (k === 0) x[7] = 50;
+    return { x };
+  });
+  const inputScale = (b: Uint8Array) => {
+    const sg = readModel(b).subgraphs[0];
+    const fc = sg.operators.find((op) => op.op === 'FULLY_CONNECTED')!;
+    return sg.tensors[fc.inputs[0]].quantization!.scale[0];
+  };
+  const minmax = await quantize(bytes, { mode: 'int8', calibration });
+  const clipped = await quantize(bytes, { mode: 'int8', calibration, activationRange: { percentile: 99.9 } });
+  t.ok(Math.abs(inputScale(minmax) - 51 / 255) < 1e-3, `min/max covers the outlier (scale ${inputScale(minmax).toFixed(4)})`);
+  t.ok(inputScale(clipped) < 2.1 / 255, `the 99.9th percentile range leaves it out (scale ${inputScale(clipped).toFixed(4)})`);
+  const x = { x: deterministicInput(1000, -1, 1, 9) };
+  const [reference] = (await run(bytes, x)) as Float32Array[];
+  const errorOf = async (b: Uint8Array) => difference(((await run(b, x)) as Float32Array[])[0], reference).maxAbs;
+  t.ok(await errorOf(clipped) < (await errorOf(minmax)) / 4, 'and is far more accurate on ordinary inputs');
+  await t.rejects(quantize(bytes, { mode: 'int8', calibration, activationRange: { percentile: 40 } }), { name: 'TypeError', message: /options.activationRange/ });
+  await t.rejects(quantize(bytes, { mode: 'int8', calibration, activationRange: 'kl' } as never), { name: 'TypeError', message: /'minmax' or \{ percentile: p \}/ });
+  await t.rejects(quantize(bytes, { mode: 'float16', perChannel: false }), { name: 'TypeError', message: /options.perChannel applies to modes 'int8' and 'dynamic-int8'/ });
+  await t.rejects(quantize(bytes, { mode: 'dynamic-int8', perChannel: 'no' } as never), { name: 'TypeError', message: /Expected a boolean for options.perChannel/ });
+});
+
+t.test('range observers', async (t) => {
+  // Streamed in chunks of growing magnitude, so the histogram has to widen several times.
+  const chunks = [0.01, 1, 30, 2].map((m, k) => Float32Array.from(deterministicInput(5000, -m, m * 0.5, 500 + k)));
+  const all = Float32Array.from(chunks.flatMap((c) => [...c])).sort();
+  const minmax = rangeObserver('minmax');
+  const p99 = rangeObserver({ percentile: 99 });
+  for (const c of chunks) { minmax.observe(c); p99.observe(c); }
+  t.same(minmax.range(), [all[0], Math.max(all[all.length - 1], 0)]);
+  const [lo, hi] = p99.range()!;
+  const exactLo = all[Math.floor(all.length * 0.01)];
+  const exactHi = all[Math.ceil(all.length * 0.99) - 1];
+  const resolution = 60 / 2048;
+  t.ok(Math.abs(lo - exactLo) <= resolution && Math.abs(hi - exactHi) <= resolution,
+    `99th percentile range [${lo.toFixed(3)}, ${hi.toFixed(3)}] within one bin of the exact [${exactLo.toFixed(3)}, ${exactHi.toFixed(3)}]`);
+  const zeros = rangeObserver({ percentile: 99 });
+  zeros.observe(new Float32Array(10));
+  t.same(zeros.range(), [0, 0], 'all zeros');
+  t.equal(rangeObserver('minmax').range(), undefined, 'nothing observed');
+  t.equal(rangeObserver('minmax').observe(Float32Array.of(1, Infinity)), 1, 'the first non-finite value is reported');
+  t.equal(rangeObserver({ percentile: 99 }).observe(Float32Array.of(NaN)), 0);
 });

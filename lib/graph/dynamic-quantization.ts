@@ -6,6 +6,7 @@
  * run with `precision: 'dynamic-int8'`, whose weights are quantized here.
  */
 import type { TensorDef } from '../model/types';
+import { symmetricInt8 } from '../quantize/symmetric-int8';
 import type { StaticValues } from './static-values';
 
 export interface ChannelwiseInt8 {
@@ -16,7 +17,6 @@ export interface ChannelwiseInt8 {
 /** Symmetric int8 weights, one scale per index of dimension 0 (output channels). */
 export function channelwiseInt8(t: TensorDef, statics: StaticValues): ChannelwiseInt8 | undefined {
   const channels = t.shape[0];
-  const inner = t.shape.slice(1).reduce((a, b) => a * b, 1);
   const stored = statics.get(t);
   if (stored?.dtype === 'int8' && stored.bytes && t.quantization) {
     const q = t.quantization;
@@ -27,14 +27,6 @@ export function channelwiseInt8(t: TensorDef, statics: StaticValues): Channelwis
   }
   const values = statics.float32(t);
   if (!values) return undefined;
-  const scales = new Float32Array(channels);
-  const data = new Int8Array(values.length);
-  for (let c = 0; c < channels; c++) {
-    let max = 0;
-    for (let i = c * inner; i < (c + 1) * inner; i++) max = Math.max(max, Math.abs(values[i]));
-    const scale = max > 0 ? max / 127 : 1;
-    scales[c] = scale;
-    for (let i = c * inner; i < (c + 1) * inner; i++) data[i] = Math.max(-127, Math.min(127, Math.round(values[i] / scale)));
-  }
-  return { data, scales };
+  const { data, scales } = symmetricInt8(values, t.shape, 0);
+  return { data, scales: Float32Array.from(scales) };
 }

@@ -10,6 +10,8 @@ import { loadModel } from '../model';
 import type { Quantization } from '../model/types';
 import { writeModel, type ModelSpec, type OperatorSpec, type TensorSpec } from '../model/writer';
 import { compact, constantFloats } from './passes';
+import { symmetricInt8 } from './symmetric-int8';
+import { rangeObserver, type RangeMethod, type RangeObserver } from './ranges';
 
 export type CalibrationRecord = Record<string, Float32Array>;
 
@@ -50,25 +52,22 @@ function rangeToQuant(lo: number, hi: number): Quantization {
   return { scale: [scale], zeroPoint: [zeroPoint], quantizedDimension: 0 };
 }
 
-/** Min and max of every float activation over the calibration records. */
+/** The range of every float activation over the calibration records, by tensor index. */
 export async function calibrate(spec: ModelSpec, records: AsyncIterable<CalibrationRecord> | Iterable<CalibrationRecord>,
-  onProgress?: (done: number) => void): Promise<Map<number, [number, number]>> {
+  method: RangeMethod, onProgress?: (done: number) => void): Promise<Map<number, [number, number]>> {
   const sg = spec.subgraphs[0];
   const watched = sg.tensors.map((t, i) => i).filter((i) => isFloatActivation(sg.tensors[i]) && !sg.inputs.includes(i)
     && sg.operators.some((op) => op.outputs.includes(i)));
   // A copy of the model whose outputs are every activation: one run reads them all.
   const probe = writeModel({ ...spec, subgraphs: [{ ...sg, outputs: watched }], signatureDefs: [] });
   const model = await loadModel(probe, { threads: 1 });
-  const ranges = new Map<number, [number, number]>();
+  const observers = new Map<number, RangeObserver>();
   let count = 0;
-  const widen = (i: number, values: Float32Array, what: string) => {
-    let [lo, hi] = ranges.get(i) ?? [Infinity, -Infinity];
-    for (const v of values) {
-      if (!Number.isFinite(v)) throw new RangeError(`calibration record ${count}: non-finite value in ${what}`);
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-    ranges.set(i, [lo, hi]);
+  const observe = (i: number, values: Float32Array, what: string) => {
+    let observer = observers.get(i);
+    if (!observer) observers.set(i, observer = rangeObserver(method));
+    const bad = observer.observe(values);
+    if (bad >= 0) throw new RangeError(`calibration record ${count}: non-finite value in ${what} (${values[bad]} at element ${bad})`);
   };
   try {
     const session = await model.createSession();
@@ -78,10 +77,10 @@ export async function calibrate(spec: ModelSpec, records: AsyncIterable<Calibrat
         const value = record[info.name];
         if (!(value instanceof Float32Array)) throw new TypeError(`calibration record ${count} has no Float32Array for input "${info.name}"`);
         inputs[info.name] = value;
-        widen(sg.inputs[k], value, `input "${info.name}"`);
+        observe(sg.inputs[k], value, `input "${info.name}"`);
       });
       const out = await session.run(inputs);
-      session.outputs.forEach((info, k) => widen(watched[k], out[info.name], `activation "${info.name}"`));
+      session.outputs.forEach((info, k) => observe(watched[k], out[info.name], `activation "${info.name}"`));
       count++;
       onProgress?.(count);
     }
@@ -89,11 +88,23 @@ export async function calibrate(spec: ModelSpec, records: AsyncIterable<Calibrat
   } finally {
     model.dispose();
   }
+  const ranges = new Map<number, [number, number]>();
+  for (const [i, observer] of observers) {
+    const range = observer.range();
+    if (range) ranges.set(i, range);
+  }
   return ranges;
 }
 
+export interface Int8Layout {
+  /** Type of the model's inputs and outputs: float32 behind QUANTIZE/DEQUANTIZE, or integer. */
+  ioType: 'float32' | 'int8' | 'uint8';
+  /** Weight scales per output channel (true) or one per tensor. */
+  perChannel: boolean;
+}
+
 /** Rewrites a float model (every weight float32, see floatSpec) to int8 with the calibrated ranges. */
-export function quantizeToInt8(spec: ModelSpec, ranges: Map<number, [number, number]>, ioType: 'float32' | 'int8'): ModelSpec {
+export function quantizeToInt8(spec: ModelSpec, ranges: Map<number, [number, number]>, { ioType, perChannel }: Int8Layout): ModelSpec {
   const sg = spec.subgraphs[0];
   const tensors: TensorSpec[] = sg.tensors.map((t) => ({ ...t }));
   const int8Twin = new Map<number, number>();
@@ -159,16 +170,12 @@ export function quantizeToInt8(spec: ModelSpec, ranges: Map<number, [number, num
       const w = tensors[op.inputs[rule.weights]];
       const values = constantFloats(w);
       const inScale = tensors[inputs[0]].quantization!.scale[0];
-      const axis = rule.weightAxis;
-      const channels = axis === undefined ? 1 : w.shape[axis];
-      const stride = axis === undefined ? values.length : w.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
-      const channelOf = (j: number) => (axis === undefined ? 0 : Math.floor(j / stride) % channels);
-      const scales = new Array<number>(channels).fill(0);
-      values.forEach((v, j) => { scales[channelOf(j)] = Math.max(scales[channelOf(j)], Math.abs(v)); });
-      for (let c = 0; c < channels; c++) scales[c] = (scales[c] || 1) / 127;
+      const axis = perChannel ? rule.weightAxis : undefined;
+      const { data, scales } = symmetricInt8(values, w.shape, axis);
+      const channels = scales.length;
       tensors.push({
         name: `${w.name}_int8`, shape: [...w.shape], dtype: 'int8',
-        data: Int8Array.from(values, (v, j) => Math.max(-127, Math.min(127, Math.round(v / scales[channelOf(j)])))),
+        data,
         quantization: { scale: scales, zeroPoint: scales.map(() => 0), quantizedDimension: axis ?? 0 },
       });
       inputs[rule.weights] = tensors.length - 1;
@@ -205,7 +212,7 @@ export function quantizeToInt8(spec: ModelSpec, ranges: Map<number, [number, num
   let inputs = [...sg.inputs];
   let outputs = [...sg.outputs];
   let finalOps = ordered;
-  if (ioType === 'int8') {
+  if (ioType !== 'float32') {
     inputs = inputs.map((i) => int8Twin.get(i) ?? i);
     outputs = outputs.map((o) => int8Twin.get(o) ?? o);
     const inputTwins = new Set(sg.inputs.map((i) => int8Twin.get(i)));
@@ -220,6 +227,30 @@ export function quantizeToInt8(spec: ModelSpec, ranges: Map<number, [number, num
     // A float operator still reading a graph input now reads it through DEQUANTIZE.
     const floatInputReaders = sg.inputs.filter((i) => int8Twin.has(i) && finalOps.some((op) => op.inputs.includes(i)));
     finalOps = [...floatInputReaders.map((i) => ({ op: 'DEQUANTIZE', inputs: [int8Twin.get(i)!], outputs: [i] })), ...finalOps];
+  }
+  if (ioType === 'uint8') {
+    // As TFLite's converter writes uint8 edges: same scale, zero point + 128, and a QUANTIZE between them and int8.
+    const uint8Edge = (q: number): number => {
+      const { scale, zeroPoint } = tensors[q].quantization!;
+      tensors.push({ name: tensors[q].name, shape: [...tensors[q].shape], dtype: 'uint8', quantization: { scale: [...scale], zeroPoint: [zeroPoint[0] + 128], quantizedDimension: 0 } });
+      tensors[q] = { ...tensors[q], name: `${tensors[q].name}_int8` };
+      return tensors.length - 1;
+    };
+    const int8Edges = new Set(int8Twin.values());
+    const edgeOps: OperatorSpec[] = [];
+    inputs = inputs.map((q) => {
+      if (!int8Edges.has(q)) return q;
+      const u = uint8Edge(q);
+      edgeOps.push({ op: 'QUANTIZE', inputs: [u], outputs: [q] });
+      return u;
+    });
+    finalOps = [...edgeOps, ...finalOps];
+    outputs = outputs.map((q) => {
+      if (!int8Edges.has(q)) return q;
+      const u = uint8Edge(q);
+      finalOps.push({ op: 'QUANTIZE', inputs: [q], outputs: [u] });
+      return u;
+    });
   }
   return compact({ ...spec, subgraphs: [{ ...sg, tensors, inputs, outputs, operators: finalOps }], signatureDefs: [] });
 }

@@ -3,12 +3,13 @@
  * Modes: `float16`, `dynamic-int8`, and full-integer `int8` calibrated on a
  * representative dataset. `int16x8` is not implemented yet.
  */
-import { checkOptions, invalid } from '../args';
+import { checkOptions, invalid, isPlainObject } from '../args';
 import { StaticValues } from '../graph/static-values';
 import { loadBytes, type ModelSource } from '../model-source';
 import { readModel } from '../model/reader';
 import { writeModel, type ModelSpec } from '../model/writer';
 import { calibrate, quantizeToInt8, type CalibrationRecord } from './full-int8';
+import type { RangeMethod } from './ranges';
 import { compact, quantizeWeightsToInt8, storeConstantsAsFloat16 } from './passes';
 import { toSpec } from './rewrite';
 
@@ -26,8 +27,25 @@ export interface QuantizeOptions {
    * activation takes on them sets its int8 scale and zero point.
    */
   calibration?: Iterable<CalibrationRecord> | AsyncIterable<CalibrationRecord>;
-  /** `int8` only: type of the model's inputs and outputs (default `float32`: QUANTIZE/DEQUANTIZE at the edges). */
-  ioType?: 'float32' | 'int8';
+  /**
+   * `int8` only: type of the model's inputs and outputs. `float32` (default):
+   * QUANTIZE/DEQUANTIZE at the edges; `int8`; `uint8` (zero point shifted by
+   * 128, for callers that feed image bytes as they are).
+   */
+  ioType?: 'float32' | 'int8' | 'uint8';
+  /**
+   * `int8` and `dynamic-int8`: one weight scale per output channel (default,
+   * TFLite's default and more accurate), or `false` for one per tensor, as
+   * older integer-only accelerators require.
+   */
+  perChannel?: boolean;
+  /**
+   * `int8` only: how calibration sets an activation's range. `'minmax'`
+   * (default) covers every value seen; `{ percentile: 99.99 }` clips the rarest
+   * values at both ends, which helps when a few outliers would otherwise
+   * stretch the int8 grid over mostly empty range.
+   */
+  activationRange?: RangeMethod;
   /** `int8` only: called after each calibration record with the count done. */
   onProgress?: (done: number) => void;
 }
@@ -72,7 +90,7 @@ export function floatSpec(bytes: Uint8Array): ModelSpec {
  * fs.writeFileSync('model_int8.tflite', bytes);
  */
 export async function quantize(source: ModelSource, options: QuantizeOptions): Promise<Uint8Array> {
-  const o = checkOptions<QuantizeOptions>(options, 'options', ['mode', 'calibration', 'ioType', 'onProgress']);
+  const o = checkOptions<QuantizeOptions>(options, 'options', ['mode', 'calibration', 'ioType', 'perChannel', 'activationRange', 'onProgress']);
   if (o.mode !== 'float16' && o.mode !== 'dynamic-int8' && o.mode !== 'int8') {
     throw invalid("'float16', 'dynamic-int8' or 'int8' (int16x8 is not implemented yet)", 'options.mode', o.mode);
   }
@@ -81,23 +99,34 @@ export async function quantize(source: ModelSource, options: QuantizeOptions): P
     if (c === null || typeof c !== 'object' || (typeof c[Symbol.iterator] !== 'function' && typeof c[Symbol.asyncIterator] !== 'function')) {
       throw invalid('an iterable of input records (mode int8 calibrates on a representative dataset)', 'options.calibration', o.calibration);
     }
-    if (o.ioType !== undefined && o.ioType !== 'float32' && o.ioType !== 'int8') throw invalid("'float32' or 'int8'", 'options.ioType', o.ioType);
+    if (o.ioType !== undefined && o.ioType !== 'float32' && o.ioType !== 'int8' && o.ioType !== 'uint8') throw invalid("'float32', 'int8' or 'uint8'", 'options.ioType', o.ioType);
+    checkRangeMethod(o.activationRange);
     if (o.onProgress !== undefined && typeof o.onProgress !== 'function') throw invalid('a function', 'options.onProgress', o.onProgress);
   } else {
-    for (const key of ['calibration', 'ioType', 'onProgress'] as const) {
+    for (const key of ['calibration', 'ioType', 'activationRange', 'onProgress'] as const) {
       if (o[key] !== undefined) throw new TypeError(`options.${key} applies to mode 'int8' only, not '${o.mode}'`);
     }
   }
+  if (o.perChannel !== undefined && typeof o.perChannel !== 'boolean') throw invalid('a boolean', 'options.perChannel', o.perChannel);
+  if (o.perChannel !== undefined && o.mode === 'float16') throw new TypeError("options.perChannel applies to modes 'int8' and 'dynamic-int8', not 'float16'");
+  const perChannel = o.perChannel ?? true;
   const { bytes, mapping } = await loadBytes(source);
   try {
     const spec = floatSpec(bytes);
     if (o.mode === 'int8') {
-      const ranges = await calibrate(spec, o.calibration!, o.onProgress);
-      return writeModel(quantizeToInt8(spec, ranges, o.ioType ?? 'float32'));
+      const ranges = await calibrate(spec, o.calibration!, o.activationRange ?? 'minmax', o.onProgress);
+      return writeModel(quantizeToInt8(spec, ranges, { ioType: o.ioType ?? 'float32', perChannel }));
     }
-    const quantized = o.mode === 'float16' ? storeConstantsAsFloat16(spec) : quantizeWeightsToInt8(spec);
+    const quantized = o.mode === 'float16' ? storeConstantsAsFloat16(spec) : quantizeWeightsToInt8(spec, perChannel);
     return writeModel(compact(quantized));
   } finally {
     mapping?.close();
   }
+}
+
+function checkRangeMethod(method: unknown): void {
+  if (method === undefined || method === 'minmax') return;
+  const p = (method as { percentile?: unknown } | null)?.percentile;
+  if (isPlainObject(method) && Object.keys(method).length === 1 && typeof p === 'number' && p > 50 && p <= 100) return;
+  throw invalid("'minmax' or { percentile: p } with 50 < p <= 100", 'options.activationRange', method);
 }

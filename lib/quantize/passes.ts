@@ -1,6 +1,7 @@
 /** Edits of a model description (lib/model/writer's ModelSpec) that the quantizer composes. */
 import { float32ToFloat16Bits } from '../model/float16';
 import type { ModelSpec, OperatorSpec, TensorSpec } from '../model/writer';
+import { symmetricInt8 } from './symmetric-int8';
 
 /** The values of a float32 constant, copied into an aligned array. */
 export function constantFloats(t: TensorSpec): Float32Array {
@@ -64,10 +65,10 @@ const MIN_ELEMENTS = 1024;
 /**
  * TFLite's dynamic-range quantization: the weights of convolutions and
  * fully-connected layers stored as int8 (symmetric, one scale per output
- * channel), read directly by the operators, whose activations stay float
+ * channel, or one per tensor), read directly by the operators, whose activations stay float
  * and are quantized on the fly at run time.
  */
-export function quantizeWeightsToInt8(spec: ModelSpec): ModelSpec {
+export function quantizeWeightsToInt8(spec: ModelSpec, perChannel = true): ModelSpec {
   const sg = spec.subgraphs[0];
   const tensors = [...sg.tensors];
   const readers = new Map<number, string[]>();
@@ -78,17 +79,7 @@ export function quantizeWeightsToInt8(spec: ModelSpec): ModelSpec {
     if (!r.every((use) => WEIGHT_INPUT[use.split(':')[0]] === Number(use.split(':')[1]))) return;
     const values = constantFloats(t);
     if (values.length < MIN_ELEMENTS) return;
-    const channels = t.shape[0];
-    const inner = values.length / channels;
-    const scales: number[] = [];
-    const data = new Int8Array(values.length);
-    for (let c = 0; c < channels; c++) {
-      let max = 0;
-      for (let j = c * inner; j < (c + 1) * inner; j++) max = Math.max(max, Math.abs(values[j]));
-      const scale = max > 0 ? max / 127 : 1;
-      scales.push(scale);
-      for (let j = c * inner; j < (c + 1) * inner; j++) data[j] = Math.max(-127, Math.min(127, Math.round(values[j] / scale)));
-    }
+    const { data, scales } = symmetricInt8(values, t.shape, perChannel ? 0 : undefined);
     tensors[i] = { ...t, dtype: 'int8', data, quantization: { scale: scales, zeroPoint: scales.map(() => 0), quantizedDimension: 0 } };
   });
   return { ...spec, subgraphs: [{ ...sg, tensors }] };

@@ -1,5 +1,7 @@
-// QUANTIZE (float32 to int8/uint8, or requantizing between int8 scales) and
-// DEQUANTIZE (int8/uint8 to float32) of run-time tensors: XNNPACK's convert.
+// QUANTIZE (float32 to int8/uint8, or requantizing between int8/uint8 scales)
+// and DEQUANTIZE (int8/uint8 to float32) of run-time tensors: XNNPACK's convert.
+// XNNPACK converts uint8 to int8 (and back) only through float32; with equal
+// scales, as TFLite's converter writes for uint8 model edges, that is exact.
 // DEQUANTIZE of an FP16 constant is folded into float32 weights at load
 // (lib/graph/static-values.ts) and runs nothing.
 import { arity, first, type Reason } from '../checks';
@@ -27,6 +29,14 @@ function check(node: Node, statics: StaticValues): Reason {
 }
 
 function lower(g: GraphBuilder, node: Node): void {
+  const from = domainOf(node.in(0), g.statics);
+  const to = domainOf(node.output(0), g.statics);
+  if ((from === 'uint8' && to === 'int8') || (from === 'int8' && to === 'uint8')) {
+    const real = g.internal(node.output(0).shape);
+    g.subgraph.defineUnary(g.C.unary.convert, g.value(node.in(0)), real);
+    g.subgraph.defineUnary(g.C.unary.convert, real, g.value(node.output(0)));
+    return;
+  }
   g.subgraph.defineUnary(g.C.unary.convert, g.value(node.in(0)), g.value(node.output(0)));
 }
 
