@@ -9,44 +9,15 @@
 // range), so the errors say how faithful the rewrite is, not how accurate a
 // model calibrated on real data would be.
 import t from 'tap';
-import fs from 'node:fs';
 import { loadModel, quantize } from '../lib/index';
 import { readModel } from '../lib/model/reader';
 import { writeModel } from '../lib/model/writer';
-import { floatSpec } from '../lib/quantize/index';
 import { rangeObserver } from '../lib/quantize/ranges';
 import { deterministicInput, difference } from './helpers/compare';
 import { weights } from './helpers/op-model';
 import { conv2d } from './helpers/options';
 import { runReference } from './helpers/litert';
-import { zooModel } from './helpers/zoo';
-
-async function run(bytes: Uint8Array, inputs: Record<string, ArrayBufferView>): Promise<ArrayBufferView[]> {
-  const model = await loadModel(bytes);
-  try {
-    const session = await model.createSession({ threads: 1 });
-    const out = await session.run(inputs as Record<string, Float32Array>);
-    return session.outputs.map((o) => out[o.name]);
-  } finally {
-    model.dispose();
-  }
-}
-
-function floatModel(name: string) {
-  const zoo = zooModel(name);
-  const bytes = writeModel(floatSpec(fs.readFileSync(zoo.file)));
-  const info = readModel(bytes).subgraphs[0];
-  const input = info.tensors[info.inputs[0]];
-  const n = input.shape.reduce((a, b) => a * b, 1);
-  const sample = (seed: number) => ({ [input.name]: deterministicInput(n, zoo.inputRange[0], zoo.inputRange[1], seed) });
-  return { bytes, inputName: input.name, sample };
-}
-
-const meanError = (a: ArrayLike<number>, b: ArrayLike<number>, scale: number) => {
-  let sum = 0;
-  for (let i = 0; i < b.length; i++) sum += Math.abs(a[i] - b[i]);
-  return sum / b.length / Math.max(scale, 1e-9);
-};
+import { floatModel, meanError, runModel as run } from './helpers/quantize';
 
 for (const name of ['face_detection_short_range', 'selfie_segmentation', 'hand_landmark_lite', 'pose_landmark_lite']) {
   t.test(name, async (t) => {

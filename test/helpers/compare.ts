@@ -40,3 +40,41 @@ export function deterministicInput(n: number, lo = -1, hi = 1, seed = 1): Float3
   }
   return out;
 }
+
+/**
+ * A deterministic picture for an NHWC image input, in [lo, hi]: a colour
+ * gradient with a few shaded discs on it. Closer to what vision models see
+ * than per-element noise, so activations (and calibrated ranges) resemble
+ * those of real use.
+ */
+export function syntheticImage(shape: readonly number[], lo = 0, hi = 1, seed = 1): Float32Array {
+  const [, h, w, c] = shape.length === 4 ? shape : [1, 1, shape.reduce((a, b) => a * b, 1), 1];
+  let state = seed >>> 0 || 1;
+  const random = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let x = Math.imul(state ^ (state >>> 15), 1 | state);
+    x ^= x + Math.imul(x ^ (x >>> 7), 61 | x);
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+  const colour = () => Array.from({ length: c }, random);
+  const [from, to] = [colour(), colour()];
+  const angle = random() * Math.PI * 2;
+  const discs = Array.from({ length: 3 + Math.floor(random() * 4) }, () => ({
+    x: random() * w, y: random() * h, r: (0.1 + random() * 0.3) * Math.min(w, h), colour: colour(),
+  }));
+  const out = new Float32Array(h * w * c);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const t = 0.5 + 0.5 * Math.sin(((x / w) * Math.cos(angle) + (y / h) * Math.sin(angle)) * Math.PI);
+      for (let k = 0; k < c; k++) {
+        let v = from[k] * (1 - t) + to[k] * t;
+        for (const d of discs) {
+          const dist = Math.hypot(x - d.x, y - d.y) / d.r;
+          if (dist < 1) v = d.colour[k] * (0.6 + 0.4 * Math.sqrt(1 - dist * dist));
+        }
+        out[(y * w + x) * c + k] = lo + (hi - lo) * v;
+      }
+    }
+  }
+  return out;
+}
