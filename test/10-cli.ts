@@ -8,6 +8,8 @@ import { writeModel } from '../lib/model/writer';
 import { smallModel } from './helpers/small-model';
 import { deterministicInput } from './helpers/compare';
 import { zooModel } from './helpers/zoo';
+import { encodeJpeg, encodePng, encodePnm, testPicture } from './helpers/images';
+import { weights } from './helpers/op-model';
 
 const bin = path.join(__dirname, '..', 'bin', 'xnnlite.js');
 
@@ -125,10 +127,12 @@ t.test('.npy round trip', async (t) => {
 t.test('quantize', async (t) => {
   const dir = t.testdir({});
   const out = path.join(dir, 'face_int8.tflite');
-  const r = cli('quantize', zooModel('face_detection_short_range').file, out, '--mode', 'dynamic-int8', '--samples', '2');
+  const r = cli('quantize', zooModel('face_detection_short_range').file, out, '--mode', 'dynamic-int8', '--held-out', '2');
   t.equal(r.code, 0, r.stderr);
   t.match(r.stdout, /face_int8\.tflite: 223\.7 KiB -> [\d.]+ KiB \(\d+%\)/);
+  t.match(r.stdout, /on 2 synthetic input\(s\)/);
   t.match(r.stdout, /regressors +[\d.e-]+ +[\d.e-]+/);
+  t.notMatch(r.stdout, /top-1/, 'no top-1 column for a detector');
   const model = await loadModel(out);
   t.ok(Object.keys(model.operators).includes('CONV_2D'));
   model.dispose();
@@ -137,7 +141,10 @@ t.test('quantize', async (t) => {
   t.match(bad.stderr, /--mode must be float16, dynamic-int8 or int8/);
   const noSet = cli('quantize', zooModel('face_detection_short_range').file, out, '--mode', 'int8');
   t.equal(noSet.code, 2);
-  t.match(noSet.stderr, /--mode int8 needs --calibration DIR/);
+  t.match(noSet.stderr, /--mode int8 needs --calibration DIR_OR_FILE/);
+  const samples = cli('quantize', zooModel('face_detection_short_range').file, out, '--mode', 'float16', '--samples', '3');
+  t.equal(samples.code, 2);
+  t.match(samples.stderr, /--samples applies to --mode int8 only/);
 });
 
 t.test('quantize --mode int8 with a calibration directory', async (t) => {
@@ -150,6 +157,7 @@ t.test('quantize --mode int8 with a calibration directory', async (t) => {
   const out = path.join(dir, 'face_int8.tflite');
   const r = cli('quantize', face.file, out, '--mode', 'int8', '--calibration', path.join(dir, 'calibration'), '--samples', '2');
   t.equal(r.code, 0, r.stderr);
+  t.match(r.stdout, /on 1 held-out sample\(s\) of/);
   t.match(r.stdout, /face_int8\.tflite: 223\.7 KiB -> [\d.]+ KiB \(\d+%\)/);
   const model = await loadModel(out);
   t.equal(model.inputs[0].dtype, 'float32');
@@ -160,5 +168,69 @@ t.test('quantize --mode int8 with a calibration directory', async (t) => {
   t.match(short.stderr, /short\.npy holds 5 values; input "input" of shape \[1, 128, 128, 3\] takes 49152/);
   const empty = cli('quantize', face.file, out, '--mode', 'int8', '--calibration', path.join(dir, 'missing'));
   t.equal(empty.code, 2);
-  t.match(empty.stderr, /cannot read --calibration directory/);
+  t.match(empty.stderr, /cannot read --calibration .*missing/);
+});
+
+t.test('quantize --mode int8 calibrated on images', async (t) => {
+  const face = zooModel('face_detection_short_range');
+  const pictures = [1, 2, 3, 4, 5, 6].map((k) => ({ k, w: 100 + 20 * k, h: 90 + 10 * k }));
+  const files: Record<string, Buffer> = {};
+  for (const { k, w, h } of pictures) {
+    const rgb = testPicture(w, h, k);
+    files[`p${k}.${['png', 'jpg', 'ppm'][k % 3]}`] = k % 3 === 0 ? encodePng(w, h, 3, rgb) : k % 3 === 1 ? encodeJpeg(w, h, rgb) : encodePnm(w, h, 3, rgb);
+  }
+  const dir = t.testdir({ images: files, 'notes.txt': 'ignored', broken: { 'a.png': 'not a png at all' } });
+  const out = path.join(dir, 'face_int8.tflite');
+  const r = cli('quantize', face.file, out, '--mode', 'int8', '--calibration', path.join(dir, 'images'), '--mean', '127.5', '--std', '127.5', '--held-out', '2');
+  t.equal(r.code, 0, r.stderr);
+  t.match(r.stdout, /on 2 held-out sample\(s\) of/);
+  const mean = Number(/classificators +[\d.e-]+ +([\d.e-]+)/.exec(r.stdout)?.[1]);
+  // Logits of a detector on test patterns, calibrated on four pictures: a guard against a broken rewrite, not an accuracy figure.
+  t.ok(mean < 2, `held-out mean |diff| of the score logits ${mean}`);
+  const model = await loadModel(out);
+  t.ok(Object.keys(model.operators).includes('QUANTIZE'));
+  model.dispose();
+  const single = cli('quantize', face.file, out, '--mode', 'float16', '--calibration', path.join(dir, 'images', 'p3.png'));
+  t.equal(single.code, 0, single.stderr);
+  t.match(single.stdout, /on 1 held-out sample\(s\) of .*p3\.png/, 'one image: the report runs on it');
+  const broken = cli('quantize', face.file, out, '--mode', 'int8', '--calibration', path.join(dir, 'broken'), '--held-out', '0');
+  t.equal(broken.code, 2);
+  t.match(broken.stderr, /a\.png: not a PNG, JPEG or binary PPM\/PGM image/);
+  const channels = cli('quantize', face.file, out, '--mode', 'int8', '--calibration', path.join(dir, 'images'), '--mean', '1,2');
+  t.equal(channels.code, 2);
+  t.match(channels.stderr, /--mean takes 1 or 3 values for this 3-channel input \(got 2\)/);
+  const std = cli('quantize', face.file, out, '--mode', 'int8', '--calibration', path.join(dir, 'images'), '--std', '0');
+  t.match(std.stderr, /--std takes positive numbers/);
+});
+
+t.test('quantize a classifier: stacked .npy samples, top-1 agreement, integer edges', async (t) => {
+  // x[1,32] -> FULLY_CONNECTED -> logits[1,10] -> SOFTMAX -> probabilities.
+  const bytes = writeModel({
+    subgraphs: [{
+      tensors: [
+        { name: 'x', shape: [1, 32], dtype: 'float32' },
+        { name: 'w', shape: [10, 32], dtype: 'float32', data: weights([10, 32], 3) },
+        { name: 'logits', shape: [1, 10], dtype: 'float32' },
+        { name: 'probabilities', shape: [1, 10], dtype: 'float32' },
+      ],
+      inputs: [0], outputs: [3],
+      operators: [
+        { op: 'FULLY_CONNECTED', inputs: [0, 1, -1], outputs: [2] },
+        { op: 'SOFTMAX', inputs: [2], outputs: [3], options: { type: 9, fields: [{ slot: 0, kind: 'f32', value: 1 }] } },
+      ],
+    }],
+  });
+  const dir = t.testdir({ 'classifier.tflite': Buffer.from(bytes), 'samples.npy': Buffer.from(writeNpy(deterministicInput(40 * 32, -1, 1, 7), [40, 32])) });
+  const out = path.join(dir, 'classifier_int8.tflite');
+  const r = cli('quantize', path.join(dir, 'classifier.tflite'), out, '--mode', 'int8', '--calibration', path.join(dir, 'samples.npy'), '--io-type', 'uint8', '--percentile', '99.9');
+  t.equal(r.code, 0, r.stderr);
+  t.match(r.stdout, /on 4 held-out sample\(s\)/, '10% of 40 held out');
+  const agreement = Number(/probabilities +[\d.e-]+ +[\d.e-]+ +([\d.]+)%/.exec(r.stdout)?.[1]);
+  t.ok(agreement >= 75, `top-1 agreement ${agreement}% on the held-out samples`);
+  const model = await loadModel(out);
+  t.equal(model.inputs[0].dtype, 'uint8', '--io-type uint8');
+  model.dispose();
+  const notWhole = cli('quantize', path.join(dir, 'classifier.tflite'), out, '--mode', 'int8', '--calibration', path.join(dir, 'samples.npy'), '--samples', '99');
+  t.equal(notWhole.code, 2);
+  t.match(notWhole.stderr, /--samples must be an integer from 1 to 36/);
 });

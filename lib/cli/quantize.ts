@@ -1,12 +1,14 @@
 import fs from 'node:fs';
-import { loadModel } from '../model';
-import { quantize } from '../quantize/index';
-import { calibrationDir } from './calibration-dir';
+import { loadModel, type Model } from '../model';
+import { guessLayout } from '../image/to-tensor';
+import { quantize, type QuantizeOptions } from '../quantize/index';
+import { accuracyGap } from './accuracy-report';
+import { numberList, sampleSet, type SampleSet } from './calibration-set';
 import { bytes, Progress, table } from './format';
 import { integerOption, UsageError, type Command } from './usage';
 
-/** Deterministic inputs in [0, 1] that neither model saw while being made, for the accuracy report. */
-function sample(n: number, seed: number): Float32Array {
+/** Deterministic inputs in [0, 1] that neither model saw while being made, for the report when no sample set is given. */
+function synthetic(n: number, seed: number): Float32Array {
   let state = (seed * 2654435761) >>> 0;
   return Float32Array.from({ length: n }, () => {
     state = (state * 1664525 + 1013904223) >>> 0;
@@ -14,66 +16,107 @@ function sample(n: number, seed: number): Float32Array {
   });
 }
 
+function* range(from: number, to: number, read: (k: number) => Record<string, Float32Array>) {
+  for (let k = from; k < to; k++) yield read(k);
+}
+
 export const quantizeCommand: Command = {
   name: 'quantize',
   summary: 'quantize a float model (float16, dynamic-int8, int8) and report size and accuracy',
-  usage: 'xnnlite quantize IN OUT --mode float16|dynamic-int8|int8 [--calibration DIR] [--samples N]',
+  usage: 'xnnlite quantize IN OUT --mode float16|dynamic-int8|int8 [--calibration DIR_OR_FILE] [--samples N] [--held-out K]',
   help: [
-    '  --mode M      float16: float32 constants stored as FP16 (about half the size)',
-    '                dynamic-int8: convolution and fully-connected weights as int8 per channel,',
-    '                activations quantized at run time (about a quarter to a third of the size)',
-    '                int8: full-integer, weights and activations int8, ranges calibrated on --calibration',
-    '                (int16x8 is not implemented yet)',
-    '  --calibration DIR  int8 only: a directory of .npy files, one representative input each',
-    '  --samples N   inputs to compare the two models on (default 8)',
+    '  --mode M        float16: float32 constants stored as FP16 (about half the size)',
+    '                  dynamic-int8: convolution and fully-connected weights as int8 per channel,',
+    '                  activations quantized at run time (about a quarter to a third of the size)',
+    '                  int8: full-integer, weights and activations int8, ranges calibrated on --calibration',
+    '                  (int16x8 is not implemented yet)',
+    '  --calibration P sample inputs: a directory of images (.png .jpg .jpeg .ppm .pgm) and/or .npy',
+    '                  files, one sample each (name order), or one such file; a .npy may stack N',
+    '                  samples along its first axis. Required for int8; for the other modes it is',
+    '                  only the data the report compares on.',
+    '  --held-out K    samples (the last K of the set) kept out of calibration and compared on',
+    '                  (default: 10% of the set, at least 1; without a set, K synthetic inputs, default 8)',
+    '  --samples N     int8: calibrate on at most N samples (default: all not held out)',
+    '  --mean M        images: subtract M from each 0-255 pixel value (one number, or one per channel;',
+    '                  default 0)',
+    '  --std S         images: then divide by S (default 255, giving [0, 1]; 127.5 with --mean 127.5',
+    '                  gives [-1, 1])',
+    '  --layout L      images: nhwc or nchw (default: guessed from the input shape)',
+    '  --io-type T     int8: float32 (default), int8 or uint8 inputs and outputs',
+    '  --per-tensor    int8, dynamic-int8: one weight scale per tensor instead of per channel',
+    '  --percentile P  int8: activation ranges from the (100-P)th to the P-th percentile instead of',
+    '                  min/max (e.g. 99.99, for activations with outliers)',
   ].join('\n'),
-  options: { mode: { type: 'string' }, calibration: { type: 'string' }, samples: { type: 'string' } },
+  options: {
+    mode: { type: 'string' }, calibration: { type: 'string' }, samples: { type: 'string' }, 'held-out': { type: 'string' },
+    mean: { type: 'string' }, std: { type: 'string' }, layout: { type: 'string' },
+    'io-type': { type: 'string' }, 'per-tensor': { type: 'boolean' }, percentile: { type: 'string' },
+  },
   async run(positionals, values) {
-    if (positionals.length !== 2) throw new UsageError('expected IN and OUT (two .tflite paths)', 'quantize');
+    const fail = (message: string) => new UsageError(message, 'quantize');
+    if (positionals.length !== 2) throw fail('expected IN and OUT (two .tflite paths)');
     const [input, output] = positionals;
     const mode = values.mode;
-    if (mode !== 'float16' && mode !== 'dynamic-int8' && mode !== 'int8') throw new UsageError('--mode must be float16, dynamic-int8 or int8', 'quantize');
-    if ((mode === 'int8') !== (typeof values.calibration === 'string')) {
-      throw new UsageError(mode === 'int8' ? '--mode int8 needs --calibration DIR' : '--calibration applies to --mode int8 only', 'quantize');
+    if (mode !== 'float16' && mode !== 'dynamic-int8' && mode !== 'int8') throw fail('--mode must be float16, dynamic-int8 or int8');
+    if (mode === 'int8' && typeof values.calibration !== 'string') throw fail('--mode int8 needs --calibration DIR_OR_FILE');
+    for (const flag of ['samples', 'io-type', 'percentile'] as const) {
+      if (values[flag] !== undefined && mode !== 'int8') throw fail(`--${flag} applies to --mode int8 only`);
     }
-    const samples = integerOption(values, 'samples', 8, 1, 1000, 'quantize');
+    if (values['per-tensor'] && mode === 'float16') throw fail('--per-tensor applies to --mode int8 and dynamic-int8 only');
+    const ioType = values['io-type'] ?? 'float32';
+    if (ioType !== 'float32' && ioType !== 'int8' && ioType !== 'uint8') throw fail('--io-type must be float32, int8 or uint8');
+    let percentile: number | undefined;
+    if (values.percentile !== undefined) {
+      percentile = Number(values.percentile);
+      if (!(percentile > 50 && percentile <= 100)) throw fail(`--percentile must be a number above 50 and at most 100 (got ${JSON.stringify(values.percentile)})`);
+    }
+    const layout = values.layout;
+    if (layout !== undefined && layout !== 'nhwc' && layout !== 'nchw') throw fail('--layout must be nhwc or nchw');
+    const mean = numberList(values.mean, 'mean', [0], false);
+    const std = numberList(values.std, 'std', [255], true);
+
     const original = await loadModel(input, { threads: 1 });
-    let quantized;
+    let quantized: Model | undefined;
     try {
-      let result: Uint8Array;
-      if (mode === 'int8') {
-        const set = calibrationDir(values.calibration as string, original.inputs);
-        const progress = new Progress();
-        result = await quantize(input, { mode, calibration: set.records(), onProgress: (done) => progress.update('calibrating', done, set.files.length) });
-        progress.done();
-      } else {
-        result = await quantize(input, { mode });
+      const set: SampleSet | undefined = typeof values.calibration === 'string'
+        ? sampleSet(values.calibration, original.inputs, { mean, std, layout: (layout as 'nhwc' | 'nchw' | undefined) ?? guessLayout(original.inputs[0]?.shape ?? []) })
+        : undefined;
+      const calibrates = mode === 'int8';
+      const defaultHeldOut = !set ? 8 : calibrates ? (set.count >= 2 ? Math.max(1, Math.round(set.count / 10)) : 0) : set.count;
+      const heldOut = integerOption(values, 'held-out', defaultHeldOut, 0, set ? (calibrates ? set.count - 1 : set.count) : 1000, 'quantize');
+      const available = set ? set.count - (calibrates ? heldOut : 0) : 0;
+      const calibrationCount = calibrates ? integerOption(values, 'samples', available, 1, available, 'quantize') : 0;
+
+      const options: QuantizeOptions = { mode };
+      if (values['per-tensor']) options.perChannel = false;
+      let progress: Progress | undefined;
+      if (calibrates) {
+        progress = new Progress();
+        options.calibration = range(0, calibrationCount, set!.read);
+        options.onProgress = (done) => progress!.update('calibrating', done, calibrationCount);
+        options.ioType = ioType;
+        if (percentile !== undefined) options.activationRange = { percentile };
       }
+      const result = await quantize(input, options);
+      progress?.done();
       fs.writeFileSync(output, result);
       const before = fs.statSync(input).size;
+      process.stdout.write(`${output}: ${bytes(before)} -> ${bytes(result.length)} (${((100 * result.length) / before).toFixed(0)}%)\n`);
+      if (heldOut === 0) return 0;
+
       quantized = await loadModel(result, { threads: 1 });
       const a = await original.createSession();
       const b = await quantized.createSession();
-      const worst = new Map<string, { max: number; sum: number; count: number }>();
-      for (let s = 0; s < samples; s++) {
-        const inputs = Object.fromEntries(a.inputs.map((info, k) => [info.name, sample(info.shape.reduce((x, y) => x * y, 1), s * 31 + k + 1)]));
-        const oa = await a.run(inputs);
-        const ob = await b.run(inputs);
-        for (const o of a.outputs) {
-          const e = worst.get(o.name) ?? { max: 0, sum: 0, count: 0 };
-          oa[o.name].forEach((v, i) => {
-            const d = Math.abs(v - ob[o.name][i]);
-            e.max = Math.max(e.max, d);
-            e.sum += d;
-            e.count++;
-          });
-          worst.set(o.name, e);
-        }
-      }
-      process.stdout.write(`${output}: ${bytes(before)} -> ${bytes(result.length)} (${((100 * result.length) / before).toFixed(0)}%)\n\n`);
-      process.stdout.write(`difference from the original on ${samples} held-out inputs:\n${table([
-        ['  output', 'max |diff|', 'mean |diff|'],
-        ...[...worst.entries()].map(([name, e]) => [`  ${name}`, e.max.toPrecision(3), (e.sum / e.count).toPrecision(3)]),
+      const samples = set
+        ? range(set.count - heldOut, set.count, set.read)
+        : range(0, heldOut, (s) => Object.fromEntries(a.inputs.map((info, k) => [info.name, synthetic(info.shape.reduce((x, y) => x * y, 1), s * 31 + k + 1)])));
+      const report = await accuracyGap(a, b, samples);
+      const where = set ? `${report.count} held-out sample(s) of ${values.calibration}` : `${report.count} synthetic input(s) (give --calibration for real data)`;
+      const classifiers = report.outputs.some((o) => o.top1Agreement !== undefined);
+      process.stdout.write(`\ndifference from the original on ${where}:\n${table([
+        ['  output', 'max |diff|', 'mean |diff|', ...(classifiers ? ['top-1 agreement'] : [])],
+        ...report.outputs.map((o) => [`  ${o.name}`, o.maxAbs.toPrecision(3), o.meanAbs.toPrecision(3),
+          ...(classifiers ? [o.top1Agreement === undefined ? '-' : `${(o.top1Agreement * 100).toFixed(1)}%`] : [])]),
       ])}\n`);
       return 0;
     } finally {
