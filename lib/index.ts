@@ -24,4 +24,4 @@ export type { WeightCacheInfo } from './session';
 export { quantize } from './quantize/index';
 export type { QuantizeOptions } from './quantize/index';
 export type { RangeMethod } from './quantize/ranges';
-export type { CalibrationRecord } from './quantize/full-int8';
+export type { CalibrationRecord } from './quantize/full-integer';

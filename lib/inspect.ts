@@ -8,8 +8,12 @@ import { graphTensorInfo, type TensorInfo } from './tensor-info';
 export interface OperatorPlacement {
   index: number;
   op: string;
-  /** `xnnpack`; `folded` (a constant transform done at load); `unsupported`, with the reason. */
-  runsOn: 'xnnpack' | 'folded' | 'unsupported';
+  /**
+   * `xnnpack`; `reference` (xnnlite's own C++ kernels, for int16x8 models,
+   * which XNNPACK has no kernels for); `folded` (a constant transform done at
+   * load); `unsupported`, with the reason.
+   */
+  runsOn: 'xnnpack' | 'reference' | 'folded' | 'unsupported';
   reason?: string;
   macs: number;
 }
@@ -51,9 +55,9 @@ export async function inspectModel(source: ModelSource): Promise<ModelReport> {
     const placement = plan.map((p): OperatorPlacement => ({
       index: p.node.def.index,
       op: p.node.op,
-      runsOn: p.reason ? 'unsupported' : p.folded ? 'folded' : 'xnnpack',
+      runsOn: p.reason ? 'unsupported' : p.folded ? 'folded' : p.runner,
       ...(p.reason ? { reason: p.reason } : {}),
-      macs: !p.reason && p.family?.macs ? p.family.macs(p.node) : 0,
+      macs: !p.reason && !p.folded && p.family?.macs ? p.family.macs(p.node) : 0,
     }));
     const weights: ModelReport['weights'] = {};
     for (const t of subgraph.tensors) {

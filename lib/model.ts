@@ -123,7 +123,8 @@ export class Model {
     this.#ensureNotDisposed();
     const resolved = resolveSessionOptions(options, 'options', this.#sessionDefaults);
     const lowered = lowerSubgraph(this.#analysis, { precision: resolved.precision });
-    const cache = this.#cacheRequest(resolved.weightCache, `precision=${resolved.precision}`);
+    // The reference kernels (int16x8 models) read weights as they are: nothing to pack or cache.
+    const cache = lowered.runner === 'xnnpack' ? this.#cacheRequest(resolved.weightCache, `precision=${resolved.precision}`) : undefined;
     this.#creating++;
     let session: Session;
     try {

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { NativeLoadError, XnnpackError } from './errors';
+import type { Program } from './reference/program-builder';
 
 /** Numeric enums and flags exactly as XNNPACK's header defines them. */
 export interface NativeConstants {
@@ -172,6 +173,10 @@ export interface NativeBinding {
   Subgraph: new (externalValueCount: number) => NativeSubgraph;
   Runtime: {
     create(subgraph: NativeSubgraph, threads: number, flags: number, cache?: NativeCacheRequest): Promise<NativeRuntime>;
+  };
+  /** Runs a program of reference kernels (int16x8 graphs); throws a TypeError if the program is inconsistent. */
+  ReferenceRuntime: {
+    create(program: Program): NativeRuntime;
   };
   MappedFile: new (fd: number, size: number) => NativeMappedFile;
   verifyCacheFile(path: string): { ok: boolean; reason: string; metadata: string };

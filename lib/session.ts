@@ -62,8 +62,8 @@ export interface OperatorProfile {
   microseconds: number;
 }
 
-/** The array type of a tensor: Float32Array for float32, Int8Array/Uint8Array for quantized int8/uint8. */
-export type TensorArray = Float32Array | Int8Array | Uint8Array;
+/** The array type of a tensor: Float32Array for float32, Int8Array/Uint8Array/Int16Array for quantized int8/uint8/int16. */
+export type TensorArray = Float32Array | Int8Array | Uint8Array | Int16Array;
 /** Input values by input name; a model with one input also takes the array alone. */
 export type SessionInputs = Record<string, TensorArray> | TensorArray;
 /**
@@ -77,6 +77,7 @@ const ARRAY_TYPES: Record<string, { ctor: new (n: number) => TensorArray; name: 
   float32: { ctor: Float32Array, name: 'Float32Array' },
   int8: { ctor: Int8Array, name: 'Int8Array' },
   uint8: { ctor: Uint8Array, name: 'Uint8Array' },
+  int16: { ctor: Int16Array, name: 'Int16Array' },
 };
 
 export const DEFAULT_THREADS = Math.max(1, Math.min(4, os.availableParallelism ? os.availableParallelism() : os.cpus().length));
@@ -175,13 +176,14 @@ export class Session {
   static async [createSessionInternal](lowered: LoweredGraph, options: ResolvedSessionOptions, cache: NativeCacheRequest | undefined,
     onDispose: (session: Session) => void): Promise<Session> {
     let runtime: NativeRuntime;
-    const { constants: C, Runtime } = native();
+    const { constants: C, Runtime, ReferenceRuntime } = native();
     try {
       // Pool threads sleep between inferences instead of spinning, so that an
       // idle session does not take CPU from other sessions or processes.
       const flags = (options.profile ? C.runtimeFlags.basicProfiling : 0) | (options.threads > 1 ? C.runtimeFlags.yieldWorkers : 0)
         | (options.precision === 'fp16' ? C.runtimeFlags.forceFp16Inference : 0);
-      runtime = await Runtime.create(lowered.subgraph, options.threads, flags, cache);
+      // int16x8 graphs run single-threaded on the reference kernels; they pack nothing, so no weight cache.
+      runtime = lowered.runner === 'reference' ? ReferenceRuntime.create(lowered.program) : await Runtime.create(lowered.subgraph, options.threads, flags, cache);
     } catch (err) {
       // Shapes that do not fit together surface when XNNPACK plans the graph.
       if (err instanceof XnnpackError && (err.statusName === 'invalid parameter' || err.statusName === 'unsupported parameter')) {
@@ -217,7 +219,7 @@ export class Session {
 
   /** Checks `inputs` and returns the views in the runtime's input order. */
   #bindInputs(inputs: unknown): TensorArray[] {
-    if (inputs instanceof Float32Array || inputs instanceof Int8Array || inputs instanceof Uint8Array) {
+    if (inputs instanceof Float32Array || inputs instanceof Int8Array || inputs instanceof Uint8Array || inputs instanceof Int16Array) {
       if (this.inputs.length !== 1) {
         throw new TypeError(`Expected an object with inputs ${this.inputs.map((t) => JSON.stringify(t.name)).join(', ')} but received a single ${inputs.constructor.name}`);
       }
@@ -234,7 +236,7 @@ export class Session {
       const value = inputs[t.name];
       const array = ARRAY_TYPES[t.dtype];
       if (value === undefined) throw new TypeError(`Missing input ${JSON.stringify(t.name)} (${array.name} of ${this.#inputSizes[k]} values, shape [${t.shape}])`);
-      if (!(value instanceof array.ctor)) throw invalid(`a ${array.name} of ${this.#inputSizes[k]} values`, `input ${JSON.stringify(t.name)}`, value);
+      if (!(value instanceof array.ctor)) throw invalid(`${/^[AEIOU]/.test(array.name) ? 'an' : 'a'} ${array.name} of ${this.#inputSizes[k]} values`, `input ${JSON.stringify(t.name)}`, value);
       if (value.length !== this.#inputSizes[k]) {
         throw new TypeError(`Expected ${this.#inputSizes[k]} values (shape [${t.shape}]) for input ${JSON.stringify(t.name)} but received ${describe(value)}`);
       }

@@ -9,6 +9,7 @@
 #include "constants.h"
 #include "mapped_file.h"
 #include "platform.h"
+#include "reference/runtime.h"
 #include "runtime.h"
 #include "subgraph.h"
 #include "crc32c.h"
@@ -78,6 +79,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("constants", Constants(env));
   exports.Set("Subgraph", subgraph);
   exports.Set("Runtime", runtime);
+  exports.Set("ReferenceRuntime", reference::ReferenceRuntime::Define(env));
   exports.Set("MappedFile", MappedFile::Define(env));
   exports.Set("verifyCacheFile", Napi::Function::New(env, VerifyCacheFile, "verifyCacheFile"));
   exports.Set("crc32c", Napi::Function::New(env, Crc32cOf, "crc32c"));

@@ -13,6 +13,7 @@ struct AddonData {
   Napi::FunctionReference xnnpack_error_class;
   Napi::FunctionReference subgraph_class;
   Napi::FunctionReference runtime_class;
+  Napi::FunctionReference reference_runtime_class;
 };
 
 inline AddonData& Data(Napi::Env env) { return *env.GetInstanceData<AddonData>(); }

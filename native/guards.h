@@ -40,3 +40,15 @@
       return (env).Undefined();                                               \
     }                                                                         \
   } while (0)
+
+namespace xnnlite {
+
+// Throws ERR_XNNLITE_BUSY (an asynchronous inference is still running); returns false for `return !busy || ThrowBusy(env)`.
+inline bool ThrowBusy(Napi::Env env) {
+  Napi::Error e = Napi::Error::New(env, "Runtime is busy: an asynchronous inference is still running");
+  e.Set("code", Napi::String::New(env, "ERR_XNNLITE_BUSY"));
+  e.ThrowAsJavaScriptException();
+  return false;
+}
+
+}  // namespace xnnlite

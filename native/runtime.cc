@@ -456,13 +456,7 @@ Napi::Value Runtime::Dispose(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-bool Runtime::EnsureIdle(Napi::Env env) {
-  if (!busy_) return true;
-  Napi::Error e = Napi::Error::New(env, "Runtime is busy: an asynchronous inference is still running");
-  e.Set("code", Napi::String::New(env, "ERR_XNNLITE_BUSY"));
-  e.ThrowAsJavaScriptException();
-  return false;
-}
+bool Runtime::EnsureIdle(Napi::Env env) { return !busy_ || ThrowBusy(env); }
 
 Napi::Value Runtime::IsBusy(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), busy_); }
 

@@ -138,13 +138,13 @@ t.test('quantize', async (t) => {
   model.dispose();
   const bad = cli('quantize', zooModel('face_detection_short_range').file, out, '--mode', 'int4');
   t.equal(bad.code, 2);
-  t.match(bad.stderr, /--mode must be float16, dynamic-int8 or int8/);
+  t.match(bad.stderr, /--mode must be float16, dynamic-int8, int8 or int16x8/);
   const noSet = cli('quantize', zooModel('face_detection_short_range').file, out, '--mode', 'int8');
   t.equal(noSet.code, 2);
   t.match(noSet.stderr, /--mode int8 needs --calibration DIR_OR_FILE/);
   const samples = cli('quantize', zooModel('face_detection_short_range').file, out, '--mode', 'float16', '--samples', '3');
   t.equal(samples.code, 2);
-  t.match(samples.stderr, /--samples applies to --mode int8 only/);
+  t.match(samples.stderr, /--samples applies to --mode int8 and int16x8 only/);
 });
 
 t.test('quantize --mode int8 with a calibration directory', async (t) => {
@@ -233,4 +233,27 @@ t.test('quantize a classifier: stacked .npy samples, top-1 agreement, integer ed
   const notWhole = cli('quantize', path.join(dir, 'classifier.tflite'), out, '--mode', 'int8', '--calibration', path.join(dir, 'samples.npy'), '--samples', '99');
   t.equal(notWhole.code, 2);
   t.match(notWhole.stderr, /--samples must be an integer from 1 to 36/);
+});
+
+t.test('quantize --mode int16x8, and inspect says where its operators run', async (t) => {
+  const face = zooModel('face_detection_short_range');
+  const n = 128 * 128 * 3;
+  const dir = t.testdir({
+    'samples.npy': Buffer.from(writeNpy(deterministicInput(3 * n, -1, 1, 5), [3, 1, 128, 128, 3])),
+    'pose.npy': Buffer.from(writeNpy(deterministicInput(256 * 256 * 3, 0, 1, 5), [1, 256, 256, 3])),
+  });
+  const out = path.join(dir, 'face_int16x8.tflite');
+  const r = cli('quantize', face.file, out, '--mode', 'int16x8', '--calibration', path.join(dir, 'samples.npy'));
+  t.equal(r.code, 0, r.stderr);
+  t.match(r.stdout, /on 1 held-out sample\(s\)/);
+  const inspect = cli('inspect', out);
+  t.equal(inspect.code, 0, inspect.stderr);
+  t.match(inspect.stdout, /CONV_2D +\d+ +reference kernels \d+/);
+  t.match(inspect.stdout, /note: int16 activations \(int16x8 model\): XNNPACK has no kernels for them/);
+  const ioType = cli('quantize', face.file, out, '--mode', 'int16x8', '--calibration', path.join(dir, 'samples.npy'), '--io-type', 'int8');
+  t.equal(ioType.code, 2);
+  t.match(ioType.stderr, /--io-type applies to --mode int8 only/);
+  const pose = cli('quantize', zooModel('pose_landmark_lite').file, out, '--mode', 'int16x8', '--calibration', path.join(dir, 'pose.npy'), '--held-out', '0');
+  t.not(pose.code, 0);
+  t.match(pose.stderr, /RESIZE_BILINEAR \(operator \d+\) has no int16 kernel in xnnlite/);
 });

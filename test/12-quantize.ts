@@ -67,6 +67,6 @@ for (const name of ['face_detection_short_range', 'selfie_segmentation', 'hand_l
 
 t.test('bad options', async (t) => {
   const bytes = fs.readFileSync(zooModel('face_detection_short_range').file);
-  await t.rejects(quantize(bytes, { mode: 'int4' } as never), { name: 'TypeError', message: /Expected 'float16', 'dynamic-int8' or 'int8' \(int16x8 is not implemented yet\) for options.mode but received string "int4"/ });
+  await t.rejects(quantize(bytes, { mode: 'int4' } as never), { name: 'TypeError', message: /Expected 'float16', 'dynamic-int8', 'int8' or 'int16x8' for options.mode but received string "int4"/ });
   await t.rejects(quantize(bytes, { mode: 'float16', samples: [] } as never), { name: 'TypeError', message: /Unknown option "samples"/ });
 });

@@ -87,7 +87,7 @@ t.test('bad calibration', async (t) => {
   bad[inputName][10] = NaN;
   await t.rejects(quantize(bytes, { mode: 'int8', calibration: [sample(2), bad] }), { name: 'RangeError', message: /calibration record 1: non-finite value in input/ });
   await t.rejects(quantize(bytes, { mode: 'int8', calibration: [sample(2)], ioType: 'int16' } as never), { name: 'TypeError', message: /options.ioType/ });
-  await t.rejects(quantize(bytes, { mode: 'float16', calibration: [sample(2)] }), { name: 'TypeError', message: /options.calibration applies to mode 'int8' only/ });
+  await t.rejects(quantize(bytes, { mode: 'float16', calibration: [sample(2)] }), { name: 'TypeError', message: /options.calibration applies to modes 'int8' and 'int16x8' only/ });
   await t.rejects(quantize(bytes, { mode: 'int8', calibration: [{ [inputName]: new Float32Array(10) }] }),
     { name: 'TypeError', message: new RegExp(`Expected 49152 values \\(shape \\[1,128,128,3\\]\\) for input "${inputName}" but received Float32Array\\(10\\)`) });
   const int8 = await quantize(bytes, { mode: 'int8', calibration: [sample(2)] });
@@ -224,7 +224,7 @@ t.test('activationRange: percentile', async (t) => {
   t.ok(await errorOf(clipped) < (await errorOf(minmax)) / 4, 'and is far more accurate on ordinary inputs');
   await t.rejects(quantize(bytes, { mode: 'int8', calibration, activationRange: { percentile: 40 } }), { name: 'TypeError', message: /options.activationRange/ });
   await t.rejects(quantize(bytes, { mode: 'int8', calibration, activationRange: 'kl' } as never), { name: 'TypeError', message: /'minmax' or \{ percentile: p \}/ });
-  await t.rejects(quantize(bytes, { mode: 'float16', perChannel: false }), { name: 'TypeError', message: /options.perChannel applies to modes 'int8' and 'dynamic-int8'/ });
+  await t.rejects(quantize(bytes, { mode: 'float16', perChannel: false }), { name: 'TypeError', message: /options.perChannel applies to modes 'int8', 'int16x8' and 'dynamic-int8'/ });
   await t.rejects(quantize(bytes, { mode: 'dynamic-int8', perChannel: 'no' } as never), { name: 'TypeError', message: /Expected a boolean for options.perChannel/ });
 });
 

@@ -22,18 +22,19 @@ export const inspectCommand: Command = {
       t.quantization ? `scale ${t.quantization.scale.length > 1 ? `[${t.quantization.scale.length} per-channel]` : t.quantization.scale[0]}, zero point ${t.quantization.zeroPoint.length > 1 ? '[per-channel]' : t.quantization.zeroPoint[0]}` : '-',
     ])]);
     lines.push('', 'inputs:', tensors(r.inputs), '', 'outputs:', tensors(r.outputs), '');
-    const byOp = new Map<string, { count: number; xnnpack: number; folded: number; unsupported: string[] }>();
+    const byOp = new Map<string, { count: number; xnnpack: number; reference: number; folded: number; unsupported: string[] }>();
     for (const p of r.placement) {
-      const e = byOp.get(p.op) ?? { count: 0, xnnpack: 0, folded: 0, unsupported: [] };
+      const e = byOp.get(p.op) ?? { count: 0, xnnpack: 0, reference: 0, folded: 0, unsupported: [] };
       e.count++;
       if (p.runsOn === 'xnnpack') e.xnnpack++;
+      if (p.runsOn === 'reference') e.reference++;
       if (p.runsOn === 'folded') e.folded++;
       if (p.runsOn === 'unsupported') e.unsupported.push(`#${p.index}: ${p.reason}`);
       byOp.set(p.op, e);
     }
     lines.push('operators:', table([['  op', 'count', 'runs on'], ...[...byOp.entries()].sort((a, b) => b[1].count - a[1].count).map(([op, e]) => [
       `  ${op}`, String(e.count),
-      [e.xnnpack ? `XNNPACK ${e.xnnpack}` : '', e.folded ? `folded into constants at load ${e.folded}` : '', e.unsupported.length ? `UNSUPPORTED ${e.unsupported.length}` : ''].filter(Boolean).join(', '),
+      [e.xnnpack ? `XNNPACK ${e.xnnpack}` : '', e.reference ? `reference kernels ${e.reference}` : '', e.folded ? `folded into constants at load ${e.folded}` : '', e.unsupported.length ? `UNSUPPORTED ${e.unsupported.length}` : ''].filter(Boolean).join(', '),
     ])]));
     const problems = r.placement.filter((p) => p.runsOn === 'unsupported');
     if (problems.length) {
@@ -44,6 +45,9 @@ export const inspectCommand: Command = {
     lines.push('', `compute: ${(r.macs / 1e6).toFixed(1)} million multiply-accumulates per inference`);
     if (r.metadataNames.length) lines.push(`metadata: ${r.metadataNames.join(', ')}`);
     if (r.signatureKeys.length) lines.push(`signatures: ${r.signatureKeys.join(', ')}`);
+    if (r.placement.some((p) => p.runsOn === 'reference')) {
+      lines.push('note: int16 activations (int16x8 model): XNNPACK has no kernels for them, so the graph runs on xnnlite\'s reference kernels (single-threaded, far slower than XNNPACK)');
+    }
     lines.push(r.supported ? 'status: every operator runs' : `status: ${problems.length} operator(s) cannot run; loadModel() will refuse this model`);
     process.stdout.write(`${lines.join('\n')}\n`);
     return r.supported ? 0 : 3;

@@ -22,29 +22,30 @@ function* range(from: number, to: number, read: (k: number) => Record<string, Fl
 
 export const quantizeCommand: Command = {
   name: 'quantize',
-  summary: 'quantize a float model (float16, dynamic-int8, int8) and report size and accuracy',
-  usage: 'xnnlite quantize IN OUT --mode float16|dynamic-int8|int8 [--calibration DIR_OR_FILE] [--samples N] [--held-out K]',
+  summary: 'quantize a float model (float16, dynamic-int8, int8, int16x8) and report size and accuracy',
+  usage: 'xnnlite quantize IN OUT --mode float16|dynamic-int8|int8|int16x8 [--calibration DIR_OR_FILE] [--samples N] [--held-out K]',
   help: [
     '  --mode M        float16: float32 constants stored as FP16 (about half the size)',
     '                  dynamic-int8: convolution and fully-connected weights as int8 per channel,',
     '                  activations quantized at run time (about a quarter to a third of the size)',
     '                  int8: full-integer, weights and activations int8, ranges calibrated on --calibration',
-    '                  (int16x8 is not implemented yet)',
+    '                  int16x8: int16 activations, int8 weights (more accurate than int8; runs on',
+    '                  xnnlite\'s reference kernels, much slower; not every operator has one)',
     '  --calibration P sample inputs: a directory of images (.png .jpg .jpeg .ppm .pgm) and/or .npy',
     '                  files, one sample each (name order), or one such file; a .npy may stack N',
-    '                  samples along its first axis. Required for int8; for the other modes it is',
+    '                  samples along its first axis. Required for int8 and int16x8; otherwise it is',
     '                  only the data the report compares on.',
     '  --held-out K    samples (the last K of the set) kept out of calibration and compared on',
     '                  (default: 10% of the set, at least 1; without a set, K synthetic inputs, default 8)',
-    '  --samples N     int8: calibrate on at most N samples (default: all not held out)',
+    '  --samples N     int8, int16x8: calibrate on at most N samples (default: all not held out)',
     '  --mean M        images: subtract M from each 0-255 pixel value (one number, or one per channel;',
     '                  default 0)',
     '  --std S         images: then divide by S (default 255, giving [0, 1]; 127.5 with --mean 127.5',
     '                  gives [-1, 1])',
     '  --layout L      images: nhwc or nchw (default: guessed from the input shape)',
     '  --io-type T     int8: float32 (default), int8 or uint8 inputs and outputs',
-    '  --per-tensor    int8, dynamic-int8: one weight scale per tensor instead of per channel',
-    '  --percentile P  int8: activation ranges from the (100-P)th to the P-th percentile instead of',
+    '  --per-tensor    int8, int16x8, dynamic-int8: one weight scale per tensor instead of per channel',
+    '  --percentile P  int8, int16x8: activation ranges from the (100-P)th to the P-th percentile instead of',
     '                  min/max (e.g. 99.99, for activations with outliers)',
   ].join('\n'),
   options: {
@@ -57,11 +58,13 @@ export const quantizeCommand: Command = {
     if (positionals.length !== 2) throw fail('expected IN and OUT (two .tflite paths)');
     const [input, output] = positionals;
     const mode = values.mode;
-    if (mode !== 'float16' && mode !== 'dynamic-int8' && mode !== 'int8') throw fail('--mode must be float16, dynamic-int8 or int8');
-    if (mode === 'int8' && typeof values.calibration !== 'string') throw fail('--mode int8 needs --calibration DIR_OR_FILE');
-    for (const flag of ['samples', 'io-type', 'percentile'] as const) {
-      if (values[flag] !== undefined && mode !== 'int8') throw fail(`--${flag} applies to --mode int8 only`);
+    if (mode !== 'float16' && mode !== 'dynamic-int8' && mode !== 'int8' && mode !== 'int16x8') throw fail('--mode must be float16, dynamic-int8, int8 or int16x8');
+    const calibrates = mode === 'int8' || mode === 'int16x8';
+    if (calibrates && typeof values.calibration !== 'string') throw fail(`--mode ${mode} needs --calibration DIR_OR_FILE`);
+    for (const flag of ['samples', 'percentile'] as const) {
+      if (values[flag] !== undefined && !calibrates) throw fail(`--${flag} applies to --mode int8 and int16x8 only`);
     }
+    if (values['io-type'] !== undefined && mode !== 'int8') throw fail('--io-type applies to --mode int8 only');
     if (values['per-tensor'] && mode === 'float16') throw fail('--per-tensor applies to --mode int8 and dynamic-int8 only');
     const ioType = values['io-type'] ?? 'float32';
     if (ioType !== 'float32' && ioType !== 'int8' && ioType !== 'uint8') throw fail('--io-type must be float32, int8 or uint8');
@@ -81,7 +84,6 @@ export const quantizeCommand: Command = {
       const set: SampleSet | undefined = typeof values.calibration === 'string'
         ? sampleSet(values.calibration, original.inputs, { mean, std, layout: (layout as 'nhwc' | 'nchw' | undefined) ?? guessLayout(original.inputs[0]?.shape ?? []) })
         : undefined;
-      const calibrates = mode === 'int8';
       const defaultHeldOut = !set ? 8 : calibrates ? (set.count >= 2 ? Math.max(1, Math.round(set.count / 10)) : 0) : set.count;
       const heldOut = integerOption(values, 'held-out', defaultHeldOut, 0, set ? (calibrates ? set.count - 1 : set.count) : 1000, 'quantize');
       const available = set ? set.count - (calibrates ? heldOut : 0) : 0;

@@ -135,7 +135,9 @@ export function windowOptions(o: { padding: number; strideH: number; strideW: nu
 export function operandTypes(
   node: Node, statics: StaticValues,
   o: { activations: readonly number[]; weights?: number; bias?: number; quantized: boolean; hybrid?: boolean },
+  rules: OperandRules = 'xnnpack',
 ): Reason {
+  if (rules === 'int16x8') return int16x8Operands(node, statics, o);
   const tensors = [...o.activations.map((k) => node.input(k)), ...Array.from({ length: node.outputCount }, (_, k) => node.output(k))]
     .filter((t): t is TensorDef => t !== undefined);
   const domains: string[] = [];
@@ -168,6 +170,37 @@ export function operandTypes(
       const ok = domain === 'float32' ? v.kind === 'fp32' : v.kind !== 'fp32' && (v.datatype === 'qint32' || v.datatype === 'qcint32');
       if (!ok) return `bias type (got ${v.kind === 'fp32' ? 'float32' : v.datatype}, expected ${domain === 'float32' ? 'float32' : 'int32'})`;
     }
+  }
+  return undefined;
+}
+
+/**
+ * Which operand types a check accepts: XNNPACK's (float32, int8, uint8), or
+ * TFLite's int16x8 scheme that the reference kernels run (int16 activations
+ * with zero point 0, int8 symmetric weights, int32 or int64 biases).
+ */
+export type OperandRules = 'xnnpack' | 'int16x8';
+
+function int16x8Operands(node: Node, statics: StaticValues, o: { activations: readonly number[]; weights?: number; bias?: number }): Reason {
+  const dtypeOf = (t: TensorDef) => statics.get(t)?.dtype ?? t.dtype;
+  const tensors = [...o.activations.map((k) => node.input(k)), ...Array.from({ length: node.outputCount }, (_, k) => node.output(k))];
+  for (const t of tensors) {
+    if (!t) continue;
+    if (dtypeOf(t) !== 'int16') return `type of ${t.name} (got ${dtypeOf(t)}, expected int16 in an int16x8 model)`;
+    const q = t.quantization;
+    if (!q || q.scale.length !== 1 || !(q.scale[0] > 0)) return `int16 tensor ${t.name} (got ${q ? `${q.scale.length} scales` : 'no quantization'}, expected one positive scale)`;
+    if ((q.zeroPoint[0] ?? 0) !== 0) return `zero point of int16 tensor ${t.name} (got ${q.zeroPoint[0]}, expected 0)`;
+  }
+  const w = o.weights === undefined ? undefined : node.input(o.weights);
+  if (w) {
+    const q = w.quantization;
+    if (dtypeOf(w) !== 'int8' || !statics.isStatic(w)) return `weights ${w.name} (got ${statics.isStatic(w) ? dtypeOf(w) : 'a run-time tensor'}, expected constant int8)`;
+    if (!q || q.scale.length === 0 || q.zeroPoint.some((z) => z !== 0) || q.scale.some((v) => !(v > 0))) return `weights ${w.name} quantization (expected positive scales and zero points 0)`;
+  }
+  const b = o.bias === undefined ? undefined : node.input(o.bias);
+  if (b) {
+    const dtype = dtypeOf(b);
+    if ((dtype !== 'int64' && dtype !== 'int32') || !statics.isStatic(b)) return `bias ${b.name} (got ${dtype}, expected constant int64 or int32)`;
   }
   return undefined;
 }

@@ -8,13 +8,15 @@ import { lazyWeightTensors } from './lazy-weights';
 import { planSubgraph, type PlannedOp } from './partition';
 import { StaticValues } from './static-values';
 import { domainOf } from './tensor-types';
+import { buildProgram } from '../reference/program';
+import type { Program } from '../reference/program-builder';
 
-export interface LoweredGraph {
-  subgraph: NativeSubgraph;
+/** A subgraph ready for a runtime: an XNNPACK subgraph, or a program for the reference kernels. */
+export type LoweredGraph = ({ runner: 'xnnpack'; subgraph: NativeSubgraph } | { runner: 'reference'; program: Program }) & {
   /** Model tensors behind the runtime's external inputs and outputs, in external-id order. */
   inputs: TensorDef[];
   outputs: TensorDef[];
-}
+};
 
 export interface SubgraphAnalysis {
   index: number;
@@ -47,6 +49,9 @@ export function lowerSubgraph(analysis: SubgraphAnalysis, options: LowerOptions 
 
   const inputs = subgraph.inputs.map((i) => subgraph.tensors[i]);
   const outputs = subgraph.outputs.map((i) => subgraph.tensors[i]);
+  if (plan.some((p) => p.runner === 'reference')) {
+    return { runner: 'reference', program: buildProgram(subgraph, statics, plan), inputs, outputs };
+  }
   for (const t of [...inputs, ...outputs]) {
     const domain = domainOf(t, statics);
     if (domain !== 'float32' && domain !== 'int8' && domain !== 'uint8') {
@@ -88,7 +93,7 @@ export function lowerSubgraph(analysis: SubgraphAnalysis, options: LowerOptions 
       const out = nativeSubgraph.defineTensor(C.datatype.fp32, tensor.shape, null, id, C.valueFlags.externalOutput);
       nativeSubgraph.defineCopy(g.value(tensor), out, 0);
     }
-    return { subgraph: nativeSubgraph, inputs, outputs };
+    return { runner: 'xnnpack', subgraph: nativeSubgraph, inputs, outputs };
   } catch (err) {
     nativeSubgraph.dispose();
     throw err;

@@ -1,5 +1,5 @@
 import type { GraphBuilder } from './builder';
-import type { Reason } from './checks';
+import type { OperandRules, Reason } from './checks';
 import type { Node } from './node';
 import type { StaticValues } from './static-values';
 
@@ -10,7 +10,8 @@ import type { StaticValues } from './static-values';
  */
 export interface OpFamily {
   readonly ops: readonly string[];
-  check(node: Node, statics: StaticValues): Reason;
+  /** `rules`: which operand types to accept (XNNPACK's by default; the reference runner's int16x8). */
+  check(node: Node, statics: StaticValues, rules?: OperandRules): Reason;
   lower(g: GraphBuilder, node: Node): void;
   /**
    * True when the family writes its output through GraphBuilder.withActivation,

@@ -1,8 +1,9 @@
 /**
- * Decides where each operator of a subgraph runs. Today every operator must
- * run on XNNPACK; the plan is already a list of segments so that operators
- * XNNPACK lacks (GATHER, RESIZE_NEAREST_NEIGHBOR, …) can later run on our own
- * reference kernels between XNNPACK segments, as TFLite runs delegates.
+ * Decides where each operator of a subgraph runs: on XNNPACK, or, for a
+ * subgraph with int16 activations (TFLite's int16x8 models, which XNNPACK
+ * has no kernels for), on xnnlite's reference kernels (lib/reference). A
+ * subgraph runs wholly on one or the other; the plan is a list of segments
+ * so that mixing them per operator can come later.
  */
 import { ModelFormatError } from '../errors';
 import type { SubgraphDef } from '../model/types';
@@ -10,10 +11,19 @@ import { Node } from './node';
 import type { OpFamily } from './op-family';
 import { familyOf } from './registry';
 import type { StaticValues } from './static-values';
+import type { ReferenceFamily } from '../reference/family';
+import { needsReferenceKernels, referenceFamilyOf } from '../reference/registry';
+
+export type Runner = 'xnnpack' | 'reference';
 
 export interface PlannedOp {
   node: Node;
+  /** Where the operator runs (if it can). */
+  runner: Runner;
+  /** How it runs on XNNPACK (runner 'xnnpack'). */
   family?: OpFamily;
+  /** How it runs on the reference kernels (runner 'reference'). */
+  reference?: ReferenceFamily;
   /** Why the operator cannot run on XNNPACK, if it cannot. */
   reason?: string;
   /** Folded into constants at load; nothing runs. */
@@ -21,26 +31,31 @@ export interface PlannedOp {
 }
 
 export interface Segment {
-  runner: 'xnnpack' | 'unsupported';
+  runner: Runner | 'unsupported';
   ops: PlannedOp[];
 }
 
 export function planSubgraph(subgraph: SubgraphDef, statics: StaticValues): PlannedOp[] {
+  const runner: Runner = needsReferenceKernels(subgraph, statics) ? 'reference' : 'xnnpack';
   return subgraph.operators.map((def) => {
     const node = new Node(def, subgraph);
+    const folded = statics.isFolded(def.index);
     const family = familyOf(def.op);
-    if (!family) {
+    const reference = runner === 'reference' && !folded ? referenceFamilyOf(def.op) : undefined;
+    const checker = runner === 'reference' && !folded ? reference : family;
+    if (!checker) {
       const kind = def.customCode !== undefined ? 'custom operator' : 'operator';
-      return { node, reason: `${kind} is not supported`, folded: false };
+      const where = runner === 'reference' ? ' in an int16x8 model (no reference kernel for it)' : '';
+      return { node, runner, reason: `${kind} is not supported${where}`, folded: false };
     }
     let reason: string | undefined;
     try {
-      reason = family.check(node, statics);
+      reason = checker.check(node, statics);
     } catch (err) {
       if (err instanceof ModelFormatError) throw err;
       throw new ModelFormatError(node.label, `options could not be read: ${(err as Error).message}`, { cause: err });
     }
-    return { node, family, reason, folded: statics.isFolded(def.index) };
+    return { node, runner, family, reference, reason, folded };
   });
 }
 
@@ -48,7 +63,7 @@ export function planSubgraph(subgraph: SubgraphDef, statics: StaticValues): Plan
 export function segments(plan: PlannedOp[]): Segment[] {
   const out: Segment[] = [];
   for (const op of plan) {
-    const runner = op.reason ? 'unsupported' : 'xnnpack';
+    const runner = op.reason ? 'unsupported' : op.runner;
     const last = out[out.length - 1];
     if (last && last.runner === runner) last.ops.push(op);
     else out.push({ runner, ops: [op] });

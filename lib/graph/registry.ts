@@ -25,13 +25,19 @@ export const OP_FAMILIES: readonly OpFamily[] = [
   reshape, concatenation, split, slice, transpose, resizeBilinear, depthSpace, constantFolding, quantize,
 ];
 
-const byOp = new Map<string, OpFamily>();
-for (const family of OP_FAMILIES) {
-  for (const op of family.ops) {
-    if (byOp.has(op)) throw new Error(`op ${op} is registered twice`);
-    byOp.set(op, family);
+/** The one lookup from operator name to family; an operator in two families is a programming error. */
+export function indexByOp<T extends { readonly ops: readonly string[] }>(families: readonly T[]): Map<string, T> {
+  const byOp = new Map<string, T>();
+  for (const family of families) {
+    for (const op of family.ops) {
+      if (byOp.has(op)) throw new Error(`op ${op} is registered twice`);
+      byOp.set(op, family);
+    }
   }
+  return byOp;
 }
+
+const byOp = indexByOp(OP_FAMILIES);
 
 export function familyOf(op: string): OpFamily | undefined {
   return byOp.get(op);

@@ -1,14 +1,14 @@
 /**
  * Post-training quantization in Node, writing standard `.tflite` files.
- * Modes: `float16`, `dynamic-int8`, and full-integer `int8` calibrated on a
- * representative dataset. `int16x8` is not implemented yet.
+ * Modes: `float16`, `dynamic-int8`, and full-integer `int8` and `int16x8`
+ * calibrated on a representative dataset.
  */
 import { checkOptions, invalid, isPlainObject } from '../args';
 import { StaticValues } from '../graph/static-values';
 import { loadBytes, type ModelSource } from '../model-source';
 import { readModel } from '../model/reader';
 import { writeModel, type ModelSpec } from '../model/writer';
-import { calibrate, quantizeToInt8, type CalibrationRecord } from './full-int8';
+import { calibrate, checkScheme, INT16X8, INT8, quantizeToInteger, type CalibrationRecord } from './full-integer';
 import type { RangeMethod } from './ranges';
 import { compact, quantizeWeightsToInt8, storeConstantsAsFloat16 } from './passes';
 import { toSpec } from './rewrite';
@@ -19,10 +19,15 @@ export interface QuantizeOptions {
    * `float16`: float32 constants stored as FP16 (about half the size; runs in float).
    * `dynamic-int8`: weights of convolutions and fully-connected layers stored as int8
    * per output channel, activations quantized at run time (about a quarter of the size).
+   * `int8`: weights and activations int8, activation ranges from `calibration`.
+   * `int16x8`: int16 activations (zero point 0) with int8 weights and int64
+   * biases, for models int8 activations are too coarse for; XNNPACK has no
+   * int16 kernels, so xnnlite runs these on its reference kernels (correct,
+   * single-threaded, much slower), and every operator must have one.
    */
-  mode: 'float16' | 'dynamic-int8' | 'int8';
+  mode: 'float16' | 'dynamic-int8' | 'int8' | 'int16x8';
   /**
-   * `int8` only, required: representative inputs (a few hundred real samples
+   * `int8` and `int16x8`, required: representative inputs (a few hundred real samples
    * is typical), each a record of input name to Float32Array. The range every
    * activation takes on them sets its int8 scale and zero point.
    */
@@ -91,31 +96,35 @@ export function floatSpec(bytes: Uint8Array): ModelSpec {
  */
 export async function quantize(source: ModelSource, options: QuantizeOptions): Promise<Uint8Array> {
   const o = checkOptions<QuantizeOptions>(options, 'options', ['mode', 'calibration', 'ioType', 'perChannel', 'activationRange', 'onProgress']);
-  if (o.mode !== 'float16' && o.mode !== 'dynamic-int8' && o.mode !== 'int8') {
-    throw invalid("'float16', 'dynamic-int8' or 'int8' (int16x8 is not implemented yet)", 'options.mode', o.mode);
+  if (o.mode !== 'float16' && o.mode !== 'dynamic-int8' && o.mode !== 'int8' && o.mode !== 'int16x8') {
+    throw invalid("'float16', 'dynamic-int8', 'int8' or 'int16x8'", 'options.mode', o.mode);
   }
-  if (o.mode === 'int8') {
+  const calibrated = o.mode === 'int8' || o.mode === 'int16x8';
+  if (calibrated) {
     const c = o.calibration as unknown as Record<symbol, unknown> | undefined;
     if (c === null || typeof c !== 'object' || (typeof c[Symbol.iterator] !== 'function' && typeof c[Symbol.asyncIterator] !== 'function')) {
-      throw invalid('an iterable of input records (mode int8 calibrates on a representative dataset)', 'options.calibration', o.calibration);
+      throw invalid(`an iterable of input records (mode ${o.mode} calibrates on a representative dataset)`, 'options.calibration', o.calibration);
     }
+    if (o.mode === 'int16x8' && o.ioType !== undefined && o.ioType !== 'float32') throw invalid("'float32' (int16x8 models take and give float32)", 'options.ioType', o.ioType);
     if (o.ioType !== undefined && o.ioType !== 'float32' && o.ioType !== 'int8' && o.ioType !== 'uint8') throw invalid("'float32', 'int8' or 'uint8'", 'options.ioType', o.ioType);
     checkRangeMethod(o.activationRange);
     if (o.onProgress !== undefined && typeof o.onProgress !== 'function') throw invalid('a function', 'options.onProgress', o.onProgress);
   } else {
     for (const key of ['calibration', 'ioType', 'activationRange', 'onProgress'] as const) {
-      if (o[key] !== undefined) throw new TypeError(`options.${key} applies to mode 'int8' only, not '${o.mode}'`);
+      if (o[key] !== undefined) throw new TypeError(`options.${key} applies to modes 'int8' and 'int16x8' only, not '${o.mode}'`);
     }
   }
   if (o.perChannel !== undefined && typeof o.perChannel !== 'boolean') throw invalid('a boolean', 'options.perChannel', o.perChannel);
-  if (o.perChannel !== undefined && o.mode === 'float16') throw new TypeError("options.perChannel applies to modes 'int8' and 'dynamic-int8', not 'float16'");
+  if (o.perChannel !== undefined && o.mode === 'float16') throw new TypeError("options.perChannel applies to modes 'int8', 'int16x8' and 'dynamic-int8', not 'float16'");
   const perChannel = o.perChannel ?? true;
   const { bytes, mapping } = await loadBytes(source);
   try {
     const spec = floatSpec(bytes);
-    if (o.mode === 'int8') {
+    if (calibrated) {
+      const scheme = o.mode === 'int8' ? INT8 : INT16X8;
+      checkScheme(spec, scheme);
       const ranges = await calibrate(spec, o.calibration!, o.activationRange ?? 'minmax', o.onProgress);
-      return writeModel(quantizeToInt8(spec, ranges, { ioType: o.ioType ?? 'float32', perChannel }));
+      return writeModel(quantizeToInteger(spec, ranges, { scheme, ioType: o.ioType ?? 'float32', perChannel }));
     }
     const quantized = o.mode === 'float16' ? storeConstantsAsFloat16(spec) : quantizeWeightsToInt8(spec, perChannel);
     return writeModel(compact(quantized));

@@ -208,7 +208,7 @@ t.test('int8 inputs and outputs are Int8Array, with their scale and zero point r
   const [reference] = await runReference(wrapped, [Float32Array.from(x, (v) => Math.fround(0.05) * (v - 4))]);
   const expected = Array.from(reference, (v) => Math.round(v / Math.fround(0.04)) - 5);
   t.ok(Array.from(ours).every((v, i) => Math.abs(v - expected[i]) <= 1), `int8 outputs within one step: ${Array.from(ours)} vs ${expected}`);
-  t.throws(() => session.runSync({ x: new Float32Array(12) }), { message: 'Expected a Int8Array of 12 values for input "x" but received Float32Array(12)' });
+  t.throws(() => session.runSync({ x: new Float32Array(12) }), { message: 'Expected an Int8Array of 12 values for input "x" but received Float32Array(12)' });
 });
 
 t.test('more operators on int8', async (t) => {

@@ -1,7 +1,7 @@
 // Elementwise binary operators with numpy broadcasting: ADD, SUB, MUL, DIV
 // (with a fused activation), MAXIMUM, MINIMUM, SQUARED_DIFFERENCE, PRELU.
 import { OptionSlot } from '../../model/schema';
-import { activation, arity, first, operandTypes, rankAtMost, type Reason } from '../checks';
+import { activation, arity, first, operandTypes, rankAtMost, type Reason, type OperandRules } from '../checks';
 import type { GraphBuilder } from '../builder';
 import type { Node } from '../node';
 import type { OpFamily } from '../op-family';
@@ -22,12 +22,12 @@ const WITH_ACTIVATION = new Set(['ADD', 'SUB', 'MUL', 'DIV']);
 /** Run on int8/uint8 tensors too (XNNPACK's qs8/qu8 kernels). */
 const QUANTIZED = new Set(['ADD', 'SUB', 'MUL', 'MAXIMUM', 'MINIMUM']);
 
-function fusedActivation(node: Node): number {
+export function fusedActivation(node: Node): number {
   return WITH_ACTIVATION.has(node.op) && node.options ? node.options.scalar(OptionSlot.Arithmetic.activation, 'i8', 'fused_activation_function') : 0;
 }
 
 /** numpy broadcasting: aligned from the right, each pair equal or one of them 1. */
-function broadcastShape(a: readonly number[], b: readonly number[]): number[] | undefined {
+export function broadcastShape(a: readonly number[], b: readonly number[]): number[] | undefined {
   const n = Math.max(a.length, b.length);
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -39,10 +39,10 @@ function broadcastShape(a: readonly number[], b: readonly number[]): number[] | 
   return out;
 }
 
-function check(node: Node, statics: StaticValues): Reason {
+function check(node: Node, statics: StaticValues, rules: OperandRules = 'xnnpack'): Reason {
   return first(
     () => arity(node, 2, 2, 1),
-    () => operandTypes(node, statics, { activations: [0, 1], quantized: QUANTIZED.has(node.op) }),
+    () => operandTypes(node, statics, { activations: [0, 1], quantized: QUANTIZED.has(node.op) }, rules),
     () => rankAtMost(node.in(0), 6, 'input 0'),
     () => rankAtMost(node.in(1), 6, 'input 1'),
     () => activation(fusedActivation(node)),

@@ -1,13 +1,13 @@
 // CONCATENATION along one axis. XNNPACK takes 2 to 5 inputs per node, so
 // longer lists are concatenated in steps through temporaries.
 import { BuiltinOptions, OptionSlot } from '../../model/schema';
-import { axisInRange, operandTypes, first, normalizeAxis, optionsPresent, rankAtMost, type Reason } from '../checks';
+import { axisInRange, operandTypes, first, normalizeAxis, optionsPresent, rankAtMost, type Reason, type OperandRules } from '../checks';
 import type { GraphBuilder } from '../builder';
 import type { Node } from '../node';
 import type { OpFamily } from '../op-family';
 import type { StaticValues } from '../static-values';
 
-function options(node: Node) {
+export function concatenationOptions(node: Node) {
   const o = node.options!;
   return {
     axis: o.scalar(OptionSlot.Concatenation.axis, 'i32', 'axis'),
@@ -15,20 +15,20 @@ function options(node: Node) {
   };
 }
 
-function check(node: Node, statics: StaticValues): Reason {
+function check(node: Node, statics: StaticValues, rules: OperandRules = 'xnnpack'): Reason {
   return first(
     () => (node.inputCount >= 1 && node.outputCount === 1 ? undefined : `inputs and outputs (got ${node.inputCount} and ${node.outputCount}, expected at least 1 and 1)`),
     () => optionsPresent(node, BuiltinOptions.ConcatenationOptions, 'ConcatenationOptions'),
-    () => operandTypes(node, statics, { activations: Array.from({ length: node.inputCount }, (_, k) => k), quantized: true }),
+    () => operandTypes(node, statics, { activations: Array.from({ length: node.inputCount }, (_, k) => k), quantized: true }, rules),
     () => rankAtMost(node.output(0), 6, 'output'),
-    () => axisInRange(options(node).axis, node.output(0).shape.length, 'axis'),
-    () => (options(node).activation === 0 ? undefined : `fused activation (got ${options(node).activation}, expected NONE: TFLite's concatenation takes no activation)`),
+    () => axisInRange(concatenationOptions(node).axis, node.output(0).shape.length, 'axis'),
+    () => (concatenationOptions(node).activation === 0 ? undefined : `fused activation (got ${concatenationOptions(node).activation}, expected NONE: TFLite's concatenation takes no activation)`),
     () => {
       for (let k = 0; k < node.inputCount; k++) {
         if (!node.input(k)) return `input ${k} is missing`;
         if (statics.isStatic(node.input(k))) return `input ${k} (got a constant, expected a tensor computed at run time)`;
       }
-      const axis = normalizeAxis(options(node).axis, node.output(0).shape.length)!;
+      const axis = normalizeAxis(concatenationOptions(node).axis, node.output(0).shape.length)!;
       const out = node.output(0).shape;
       let sum = 0;
       for (let k = 0; k < node.inputCount; k++) {
@@ -43,7 +43,7 @@ function check(node: Node, statics: StaticValues): Reason {
 
 function lower(g: GraphBuilder, node: Node): void {
   const out = node.output(0);
-  const axis = normalizeAxis(options(node).axis, out.shape.length)!;
+  const axis = normalizeAxis(concatenationOptions(node).axis, out.shape.length)!;
   const inputs = Array.from({ length: node.inputCount }, (_, k) => node.in(k));
   if (inputs.length === 1) {
     g.subgraph.defineCopy(g.value(inputs[0]), g.value(out), 0);

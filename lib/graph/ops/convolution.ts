@@ -1,6 +1,6 @@
 // CONV_2D and DEPTHWISE_CONV_2D: NHWC input, OHWI (1HWO for depthwise) filter, optional bias.
 import { BuiltinOptions, OptionSlot, Padding } from '../../model/schema';
-import { arity, constant, first, operandTypes, optionsPresent, rank, windowOptions, type Reason } from '../checks';
+import { arity, constant, first, operandTypes, optionsPresent, rank, windowOptions, type Reason, type OperandRules } from '../checks';
 import type { GraphBuilder } from '../builder';
 import type { Node } from '../node';
 import type { OpFamily } from '../op-family';
@@ -17,7 +17,7 @@ interface ConvOptions {
   depthMultiplier: number;
 }
 
-function options(node: Node): ConvOptions {
+export function convolutionOptions(node: Node): ConvOptions {
   const o = node.options!;
   const depthwise = node.op === 'DEPTHWISE_CONV_2D';
   const S = depthwise ? OptionSlot.DepthwiseConv2D : OptionSlot.Conv2D;
@@ -32,19 +32,19 @@ function options(node: Node): ConvOptions {
   };
 }
 
-function checkConvolution(node: Node, statics: StaticValues): Reason {
+function checkConvolution(node: Node, statics: StaticValues, rules: OperandRules = 'xnnpack'): Reason {
   const depthwise = node.op === 'DEPTHWISE_CONV_2D';
   const optionsType = depthwise ? BuiltinOptions.DepthwiseConv2DOptions : BuiltinOptions.Conv2DOptions;
   return first(
     () => arity(node, 2, 3, 1),
     () => optionsPresent(node, optionsType, depthwise ? 'DepthwiseConv2DOptions' : 'Conv2DOptions'),
-    () => operandTypes(node, statics, { activations: [0], weights: 1, bias: 2, quantized: true, hybrid: node.op === 'CONV_2D' }),
+    () => operandTypes(node, statics, { activations: [0], weights: 1, bias: 2, quantized: true, hybrid: node.op === 'CONV_2D' }, rules),
     () => rank(node.in(0), 4, 'input'),
     () => rank(node.in(1), 4, 'filter'),
     () => rank(node.output(0), 4, 'output'),
     () => constant(node.in(1), 'filter', statics),
     () => (node.input(2) ? constant(node.input(2), 'bias', statics) : undefined),
-    () => windowOptions(options(node)),
+    () => windowOptions(convolutionOptions(node)),
     () => {
       const inputChannels = node.in(0).shape[3];
       const filter = node.in(1).shape;
@@ -69,7 +69,7 @@ function checkConvolution(node: Node, statics: StaticValues): Reason {
       return outputChannels % groups === 0 ? undefined : `output channels (got ${outputChannels}, expected a multiple of ${groups} groups)`;
     },
     () => {
-      const o = options(node);
+      const o = convolutionOptions(node);
       const [n, height, width] = node.in(0).shape;
       const [, kernelH, kernelW] = node.in(1).shape;
       const expected = [n, outputSize(o.padding, height, kernelH, o.strideH, o.dilationH), outputSize(o.padding, width, kernelW, o.strideW, o.dilationW), node.output(0).shape[3]];
@@ -79,7 +79,7 @@ function checkConvolution(node: Node, statics: StaticValues): Reason {
 }
 
 function lowerConvolution(g: GraphBuilder, node: Node): void {
-  const o = options(node);
+  const o = convolutionOptions(node);
   const input = node.in(0);
   const filter = node.in(1);
   const flags = o.padding === Padding.SAME ? g.C.nodeFlags.tensorflowSamePadding : 0;

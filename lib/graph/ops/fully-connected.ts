@@ -1,12 +1,12 @@
 // FULLY_CONNECTED: weights [outputs, inputs], optional bias; without keep_num_dims TFLite flattens to 2D.
 import { BuiltinOptions, OptionSlot } from '../../model/schema';
-import { activation, arity, first, operandTypes, rank, type Reason } from '../checks';
+import { activation, arity, first, operandTypes, rank, type Reason, type OperandRules } from '../checks';
 import type { GraphBuilder } from '../builder';
 import type { Node } from '../node';
 import type { OpFamily } from '../op-family';
 import type { StaticValues } from '../static-values';
 
-function options(node: Node) {
+export function fullyConnectedOptions(node: Node) {
   const o = node.options;
   const S = OptionSlot.FullyConnected;
   return {
@@ -16,15 +16,15 @@ function options(node: Node) {
   };
 }
 
-function check(node: Node, statics: StaticValues): Reason {
+function check(node: Node, statics: StaticValues, rules: OperandRules = 'xnnpack'): Reason {
   return first(
     () => arity(node, 2, 3, 1),
     () => (node.options && node.def.optionsType !== BuiltinOptions.FullyConnectedOptions
       ? `options type (got ${node.def.optionsType}, expected FullyConnectedOptions)` : undefined),
-    () => operandTypes(node, statics, { activations: [0], weights: 1, bias: 2, quantized: true, hybrid: true }),
+    () => operandTypes(node, statics, { activations: [0], weights: 1, bias: 2, quantized: true, hybrid: true }, rules),
     () => rank(node.in(1), 2, 'weights'),
     () => {
-      const o = options(node);
+      const o = fullyConnectedOptions(node);
       if (o.weightsFormat !== 0) return `weights_format (got ${o.weightsFormat}, expected DEFAULT)`;
       return activation(o.activation);
     },
@@ -42,7 +42,7 @@ function check(node: Node, statics: StaticValues): Reason {
 }
 
 function lower(g: GraphBuilder, node: Node): void {
-  const o = options(node);
+  const o = fullyConnectedOptions(node);
   const flags = o.keepNumDims ? 0 : g.C.nodeFlags.tensorflowReshape2d;
   const input = node.in(0);
   const weights = node.in(1);

@@ -1,21 +1,21 @@
 // PAD with zeros, paddings a constant [rank, 2] tensor.
-import { arity, constant, first, operandTypes, rankAtMost, type Reason } from '../checks';
+import { arity, constant, first, operandTypes, rankAtMost, type Reason, type OperandRules } from '../checks';
 import type { GraphBuilder } from '../builder';
 import type { Node } from '../node';
 import type { OpFamily } from '../op-family';
 import type { StaticValues } from '../static-values';
 
-function paddings(node: Node, statics: StaticValues): { pre: number[]; post: number[] } | undefined {
+export function paddings(node: Node, statics: StaticValues): { pre: number[]; post: number[] } | undefined {
   const raw = statics.integers(node.in(1));
   const r = node.in(0).shape.length;
   if (!raw || raw.length !== 2 * r || raw.some((p) => !(p >= 0))) return undefined;
   return { pre: raw.filter((_, i) => i % 2 === 0), post: raw.filter((_, i) => i % 2 === 1) };
 }
 
-function check(node: Node, statics: StaticValues): Reason {
+function check(node: Node, statics: StaticValues, rules: OperandRules = 'xnnpack'): Reason {
   return first(
     () => arity(node, 2, 2, 1),
-    () => operandTypes(node, statics, { activations: [0], quantized: true }),
+    () => operandTypes(node, statics, { activations: [0], quantized: true }, rules),
     () => rankAtMost(node.in(0), 6, 'input'),
     () => constant(node.in(1), 'paddings', statics),
     () => {

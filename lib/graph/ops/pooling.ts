@@ -1,14 +1,14 @@
 // AVERAGE_POOL_2D and MAX_POOL_2D. A 1x1 window with stride 1 is only the
 // fused activation, which XNNPACK's pooling does not accept: it becomes a clamp.
 import { BuiltinOptions, OptionSlot, Padding } from '../../model/schema';
-import { arity, first, operandTypes, optionsPresent, positive, rank, windowOptions, type Reason } from '../checks';
+import { arity, first, operandTypes, optionsPresent, positive, rank, windowOptions, type Reason, type OperandRules } from '../checks';
 import type { GraphBuilder } from '../builder';
 import type { Node } from '../node';
 import type { OpFamily } from '../op-family';
 import { outputSize } from '../padding';
 import type { StaticValues } from '../static-values';
 
-function options(node: Node) {
+export function poolOptions(node: Node) {
   const o = node.options!;
   const S = OptionSlot.Pool2D;
   return {
@@ -21,15 +21,15 @@ function options(node: Node) {
   };
 }
 
-function check(node: Node, statics: StaticValues): Reason {
+function check(node: Node, statics: StaticValues, rules: OperandRules = 'xnnpack'): Reason {
   return first(
     () => arity(node, 1, 1, 1),
     () => optionsPresent(node, BuiltinOptions.Pool2DOptions, 'Pool2DOptions'),
-    () => operandTypes(node, statics, { activations: [0], quantized: node.op === 'MAX_POOL_2D' }),
+    () => operandTypes(node, statics, { activations: [0], quantized: node.op === 'MAX_POOL_2D' }, rules),
     () => rank(node.in(0), 4, 'input'),
     () => rank(node.output(0), 4, 'output'),
     () => {
-      const o = options(node);
+      const o = poolOptions(node);
       return first(
         () => windowOptions(o),
         () => positive(o.filterH, 'filter_height'),
@@ -46,7 +46,7 @@ function check(node: Node, statics: StaticValues): Reason {
 }
 
 function lower(g: GraphBuilder, node: Node): void {
-  const o = options(node);
+  const o = poolOptions(node);
   const input = g.value(node.in(0));
   const flags = o.padding === Padding.SAME ? g.C.nodeFlags.tensorflowSamePadding : 0;
   g.withActivation(o.activation, node.output(0), (out, min, max) => {

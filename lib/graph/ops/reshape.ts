@@ -1,14 +1,14 @@
 // RESHAPE, SQUEEZE and EXPAND_DIMS: all a static reshape to the declared output shape.
-import { arity, first, operandTypes, rankAtMost, sameElementCount, type Reason } from '../checks';
+import { arity, first, operandTypes, rankAtMost, sameElementCount, type Reason, type OperandRules } from '../checks';
 import type { GraphBuilder } from '../builder';
 import type { Node } from '../node';
 import type { OpFamily } from '../op-family';
 import type { StaticValues } from '../static-values';
 
-function check(node: Node, statics: StaticValues): Reason {
+function check(node: Node, statics: StaticValues, rules: OperandRules = 'xnnpack'): Reason {
   return first(
     () => arity(node, 1, 2, 1),
-    () => operandTypes(node, statics, { activations: [0], quantized: true }),
+    () => operandTypes(node, statics, { activations: [0], quantized: true }, rules),
     () => rankAtMost(node.output(0), 6, 'output'),
     () => rankAtMost(node.in(0), 6, 'input'),
     () => sameElementCount(node.in(0), node.output(0)),

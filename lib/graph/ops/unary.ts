@@ -1,6 +1,6 @@
 // Elementwise activations: RELU, RELU6, RELU_N1_TO_1, LEAKY_RELU, ELU, LOGISTIC, TANH, HARD_SWISH.
 import { OptionSlot } from '../../model/schema';
-import { arity, first, operandTypes, rankAtMost, type Reason } from '../checks';
+import { arity, first, operandTypes, rankAtMost, type Reason, type OperandRules } from '../checks';
 import type { GraphBuilder } from '../builder';
 import type { Node } from '../node';
 import type { OpFamily } from '../op-family';
@@ -26,10 +26,10 @@ const UNARY: Record<string, Lowering> = {
 /** Run on int8/uint8 tensors too (XNNPACK's qs8/qu8 kernels). */
 const QUANTIZED = new Set(['RELU', 'RELU6', 'RELU_N1_TO_1', 'LOGISTIC', 'TANH', 'HARD_SWISH', 'LEAKY_RELU']);
 
-function check(node: Node, statics: StaticValues): Reason {
+function check(node: Node, statics: StaticValues, rules: OperandRules = 'xnnpack'): Reason {
   return first(
     () => arity(node, 1, 1, 1),
-    () => operandTypes(node, statics, { activations: [0], quantized: QUANTIZED.has(node.op) }),
+    () => operandTypes(node, statics, { activations: [0], quantized: QUANTIZED.has(node.op) }, rules),
     () => rankAtMost(node.in(0), 6, 'input'),
     () => (node.in(0).shape.join() === node.output(0).shape.join()
       ? undefined : `output shape (got [${node.output(0).shape}], expected the input shape [${node.in(0).shape}])`),

@@ -1,10 +1,12 @@
 /**
- * Full-integer int8 quantization (TFLite's scheme) from calibration data:
- * activations int8 asymmetric with scale and zero point from the ranges seen
- * on a representative dataset, weights int8 symmetric (per output channel for
- * convolutions), biases int32 with scale = input scale x weight scale.
- * Operators XNNPACK has no int8 kernel for stay float, with QUANTIZE and
- * DEQUANTIZE around them.
+ * Full-integer quantization (TFLite's schemes) from calibration data.
+ * int8: activations int8 asymmetric with scale and zero point from the
+ * ranges seen on a representative dataset, weights int8 symmetric (per
+ * output channel for convolutions), biases int32 with scale = input scale x
+ * weight scale; operators XNNPACK has no int8 kernel for stay float, with
+ * QUANTIZE and DEQUANTIZE around them. int16x8: activations int16 symmetric
+ * (zero point 0), the same int8 weights, biases int64; such models run on
+ * xnnlite's reference kernels, so every operator must have an int16 one.
  */
 import { loadModel } from '../model';
 import type { Quantization } from '../model/types';
@@ -15,41 +17,88 @@ import { rangeObserver, type RangeMethod, type RangeObserver } from './ranges';
 
 export type CalibrationRecord = Record<string, Float32Array>;
 
-/**
- * Operators with int8 kernels, and where their activation operands are.
- * MAXIMUM and MINIMUM are left out: TFLite's int8 kernels compare raw
- * integers, so they would need one quantization for both inputs and the output.
- */
-const INT8_OPS: Record<string, { activations: number[]; weights?: number; bias?: number; weightAxis?: number }> = {
+interface OpRule { activations: number[]; weights?: number; bias?: number; weightAxis?: number }
+
+const CONV: Record<string, OpRule> = {
   CONV_2D: { activations: [0], weights: 1, bias: 2, weightAxis: 0 },
   DEPTHWISE_CONV_2D: { activations: [0], weights: 1, bias: 2, weightAxis: 3 },
   FULLY_CONNECTED: { activations: [0], weights: 1, bias: 2 },
-  ADD: { activations: [0, 1] }, SUB: { activations: [0, 1] }, MUL: { activations: [0, 1] },
-  MAX_POOL_2D: { activations: [0] }, MEAN: { activations: [0] }, PAD: { activations: [0] },
-  RESHAPE: { activations: [0] }, SQUEEZE: { activations: [0] }, EXPAND_DIMS: { activations: [0] },
-  SLICE: { activations: [0] }, STRIDED_SLICE: { activations: [0] }, TRANSPOSE: { activations: [0] },
-  RESIZE_BILINEAR: { activations: [0] }, DEPTH_TO_SPACE: { activations: [0] }, SPACE_TO_DEPTH: { activations: [0] },
-  RELU: { activations: [0] }, RELU6: { activations: [0] }, RELU_N1_TO_1: { activations: [0] },
-  LEAKY_RELU: { activations: [0] }, HARD_SWISH: { activations: [0] }, LOGISTIC: { activations: [0] }, TANH: { activations: [0] },
-  CONCATENATION: { activations: [] },
+};
+const one: OpRule = { activations: [0] };
+const two: OpRule = { activations: [0, 1] };
+
+/** One full-integer scheme: its activation type and range, bias type, and the operators it rewrites. */
+export interface IntegerScheme {
+  name: 'int8' | 'int16x8';
+  dtype: 'int8' | 'int16';
+  biasDtype: 'int32' | 'int64';
+  /** The activation quantization covering [lo, hi] (which includes 0). */
+  quantization(lo: number, hi: number): Quantization;
+  /** Operators with integer kernels, and where their activation operands are. */
+  ops: Record<string, OpRule>;
+  /** Operators whose output keeps its input's quantization (they only move or select values). */
+  sameAsInput: ReadonlySet<string>;
+  /** Output quantization TFLite fixes. */
+  fixedOutput: Record<string, Quantization>;
+  /** False when an operator without an integer kernel cannot stay float (the runtime must run the whole graph in integers). */
+  floatIslands: boolean;
+}
+
+const perTensor = (scale: number, zeroPoint: number): Quantization => ({ scale: [scale], zeroPoint: [zeroPoint], quantizedDimension: 0 });
+
+/**
+ * MAXIMUM and MINIMUM are left out: TFLite's int8 kernels compare raw
+ * integers, so they would need one quantization for both inputs and the
+ * output. AVERAGE_POOL_2D and SOFTMAX: XNNPACK has no int8 kernels for them.
+ */
+export const INT8: IntegerScheme = {
+  name: 'int8',
+  dtype: 'int8',
+  biasDtype: 'int32',
+  quantization(lo, hi) {
+    const scale = Math.max((hi - lo) / 255, 1e-8);
+    return perTensor(scale, Math.max(-128, Math.min(127, Math.round(-128 - lo / scale))));
+  },
+  ops: {
+    ...CONV, ADD: two, SUB: two, MUL: two,
+    MAX_POOL_2D: one, MEAN: one, PAD: one, RESHAPE: one, SQUEEZE: one, EXPAND_DIMS: one,
+    SLICE: one, STRIDED_SLICE: one, TRANSPOSE: one, RESIZE_BILINEAR: one, DEPTH_TO_SPACE: one, SPACE_TO_DEPTH: one,
+    RELU: one, RELU6: one, RELU_N1_TO_1: one, LEAKY_RELU: one, HARD_SWISH: one, LOGISTIC: one, TANH: one,
+    CONCATENATION: { activations: [] },
+  },
+  sameAsInput: new Set(['MAX_POOL_2D', 'PAD', 'RESHAPE', 'SQUEEZE', 'EXPAND_DIMS', 'SLICE', 'STRIDED_SLICE', 'TRANSPOSE', 'RESIZE_BILINEAR', 'DEPTH_TO_SPACE', 'SPACE_TO_DEPTH']),
+  fixedOutput: { LOGISTIC: perTensor(1 / 256, -128), TANH: perTensor(1 / 128, 0) },
+  floatIslands: true,
 };
 
-/** Operators whose output keeps its input's quantization (they only move or select values). */
-const SAME_AS_INPUT = new Set(['MAX_POOL_2D', 'PAD', 'RESHAPE', 'SQUEEZE', 'EXPAND_DIMS', 'SLICE', 'STRIDED_SLICE', 'TRANSPOSE', 'RESIZE_BILINEAR', 'DEPTH_TO_SPACE', 'SPACE_TO_DEPTH']);
-/** Output quantization TFLite fixes. */
-const FIXED_OUTPUT: Record<string, Quantization> = {
-  LOGISTIC: { scale: [1 / 256], zeroPoint: [-128], quantizedDimension: 0 },
-  TANH: { scale: [1 / 128], zeroPoint: [0], quantizedDimension: 0 },
+/** The operators xnnlite's int16 reference kernels run (lib/reference). */
+export const INT16X8: IntegerScheme = {
+  name: 'int16x8',
+  dtype: 'int16',
+  biasDtype: 'int64',
+  quantization(lo, hi) {
+    return perTensor(Math.max(Math.max(-lo, hi) / 32767, 1e-8), 0);
+  },
+  ops: {
+    ...CONV, ADD: two, SUB: two, MUL: two, MAX_POOL_2D: one, AVERAGE_POOL_2D: one, MEAN: one, PAD: one,
+    RESHAPE: one, SQUEEZE: one, EXPAND_DIMS: one, RELU: one, RELU6: one, RELU_N1_TO_1: one, LOGISTIC: one, TANH: one,
+    CONCATENATION: { activations: [] },
+  },
+  sameAsInput: new Set(['MAX_POOL_2D', 'AVERAGE_POOL_2D', 'PAD', 'RESHAPE', 'SQUEEZE', 'EXPAND_DIMS']),
+  fixedOutput: { LOGISTIC: perTensor(1 / 32768, 0), TANH: perTensor(1 / 32768, 0) },
+  floatIslands: false,
 };
 
 const isFloatActivation = (t: TensorSpec) => (t.dtype ?? 'float32') === 'float32' && !t.data;
 
-function rangeToQuant(lo: number, hi: number): Quantization {
-  const min = Math.min(lo, 0);
-  const max = Math.max(hi, 0);
-  const scale = Math.max((max - min) / 255, 1e-8);
-  const zeroPoint = Math.max(-128, Math.min(127, Math.round(-128 - min / scale)));
-  return { scale: [scale], zeroPoint: [zeroPoint], quantizedDimension: 0 };
+/** Refuses, before any calibration, a model with an operator the scheme can neither rewrite nor leave float. */
+export function checkScheme(spec: ModelSpec, scheme: IntegerScheme): void {
+  if (scheme.floatIslands) return;
+  const ops = spec.subgraphs[0].operators;
+  const k = ops.findIndex((op) => !scheme.ops[op.op]);
+  if (k >= 0) {
+    throw new TypeError(`${scheme.name} quantization: ${ops[k].op} (operator ${k}) has no int16 kernel in xnnlite; supported: ${Object.keys(scheme.ops).join(', ')}`);
+  }
 }
 
 /** The range of every float activation over the calibration records, by tensor index. */
@@ -96,15 +145,21 @@ export async function calibrate(spec: ModelSpec, records: AsyncIterable<Calibrat
   return ranges;
 }
 
-export interface Int8Layout {
-  /** Type of the model's inputs and outputs: float32 behind QUANTIZE/DEQUANTIZE, or integer. */
+export interface IntegerLayout {
+  scheme: IntegerScheme;
+  /** Type of the model's inputs and outputs: float32 behind QUANTIZE/DEQUANTIZE, or integer (int8 scheme only). */
   ioType: 'float32' | 'int8' | 'uint8';
   /** Weight scales per output channel (true) or one per tensor. */
   perChannel: boolean;
 }
 
-/** Rewrites a float model (every weight float32, see floatSpec) to int8 with the calibrated ranges. */
-export function quantizeToInt8(spec: ModelSpec, ranges: Map<number, [number, number]>, { ioType, perChannel }: Int8Layout): ModelSpec {
+/**
+ * Rewrites a float model (every weight float32, see floatSpec) to the
+ * scheme's integers with the calibrated ranges.
+ *
+ * @throws {TypeError} naming the first operator a scheme without float islands has no integer kernel for.
+ */
+export function quantizeToInteger(spec: ModelSpec, ranges: Map<number, [number, number]>, { scheme, ioType, perChannel }: IntegerLayout): ModelSpec {
   const sg = spec.subgraphs[0];
   const tensors: TensorSpec[] = sg.tensors.map((t) => ({ ...t }));
   const int8Twin = new Map<number, number>();
@@ -112,11 +167,11 @@ export function quantizeToInt8(spec: ModelSpec, ranges: Map<number, [number, num
   const twin = (i: number, quantization: Quantization): number => {
     const known = int8Twin.get(i);
     if (known !== undefined) return known;
-    tensors.push({ name: `${tensors[i].name ?? `t${i}`}_int8`, shape: [...tensors[i].shape], dtype: 'int8', quantization });
+    tensors.push({ name: `${tensors[i].name ?? `t${i}`}_${scheme.dtype}`, shape: [...tensors[i].shape], dtype: scheme.dtype, quantization });
     int8Twin.set(i, tensors.length - 1);
     return tensors.length - 1;
   };
-  const paramsFor = (i: number) => rangeToQuant(...(ranges.get(i) ?? [0, 0]));
+  const paramsFor = (i: number) => scheme.quantization(...(ranges.get(i) ?? [0, 0]));
   // The int8 form of activation `i`, quantizing the float one when no int8 operator produced it.
   const int8Input = (i: number): number => {
     const known = int8Twin.get(i);
@@ -128,40 +183,45 @@ export function quantizeToInt8(spec: ModelSpec, ranges: Map<number, [number, num
   const producedInt8 = new Set<number>();
 
   for (const op of sg.operators) {
-    const rule = INT8_OPS[op.op];
+    const rule = scheme.ops[op.op];
     const activationInputs = rule ? (op.op === 'CONCATENATION' ? op.inputs.map((_, k) => k) : rule.activations) : [];
     const ok = rule && op.outputs.length === 1 && isFloatActivation(tensors[op.outputs[0]]) && ranges.has(op.outputs[0])
       && activationInputs.every((k) => op.inputs[k] >= 0 && (isFloatActivation(tensors[op.inputs[k]]) || tensors[op.inputs[k]].data !== undefined));
     if (!ok) {
+      if (!scheme.floatIslands) {
+        throw new TypeError(`${scheme.name} quantization: ${op.op} (operator ${sg.operators.indexOf(op)}) ${rule ? 'cannot be rewritten here (its operands are not float activations with a calibrated range)' : 'has no int16 kernel in xnnlite'}; supported: ${Object.keys(scheme.ops).join(', ')}`);
+      }
       // Stays float: its inputs must be float.
       operators.push(op);
       continue;
     }
     const inputs = [...op.inputs];
     const out = op.outputs[0];
-    let outQuant = FIXED_OUTPUT[op.op] ?? rangeToQuant(...ranges.get(out)!);
+    let outQuant = scheme.fixedOutput[op.op] ?? scheme.quantization(...ranges.get(out)!);
     for (const k of activationInputs) {
       const i = op.inputs[k];
       if (tensors[i].data) {
-        // A float constant operand (e.g. ADD of a constant): int8 with its own range.
+        // A float constant operand (e.g. ADD of a constant): integers with its own range.
         const values = constantFloats(tensors[i]);
         let lo = 0;
         let hi = 0;
         for (const v of values) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
-        const q = rangeToQuant(lo, hi);
-        tensors.push({ name: `${tensors[i].name}_int8`, shape: [...tensors[i].shape], dtype: 'int8', quantization: q, data: Int8Array.from(values, (v) => Math.max(-128, Math.min(127, Math.round(v / q.scale[0]) + q.zeroPoint[0]))) });
+        const q = scheme.quantization(lo, hi);
+        const [qmin, qmax] = scheme.dtype === 'int8' ? [-128, 127] : [-32768, 32767];
+        const integers = Array.from(values, (v) => Math.max(qmin, Math.min(qmax, Math.round(v / q.scale[0]) + q.zeroPoint[0])));
+        tensors.push({ name: `${tensors[i].name}_${scheme.dtype}`, shape: [...tensors[i].shape], dtype: scheme.dtype, quantization: q, data: scheme.dtype === 'int8' ? Int8Array.from(integers) : Int16Array.from(integers) });
         inputs[k] = tensors.length - 1;
       } else {
         inputs[k] = int8Input(i);
       }
     }
-    if (SAME_AS_INPUT.has(op.op)) outQuant = tensors[inputs[0]].quantization!;
+    if (scheme.sameAsInput.has(op.op)) outQuant = tensors[inputs[0]].quantization!;
     if (op.op === 'CONCATENATION') {
-      // XNNPACK and TFLite concatenate int8 tensors of one quantization: requantize inputs to the output's.
+      // XNNPACK and TFLite concatenate integer tensors of one quantization: requantize inputs to the output's.
       inputs.forEach((q, k) => {
         const inQuant = tensors[q].quantization!;
         if (inQuant.scale[0] === outQuant.scale[0] && inQuant.zeroPoint[0] === outQuant.zeroPoint[0]) return;
-        tensors.push({ name: `${tensors[q].name}_requantized`, shape: [...tensors[q].shape], dtype: 'int8', quantization: outQuant });
+        tensors.push({ name: `${tensors[q].name}_requantized`, shape: [...tensors[q].shape], dtype: scheme.dtype, quantization: outQuant });
         operators.push({ op: 'QUANTIZE', inputs: [q], outputs: [tensors.length - 1] });
         inputs[k] = tensors.length - 1;
       });
@@ -183,9 +243,10 @@ export function quantizeToInt8(spec: ModelSpec, ranges: Map<number, [number, num
       if (b >= 0 && tensors[b].data) {
         const bias = constantFloats(tensors[b]);
         const biasScales = Array.from({ length: bias.length }, (_, c) => inScale * scales[channels === 1 ? 0 : c]);
+        const rounded = Array.from(bias, (v, c) => Math.round(v / biasScales[c]));
         tensors.push({
-          name: `${tensors[b].name}_int32`, shape: [...tensors[b].shape], dtype: 'int32',
-          data: Int32Array.from(bias, (v, c) => Math.round(v / biasScales[c])),
+          name: `${tensors[b].name}_${scheme.biasDtype}`, shape: [...tensors[b].shape], dtype: scheme.biasDtype,
+          data: scheme.biasDtype === 'int32' ? Int32Array.from(rounded, (v) => Math.max(-2147483648, Math.min(2147483647, v))) : BigInt64Array.from(rounded, (v) => BigInt(v)),
           quantization: { scale: channels === 1 ? [biasScales[0]] : biasScales, zeroPoint: (channels === 1 ? [0] : biasScales.map(() => 0)), quantizedDimension: 0 },
         });
         inputs[rule.bias!] = tensors.length - 1;

@@ -1,0 +1,33 @@
+// CONV_2D and DEPTHWISE_CONV_2D, int16 activations with int8 weights.
+import { first } from '../../graph/checks';
+import type { Node } from '../../graph/node';
+import { convolution, convolutionOptions } from '../../graph/ops/convolution';
+import { paddingBeforeAfter } from '../../graph/padding';
+import { Padding } from '../../model/schema';
+import type { ReferenceFamily } from '../family';
+import { activationRange, quantOf, type ProgramBuilder } from '../program-builder';
+import { biasElementSize, outputMultipliers } from './weights';
+
+function encode(b: ProgramBuilder, node: Node): void {
+  const o = convolutionOptions(node);
+  const depthwise = node.op === 'DEPTHWISE_CONV_2D';
+  const [n, h, w, ic] = node.in(0).shape;
+  const [, oh, ow, oc] = node.output(0).shape;
+  const [, kh, kw, filterChannels] = node.in(1).shape;
+  const pad = (inSize: number, k: number, stride: number, dilation: number, outSize: number) =>
+    (o.padding === Padding.SAME ? paddingBeforeAfter(stride, dilation, inSize, k, outSize)[0] : 0);
+  const groups = depthwise ? oc / ic : ic / filterChannels;
+  const [lo, hi] = activationRange(o.activation, node.output(0));
+  b.call(node, depthwise ? 'depthwise_conv2d_s16' : 'conv2d_s16',
+    [b.tensor(node.in(0)), b.tensor(node.in(1)), b.optional(node.input(2))], [b.tensor(node.output(0))],
+    [n, h, w, ic, oh, ow, oc, kh, kw, o.strideH, o.strideW, o.dilationH, o.dilationW,
+      pad(h, kh, o.strideH, o.dilationH, oh), pad(w, kw, o.strideW, o.dilationW, ow), groups,
+      quantOf(node.in(0)).zeroPoint, quantOf(node.output(0)).zeroPoint, lo, hi, biasElementSize(node.input(2), b)],
+    outputMultipliers(node, oc));
+}
+
+export const convolutionReference: ReferenceFamily = {
+  ops: convolution.ops,
+  check: (node, statics) => first(() => convolution.check(node, statics, 'int16x8')),
+  encode,
+};

@@ -1,0 +1,26 @@
+// FULLY_CONNECTED, int16 activations with int8 weights.
+import { first } from '../../graph/checks';
+import type { Node } from '../../graph/node';
+import { fullyConnected, fullyConnectedOptions } from '../../graph/ops/fully-connected';
+import type { ReferenceFamily } from '../family';
+import { activationRange, elementsOf, quantOf, type ProgramBuilder } from '../program-builder';
+import { biasElementSize, outputMultipliers } from './weights';
+
+function encode(b: ProgramBuilder, node: Node): void {
+  const [outputs, inputs] = node.in(1).shape;
+  const batches = elementsOf(node.in(0).shape) / inputs;
+  const [lo, hi] = activationRange(fullyConnectedOptions(node).activation, node.output(0));
+  b.call(node, 'fully_connected_s16', [b.tensor(node.in(0)), b.tensor(node.in(1)), b.optional(node.input(2))], [b.tensor(node.output(0))],
+    [batches, inputs, outputs, quantOf(node.in(0)).zeroPoint, quantOf(node.output(0)).zeroPoint, lo, hi, biasElementSize(node.input(2), b)],
+    outputMultipliers(node, outputs));
+}
+
+export const fullyConnectedReference: ReferenceFamily = {
+  ops: fullyConnected.ops,
+  check: (node, statics) => first(
+    () => fullyConnected.check(node, statics, 'int16x8'),
+    () => (elementsOf(node.output(0).shape) * node.in(1).shape[1] === elementsOf(node.in(0).shape) * node.in(1).shape[0]
+      ? undefined : `output shape (got [${node.output(0).shape}], expected ${elementsOf(node.in(0).shape) / node.in(1).shape[1]} rows of ${node.in(1).shape[0]})`),
+  ),
+  encode,
+};

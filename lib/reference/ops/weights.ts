@@ -1,0 +1,18 @@
+// What the int16x8 kernels with weights share: one requantization multiplier
+// per output channel, and the bias element size.
+import type { Node } from '../../graph/node';
+import type { TensorDef } from '../../model/types';
+import { quantOf, type ProgramBuilder } from '../program-builder';
+
+/** input scale x weight scale (per channel, or one for all) / output scale, for each of `channels` outputs. */
+export function outputMultipliers(node: Node, channels: number): number[] {
+  const inScale = quantOf(node.in(0)).scale;
+  const outScale = quantOf(node.output(0)).scale;
+  const weightScales = node.in(1).quantization!.scale;
+  return Array.from({ length: channels }, (_, c) => (inScale * weightScales[weightScales.length === 1 ? 0 : c]) / outScale);
+}
+
+export function biasElementSize(bias: TensorDef | undefined, b: ProgramBuilder): number {
+  if (!bias) return 0;
+  return (b.statics.get(bias)?.dtype ?? bias.dtype) === 'int64' ? 8 : 4;
+}

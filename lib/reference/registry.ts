@@ -1,0 +1,32 @@
+/** The reference kernels' op registry: the one lookup from operator name to reference family. */
+import type { SubgraphDef } from '../model/types';
+import { indexByOp } from '../graph/registry';
+import type { StaticValues } from '../graph/static-values';
+import type { ReferenceFamily } from './family';
+import { activationReference } from './ops/activation';
+import { binaryReference } from './ops/binary';
+import { convolutionReference } from './ops/convolution';
+import { concatenationReference, padReference, reshapeReference } from './ops/data-movement';
+import { fullyConnectedReference } from './ops/fully-connected';
+import { meanReference } from './ops/mean';
+import { poolingReference } from './ops/pooling';
+import { quantizeReference } from './ops/quantize';
+
+export const REFERENCE_FAMILIES: readonly ReferenceFamily[] = [
+  convolutionReference, fullyConnectedReference, binaryReference, poolingReference, meanReference,
+  reshapeReference, padReference, concatenationReference, activationReference, quantizeReference,
+];
+
+const byOp = indexByOp(REFERENCE_FAMILIES);
+
+export function referenceFamilyOf(op: string): ReferenceFamily | undefined {
+  return byOp.get(op);
+}
+
+/**
+ * A subgraph runs on the reference kernels when a tensor computed at run
+ * time is int16: TFLite's int16x8 models, which XNNPACK has no kernels for.
+ */
+export function needsReferenceKernels(subgraph: SubgraphDef, statics: StaticValues): boolean {
+  return subgraph.tensors.some((t) => t.dtype === 'int16' && !statics.isStatic(t));
+}

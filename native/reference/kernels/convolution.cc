@@ -1,0 +1,89 @@
+// CONV_2D and DEPTHWISE_CONV_2D on int16 activations with int8 weights and
+// int32/int64 biases (TFLite's int16x8 scheme): exact integer accumulation,
+// then one real multiplier per output channel.
+//
+// ints: N, H, W, IC, OH, OW, OC, KH, KW, strideH, strideW, dilationH, dilationW,
+//       padTop, padLeft, groups (conv) or depth multiplier (depthwise),
+//       input zero point, output zero point, output min, output max, bias element size (0: none)
+// reals: OC multipliers (input scale x weight scale / output scale)
+// operands: x (int16 NHWC), filter (int8: OHWI, or 1HWO for depthwise), bias or -1 -> y (int16 NHWC)
+#include "kernels.h"
+#include "util.h"
+
+namespace xnnlite::reference {
+namespace {
+
+struct Conv {
+  int64_t n, h, w, ic, oh, ow, oc, kh, kw, sh, sw, dh, dw, pt, pl, groups, in_zp, out_zp, lo, hi, bias_size;
+  explicit Conv(const Op& op) {
+    const auto& i = op.ints;
+    n = i[0]; h = i[1]; w = i[2]; ic = i[3]; oh = i[4]; ow = i[5]; oc = i[6]; kh = i[7]; kw = i[8];
+    sh = i[9]; sw = i[10]; dh = i[11]; dw = i[12]; pt = i[13]; pl = i[14]; groups = i[15];
+    in_zp = i[16]; out_zp = i[17]; lo = i[18]; hi = i[19]; bias_size = i[20];
+  }
+};
+
+int64_t Bias(const Tensors& t, int32_t id, int64_t size, int64_t c) {
+  if (id < 0 || size == 0) return 0;
+  return size == 8 ? As<int64_t>(t, id)[c] : As<int32_t>(t, id)[c];
+}
+
+std::string Check(const Op& op, const Tensors& t, bool depthwise) {
+  std::string e = Expect(op, t, 3, 1, 21, 0);
+  if (!e.empty()) return e;
+  Conv c(op);
+  if (!AllPositive({c.n, c.h, c.w, c.ic, c.oh, c.ow, c.oc, c.kh, c.kw, c.sh, c.sw, c.dh, c.dw, c.groups})) return "bad sizes";
+  if (static_cast<int64_t>(op.reals.size()) != c.oc) return "one multiplier per output channel expected";
+  if (c.bias_size != 0 && c.bias_size != 4 && c.bias_size != 8) return "bias element size";
+  if (depthwise ? c.oc != c.ic * c.groups : (c.ic % c.groups != 0 || c.oc % c.groups != 0)) return "channel counts";
+  int64_t filter = depthwise ? c.kh * c.kw * c.oc : c.oc * c.kh * c.kw * (c.ic / c.groups);
+  if (!Holds(t, op.inputs[0], c.n * c.h * c.w * c.ic, 2) || !Holds(t, op.inputs[1], filter, 1) ||
+      !Holds(t, op.outputs[0], c.n * c.oh * c.ow * c.oc, 2)) return "operand sizes";
+  if (c.bias_size != 0 && !Holds(t, op.inputs[2], c.oc, c.bias_size)) return "bias size";
+  return "";
+}
+
+void Run(const Op& op, Tensors& t, bool depthwise) {
+  Conv c(op);
+  const int16_t* x = As<int16_t>(t, op.inputs[0]);
+  const int8_t* f = As<int8_t>(t, op.inputs[1]);
+  int16_t* y = As<int16_t>(t, op.outputs[0]);
+  const int64_t group_in = depthwise ? 1 : c.ic / c.groups;
+  const int64_t group_out = depthwise ? c.groups : c.oc / c.groups;  // depthwise: outputs per input channel
+  for (int64_t b = 0; b < c.n; b++) {
+    for (int64_t oy = 0; oy < c.oh; oy++) {
+      for (int64_t ox = 0; ox < c.ow; ox++) {
+        int16_t* out = y + ((b * c.oh + oy) * c.ow + ox) * c.oc;
+        for (int64_t o = 0; o < c.oc; o++) {
+          const int64_t first_in = (o / group_out) * group_in;
+          int64_t acc = Bias(t, op.inputs[2], c.bias_size, o);
+          for (int64_t ky = 0; ky < c.kh; ky++) {
+            const int64_t iy = oy * c.sh - c.pt + ky * c.dh;
+            if (iy < 0 || iy >= c.h) continue;
+            for (int64_t kx = 0; kx < c.kw; kx++) {
+              const int64_t ix = ox * c.sw - c.pl + kx * c.dw;
+              if (ix < 0 || ix >= c.w) continue;
+              const int16_t* in = x + ((b * c.h + iy) * c.w + ix) * c.ic + first_in;
+              if (depthwise) {
+                acc += (static_cast<int64_t>(in[0]) - c.in_zp) * f[(ky * c.kw + kx) * c.oc + o];
+              } else {
+                const int8_t* k = f + ((o * c.kh + ky) * c.kw + kx) * group_in;
+                for (int64_t i = 0; i < group_in; i++) acc += (static_cast<int64_t>(in[i]) - c.in_zp) * k[i];
+              }
+            }
+          }
+          out[o] = static_cast<int16_t>(Requantize(static_cast<double>(acc) * op.reals[o], c.out_zp, c.lo, c.hi));
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+const Kernel kConv2dS16 = {"conv2d_s16", [](const Op& op, const Tensors& t) { return Check(op, t, false); },
+                           [](const Op& op, Tensors& t) { Run(op, t, false); }};
+const Kernel kDepthwiseConv2dS16 = {"depthwise_conv2d_s16", [](const Op& op, const Tensors& t) { return Check(op, t, true); },
+                                    [](const Op& op, Tensors& t) { Run(op, t, true); }};
+
+}  // namespace xnnlite::reference

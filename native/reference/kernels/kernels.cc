@@ -1,0 +1,18 @@
+#include "kernels.h"
+
+#include <string>
+
+namespace xnnlite::reference {
+
+const Kernel* FindKernel(const std::string& name) {
+  static const Kernel* const kAll[] = {
+      &kConv2dS16, &kDepthwiseConv2dS16, &kFullyConnectedS16, &kBinaryS16, &kMaxPoolS16, &kAveragePoolS16, &kMeanS16,
+      &kCopy, &kPad, &kConcatenation, &kLogisticS16, &kTanhS16, &kRequantizeS16, &kQuantizeF32S16, &kDequantizeS16F32,
+  };
+  for (const Kernel* k : kAll) {
+    if (name == k->name) return k;
+  }
+  return nullptr;
+}
+
+}  // namespace xnnlite::reference

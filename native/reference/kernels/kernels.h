@@ -1,0 +1,24 @@
+// Every reference kernel; kernels.cc lists them in the one lookup table.
+#pragma once
+
+#include "../program.h"
+
+namespace xnnlite::reference {
+
+extern const Kernel kConv2dS16;
+extern const Kernel kDepthwiseConv2dS16;
+extern const Kernel kFullyConnectedS16;
+extern const Kernel kBinaryS16;
+extern const Kernel kMaxPoolS16;
+extern const Kernel kAveragePoolS16;
+extern const Kernel kMeanS16;
+extern const Kernel kCopy;
+extern const Kernel kPad;
+extern const Kernel kConcatenation;
+extern const Kernel kLogisticS16;
+extern const Kernel kTanhS16;
+extern const Kernel kRequantizeS16;
+extern const Kernel kQuantizeF32S16;
+extern const Kernel kDequantizeS16F32;
+
+}  // namespace xnnlite::reference

@@ -1,0 +1,39 @@
+// MEAN on int16 over a block of contiguous axes (the tensor seen as
+// [outer, reduced, inner]), requantized to the output's scale.
+//
+// ints: outer, reduced, inner, input zero point, output zero point, output min, output max
+// reals: input scale / output scale
+#include "kernels.h"
+#include "util.h"
+
+namespace xnnlite::reference {
+namespace {
+
+std::string Check(const Op& op, const Tensors& t) {
+  std::string e = Expect(op, t, 1, 1, 7, 1);
+  if (!e.empty()) return e;
+  const auto& i = op.ints;
+  if (!AllPositive({i[0], i[1], i[2]})) return "bad sizes";
+  if (!Holds(t, op.inputs[0], i[0] * i[1] * i[2], 2) || !Holds(t, op.outputs[0], i[0] * i[2], 2)) return "operand sizes";
+  return "";
+}
+
+void Run(const Op& op, Tensors& t) {
+  const int64_t outer = op.ints[0], reduced = op.ints[1], inner = op.ints[2], in_zp = op.ints[3], out_zp = op.ints[4];
+  const int16_t* x = As<int16_t>(t, op.inputs[0]);
+  int16_t* y = As<int16_t>(t, op.outputs[0]);
+  for (int64_t o = 0; o < outer; o++) {
+    for (int64_t k = 0; k < inner; k++) {
+      int64_t sum = 0;
+      for (int64_t r = 0; r < reduced; r++) sum += x[(o * reduced + r) * inner + k] - in_zp;
+      const double mean = static_cast<double>(sum) / static_cast<double>(reduced);
+      y[o * inner + k] = static_cast<int16_t>(Requantize(mean * op.reals[0], out_zp, op.ints[5], op.ints[6]));
+    }
+  }
+}
+
+}  // namespace
+
+const Kernel kMeanS16 = {"mean_s16", Check, Run};
+
+}  // namespace xnnlite::reference

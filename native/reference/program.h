@@ -1,0 +1,46 @@
+// A graph for xnnlite's reference kernels: plain buffers and a list of
+// kernel calls, for operators XNNPACK has no kernels for (int16
+// activations). TypeScript derives every parameter from the model (shapes,
+// strides, requantization multipliers); the kernels only compute.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace xnnlite::reference {
+
+struct Tensor {
+  size_t bytes = 0;
+  // Constants and activations alike own their storage (activations are zeroed once).
+  std::vector<uint8_t> storage;
+  uint8_t* data() { return storage.data(); }
+  const uint8_t* data() const { return storage.data(); }
+};
+
+struct Op;
+using Tensors = std::vector<Tensor>;
+// Returns an empty string when `op` is consistent with the tensors it names, else why not.
+using CheckFn = std::string (*)(const Op& op, const Tensors& tensors);
+using RunFn = void (*)(const Op& op, Tensors& tensors);
+
+struct Kernel {
+  const char* name;
+  CheckFn check;
+  RunFn run;
+};
+
+struct Op {
+  const Kernel* kernel = nullptr;
+  std::string label;  // e.g. "CONV_2D #3", for errors and profiles
+  std::vector<int32_t> inputs;
+  std::vector<int32_t> outputs;
+  std::vector<int64_t> ints;
+  std::vector<double> reals;
+};
+
+// Looks a kernel up by name; nullptr if there is none.
+const Kernel* FindKernel(const std::string& name);
+
+}  // namespace xnnlite::reference

@@ -1,0 +1,311 @@
+#include "runtime.h"
+
+#include <chrono>
+#include <stdexcept>
+#include <cstring>
+#include <utility>
+
+#include "../addon_data.h"
+#include "../guards.h"
+#include "../promise_worker.h"
+
+namespace xnnlite::reference {
+namespace {
+
+bool ViewOf(const Napi::Value& value, void** data, size_t* length) {
+  if (!value.IsTypedArray()) return false;
+  Napi::TypedArray view = value.As<Napi::TypedArray>();
+  *data = static_cast<uint8_t*>(view.ArrayBuffer().Data()) + view.ByteOffset();
+  *length = view.ByteLength();
+  return true;
+}
+
+std::vector<int64_t> Integers(const Napi::Value& value, const char* what) {
+  if (!value.IsArray()) throw std::runtime_error(std::string(what) + " must be an array");
+  Napi::Array array = value.As<Napi::Array>();
+  std::vector<int64_t> out(array.Length());
+  for (uint32_t k = 0; k < array.Length(); k++) {
+    Napi::Value v = array.Get(k);
+    if (!v.IsNumber()) throw std::runtime_error(std::string(what) + " must hold numbers");
+    double d = v.As<Napi::Number>().DoubleValue();
+    if (!(d >= -9007199254740991.0 && d <= 9007199254740991.0) || d != static_cast<double>(static_cast<int64_t>(d))) {
+      throw std::runtime_error(std::string(what) + " must hold integers");
+    }
+    out[k] = static_cast<int64_t>(d);
+  }
+  return out;
+}
+
+std::vector<double> Reals(const Napi::Value& value, const char* what) {
+  if (!value.IsArray()) throw std::runtime_error(std::string(what) + " must be an array");
+  Napi::Array array = value.As<Napi::Array>();
+  std::vector<double> out(array.Length());
+  for (uint32_t k = 0; k < array.Length(); k++) {
+    Napi::Value v = array.Get(k);
+    if (!v.IsNumber()) throw std::runtime_error(std::string(what) + " must hold numbers");
+    out[k] = v.As<Napi::Number>().DoubleValue();
+  }
+  return out;
+}
+
+// Builds the graph from its JS description; throws std::runtime_error naming what is inconsistent.
+std::unique_ptr<Graph> Parse(const Napi::Object& program) {
+  auto graph = std::make_unique<Graph>();
+  Napi::Array tensors = program.Get("tensors").As<Napi::Array>();
+  graph->tensors.resize(tensors.Length());
+  for (uint32_t k = 0; k < tensors.Length(); k++) {
+    Napi::Object t = tensors.Get(k).As<Napi::Object>();
+    double bytes = t.Get("bytes").As<Napi::Number>().DoubleValue();
+    if (!(bytes >= 0 && bytes <= 1e12)) throw std::runtime_error("tensor " + std::to_string(k) + ": bad byte size");
+    Tensor& tensor = graph->tensors[k];
+    tensor.bytes = static_cast<size_t>(bytes);
+    tensor.storage.assign(tensor.bytes + 16, 0);  // a little slack: no kernel reads past, but a zero-size tensor still has an address
+    Napi::Value data = t.Get("data");
+    if (!data.IsUndefined() && !data.IsNull()) {
+      void* source = nullptr;
+      size_t length = 0;
+      if (!ViewOf(data, &source, &length) || length != tensor.bytes) throw std::runtime_error("tensor " + std::to_string(k) + ": data does not match its size");
+      std::memcpy(tensor.storage.data(), source, length);
+    }
+  }
+  for (const char* side : {"inputs", "outputs"}) {
+    Napi::Array list = program.Get(side).As<Napi::Array>();
+    for (uint32_t k = 0; k < list.Length(); k++) {
+      Napi::Object e = list.Get(k).As<Napi::Object>();
+      External external;
+      external.tensor = static_cast<int32_t>(e.Get("tensor").As<Napi::Number>().Int32Value());
+      if (external.tensor < 0 || external.tensor >= static_cast<int32_t>(graph->tensors.size())) throw std::runtime_error("external tensor out of range");
+      external.is_input = std::strcmp(side, "inputs") == 0;
+      external.datatype = e.Get("datatype").As<Napi::Number>().Uint32Value();
+      for (int64_t d : Integers(e.Get("shape"), "shape")) {
+        if (d < 0) throw std::runtime_error("negative dimension");
+        external.dims.push_back(static_cast<size_t>(d));
+      }
+      graph->externals.push_back(std::move(external));
+    }
+  }
+  Napi::Array ops = program.Get("ops").As<Napi::Array>();
+  for (uint32_t k = 0; k < ops.Length(); k++) {
+    Napi::Object o = ops.Get(k).As<Napi::Object>();
+    Op op;
+    std::string name = o.Get("kernel").As<Napi::String>().Utf8Value();
+    op.kernel = FindKernel(name);
+    op.label = o.Get("label").As<Napi::String>().Utf8Value();
+    if (op.kernel == nullptr) throw std::runtime_error(op.label + ": no reference kernel named " + name);
+    for (int64_t id : Integers(o.Get("inputs"), "inputs")) op.inputs.push_back(static_cast<int32_t>(id));
+    for (int64_t id : Integers(o.Get("outputs"), "outputs")) op.outputs.push_back(static_cast<int32_t>(id));
+    op.ints = Integers(o.Get("ints"), "ints");
+    op.reals = Reals(o.Get("reals"), "reals");
+    std::string problem = op.kernel->check(op, graph->tensors);
+    if (!problem.empty()) throw std::runtime_error(op.label + ": " + name + " parameters do not fit its tensors (" + problem + ")");
+    graph->ops.push_back(std::move(op));
+  }
+  graph->micros.assign(graph->ops.size(), 0);
+  return graph;
+}
+
+class InvokeWorker : public PromiseWorker {
+ public:
+  InvokeWorker(Napi::Env env, ReferenceRuntime* runtime, Napi::Object self, std::vector<std::pair<void*, size_t>> outputs, Napi::Array views)
+      : PromiseWorker(env, "xnnlite:reference-invoke"), runtime_(runtime), graph_(runtime->graph()), outputs_(std::move(outputs)) {
+    self_ = Napi::Persistent(self);
+    views_ = Napi::Persistent(views.As<Napi::Object>());
+  }
+
+ protected:
+  void Run() override {
+    graph_->Invoke();
+    graph_->CopyOutputs(outputs_);
+  }
+  Napi::Value Result(Napi::Env env) override { return env.Undefined(); }
+  void Finish(Napi::Env) override {
+    runtime_->SetBusy(false);
+    runtime_->FinishPendingDispose();
+  }
+
+ private:
+  ReferenceRuntime* runtime_;
+  Graph* graph_;
+  std::vector<std::pair<void*, size_t>> outputs_;
+  Napi::ObjectReference self_;
+  Napi::ObjectReference views_;
+};
+
+}  // namespace
+
+void Graph::CopyOutputs(const std::vector<std::pair<void*, size_t>>& destinations) const {
+  size_t k = 0;
+  for (const External& e : externals) {
+    if (!e.is_input) {
+      std::memcpy(destinations[k].first, tensors[e.tensor].data(), destinations[k].second);
+      k++;
+    }
+  }
+}
+
+void Graph::Invoke() {
+  for (size_t k = 0; k < ops.size(); k++) {
+    auto start = std::chrono::steady_clock::now();
+    ops[k].kernel->run(ops[k], tensors);
+    micros[k] = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count());
+  }
+}
+
+Napi::Function ReferenceRuntime::Define(Napi::Env env) {
+  Napi::Function ctor = DefineClass(env, "ReferenceRuntime", {
+      StaticMethod<&ReferenceRuntime::Create>("create"),
+      InstanceMethod<&ReferenceRuntime::Externals>("externals"),
+      InstanceMethod<&ReferenceRuntime::Profile>("profile"),
+      InstanceMethod<&ReferenceRuntime::CacheReport>("cacheReport"),
+      InstanceMethod<&ReferenceRuntime::Invoke>("invoke"),
+      InstanceMethod<&ReferenceRuntime::InvokeAsync>("invokeAsync"),
+      InstanceMethod<&ReferenceRuntime::Dispose>("dispose"),
+      InstanceAccessor<&ReferenceRuntime::IsBusy>("busy"),
+  });
+  Data(env).reference_runtime_class = Napi::Persistent(ctor);
+  return ctor;
+}
+
+ReferenceRuntime::ReferenceRuntime(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ReferenceRuntime>(info) {
+  if (info.Length() < 1 || !info[0].IsExternal()) {
+    Napi::TypeError::New(info.Env(), "ReferenceRuntime cannot be constructed directly; use ReferenceRuntime.create(program)").ThrowAsJavaScriptException();
+    return;
+  }
+  graph_.reset(info[0].As<Napi::External<Graph>>().Data());
+}
+
+// create(program) -> ReferenceRuntime; throws a TypeError naming what in the program is inconsistent.
+Napi::Value ReferenceRuntime::Create(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsObject()) {
+    Napi::TypeError::New(env, "ReferenceRuntime.create(program): expected an object").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  std::unique_ptr<Graph> graph;
+  try {
+    graph = Parse(info[0].As<Napi::Object>());
+  } catch (const std::bad_alloc&) {
+    Napi::Error::New(env, "ReferenceRuntime.create: out of memory").ThrowAsJavaScriptException();
+    return env.Undefined();
+  } catch (const std::exception& e) {
+    Napi::TypeError::New(env, std::string("ReferenceRuntime.create: ") + e.what()).ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  Napi::Value external = Napi::External<Graph>::New(env, graph.release());
+  return Data(env).reference_runtime_class.New({external});
+}
+
+Napi::Value ReferenceRuntime::Externals(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!graph_) return Napi::Array::New(env);
+  Napi::Array result = Napi::Array::New(env, graph_->externals.size());
+  for (size_t i = 0; i < graph_->externals.size(); i++) {
+    const External& e = graph_->externals[i];
+    Napi::Object item = Napi::Object::New(env);
+    item.Set("id", static_cast<uint32_t>(i));
+    item.Set("input", e.is_input);
+    item.Set("datatype", e.datatype);
+    Napi::Array shape = Napi::Array::New(env, e.dims.size());
+    for (size_t d = 0; d < e.dims.size(); d++) shape.Set(static_cast<uint32_t>(d), Napi::Number::New(env, static_cast<double>(e.dims[d])));
+    item.Set("shape", shape);
+    item.Set("byteLength", Napi::Number::New(env, static_cast<double>(graph_->tensors[e.tensor].bytes)));
+    result.Set(static_cast<uint32_t>(i), item);
+  }
+  return result;
+}
+
+Napi::Value ReferenceRuntime::Profile(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!graph_ || !EnsureIdle(env)) return env.Undefined();
+  Napi::Array result = Napi::Array::New(env, graph_->ops.size());
+  for (size_t i = 0; i < graph_->ops.size(); i++) {
+    Napi::Object item = Napi::Object::New(env);
+    item.Set("name", graph_->ops[i].label + " (reference)");
+    item.Set("microseconds", Napi::Number::New(env, static_cast<double>(graph_->micros[i])));
+    result.Set(static_cast<uint32_t>(i), item);
+  }
+  return result;
+}
+
+Napi::Value ReferenceRuntime::CacheReport(const Napi::CallbackInfo& info) { return info.Env().Undefined(); }
+
+bool ReferenceRuntime::BindViews(const Napi::CallbackInfo& info, std::vector<std::pair<void*, size_t>>* outputs) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 2 || !info[0].IsArray() || !info[1].IsArray()) {
+    Napi::TypeError::New(env, "invoke(inputs, outputs): expected two arrays of typed arrays").ThrowAsJavaScriptException();
+    return false;
+  }
+  Napi::Array inputs = info[0].As<Napi::Array>();
+  Napi::Array views = info[1].As<Napi::Array>();
+  uint32_t in_index = 0, out_index = 0;
+  std::vector<std::pair<const void*, size_t>> pending;
+  for (const External& e : graph_->externals) {
+    uint32_t index = e.is_input ? in_index++ : out_index++;
+    Napi::Array list = e.is_input ? inputs : views;
+    void* data = nullptr;
+    size_t length = 0;
+    size_t expected = graph_->tensors[e.tensor].bytes;
+    if (index >= list.Length() || !ViewOf(list.Get(index), &data, &length) || length != expected) {
+      Napi::TypeError::New(env, std::string("invoke: ") + (e.is_input ? "input " : "output ") + std::to_string(index) + " must be a typed array of " +
+                                    std::to_string(expected) + " bytes").ThrowAsJavaScriptException();
+      return false;
+    }
+    if (e.is_input) pending.emplace_back(data, length);
+    else outputs->emplace_back(data, length);
+  }
+  if (in_index != inputs.Length() || out_index != views.Length()) {
+    Napi::TypeError::New(env, "invoke: expected " + std::to_string(in_index) + " inputs and " + std::to_string(out_index) + " outputs").ThrowAsJavaScriptException();
+    return false;
+  }
+  size_t k = 0;
+  for (const External& e : graph_->externals) {
+    if (e.is_input) {
+      std::memcpy(graph_->tensors[e.tensor].data(), pending[k].first, pending[k].second);
+      k++;
+    }
+  }
+  return true;
+}
+
+Napi::Value ReferenceRuntime::Invoke(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  XNNLITE_REQUIRE_OPEN(env, graph_ != nullptr && !dispose_pending_, "Runtime");
+  if (!EnsureIdle(env)) return env.Undefined();
+  std::vector<std::pair<void*, size_t>> outputs;
+  if (!BindViews(info, &outputs)) return env.Undefined();
+  graph_->Invoke();
+  graph_->CopyOutputs(outputs);
+  return env.Undefined();
+}
+
+Napi::Value ReferenceRuntime::InvokeAsync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  XNNLITE_REQUIRE_OPEN(env, graph_ != nullptr && !dispose_pending_, "Runtime");
+  if (!EnsureIdle(env)) return env.Undefined();
+  std::vector<std::pair<void*, size_t>> outputs;
+  if (!BindViews(info, &outputs)) return env.Undefined();
+  busy_ = true;
+  auto* worker = new InvokeWorker(env, this, Value(), std::move(outputs), info[1].As<Napi::Array>());
+  Napi::Promise promise = worker->Promise();
+  worker->Queue();
+  return promise;
+}
+
+void ReferenceRuntime::FinishPendingDispose() {
+  if (dispose_pending_) {
+    dispose_pending_ = false;
+    graph_.reset();
+  }
+}
+
+Napi::Value ReferenceRuntime::Dispose(const Napi::CallbackInfo& info) {
+  if (busy_) dispose_pending_ = true;
+  else graph_.reset();
+  return info.Env().Undefined();
+}
+
+bool ReferenceRuntime::EnsureIdle(Napi::Env env) { return !busy_ || ThrowBusy(env); }
+
+Napi::Value ReferenceRuntime::IsBusy(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), busy_); }
+
+}  // namespace xnnlite::reference

@@ -1,0 +1,61 @@
+// ReferenceRuntime: runs a reference::Program with the same JS interface as
+// Runtime (externals, invoke, invokeAsync, profile, cacheReport, dispose,
+// busy), so a Session drives either without knowing which.
+#pragma once
+
+#include <napi.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "program.h"
+
+namespace xnnlite::reference {
+
+struct External {
+  int32_t tensor = 0;
+  bool is_input = false;
+  uint32_t datatype = 0;
+  std::vector<size_t> dims;
+};
+
+struct Graph {
+  Tensors tensors;
+  std::vector<Op> ops;
+  std::vector<External> externals;  // inputs first, then outputs
+  std::vector<uint64_t> micros;     // per op, of the last inference
+  void Invoke();
+  // Copies every external output, in order, into `destinations`.
+  void CopyOutputs(const std::vector<std::pair<void*, size_t>>& destinations) const;
+};
+
+class ReferenceRuntime : public Napi::ObjectWrap<ReferenceRuntime> {
+ public:
+  static Napi::Function Define(Napi::Env env);
+  explicit ReferenceRuntime(const Napi::CallbackInfo& info);
+
+  Graph* graph() { return graph_.get(); }
+  void SetBusy(bool busy) { busy_ = busy; }
+  void FinishPendingDispose();
+
+ private:
+  static Napi::Value Create(const Napi::CallbackInfo& info);
+  Napi::Value Externals(const Napi::CallbackInfo& info);
+  Napi::Value Profile(const Napi::CallbackInfo& info);
+  Napi::Value CacheReport(const Napi::CallbackInfo& info);
+  Napi::Value Invoke(const Napi::CallbackInfo& info);
+  Napi::Value InvokeAsync(const Napi::CallbackInfo& info);
+  Napi::Value Dispose(const Napi::CallbackInfo& info);
+  Napi::Value IsBusy(const Napi::CallbackInfo& info);
+  bool BindViews(const Napi::CallbackInfo& info, std::vector<std::pair<void*, size_t>>* outputs);
+  bool EnsureIdle(Napi::Env env);
+
+  std::unique_ptr<Graph> graph_;
+  bool busy_ = false;
+  bool dispose_pending_ = false;
+};
+
+}  // namespace xnnlite::reference
