@@ -14,7 +14,12 @@ import { difference } from './helpers/compare';
 import { runReference } from './helpers/litert';
 import { floatModel, meanError, runModel } from './helpers/quantize';
 
-for (const name of ['face_detection_short_range', 'hand_landmark_lite']) {
+// How much smaller int16x8's summed error must be than int8's. On the pose
+// model the int8 weights (the same in both schemes) dominate the error: with
+// weights alone quantized (dynamic-int8) it is already about as large.
+const VS_INT8: Record<string, number> = { face_detection_short_range: 0.6, hand_landmark_lite: 0.6, pose_landmark_lite: 1 };
+
+for (const name of Object.keys(VS_INT8)) {
   t.test(name, async (t) => {
     const { bytes: float32, inputName, picture } = floatModel(name);
     const calibration = [1, 2, 3, 4].map(picture);
@@ -47,19 +52,19 @@ for (const name of ['face_detection_short_range', 'hand_landmark_lite']) {
       total8 += meanError(ours8[k], r, scale);
       t.ok(e <= 1.1 * eLitert + 1e-5, `output ${k}: mean error ${(e * 100).toFixed(3)}% of scale, LiteRT.js ${(eLitert * 100).toFixed(3)}%`);
     });
-    t.ok(total16 < 0.6 * total8, `int16 activations are more accurate than int8 (summed mean errors ${(total16 * 100).toFixed(2)}% vs ${(total8 * 100).toFixed(2)}%)`);
+    t.ok(total16 < VS_INT8[name] * total8, `int16 activations are more accurate than int8 (summed mean errors ${(total16 * 100).toFixed(2)}% vs ${(total8 * 100).toFixed(2)}%)`);
   });
 }
 
 t.test('models with operators the int16 kernels lack are refused before calibrating', async (t) => {
-  const { bytes, picture } = floatModel('pose_landmark_lite');
+  const { bytes, picture } = floatModel('selfie_segmentation');
   let read = 0;
   function* calibration() {
     read++;
     yield picture(1);
   }
   await t.rejects(quantize(bytes, { mode: 'int16x8', calibration: calibration() }),
-    { name: 'TypeError', message: /int16x8 quantization: RESIZE_BILINEAR \(operator \d+\) has no int16 kernel in xnnlite; supported: CONV_2D/ });
+    { name: 'TypeError', message: /int16x8 quantization: HARD_SWISH \(operator \d+\) has no int16 kernel in xnnlite; supported: CONV_2D/ });
   t.equal(read, 0, 'no calibration sample was read');
   await t.rejects(quantize(bytes, { mode: 'int16x8', calibration: [picture(1)], ioType: 'int8' }), { name: 'TypeError', message: /options.ioType/ });
 });

@@ -4,6 +4,7 @@
  * their bytes), and kernel calls whose integer and real parameters are
  * derived here from the model, so the C++ kernels only compute.
  */
+import { UnsupportedOpError } from '../errors';
 import { DTYPE_BYTES } from '../model/schema';
 import type { TensorDef } from '../model/types';
 import type { Node } from '../graph/node';
@@ -56,7 +57,11 @@ export class ProgramBuilder {
     const dtype = stored?.dtype ?? t.dtype;
     const bytes = elementsOf(t.shape) * DTYPE_BYTES[dtype];
     const data = stored?.bytes;
-    this.program.tensors.push(data ? { bytes, data: Uint8Array.prototype.slice.call(data) as Uint8Array } : { bytes });
+    if (this.statics.isStatic(t) && !data) {
+      throw new UnsupportedOpError('graph', -1, `constant ${t.name} (${stored?.dtype}) as an operand of the reference kernels (expected int8 weights or int32/int64 biases)`);
+    }
+    // The native side copies constants when it creates the runtime, so a view into the model file suffices.
+    this.program.tensors.push(data ? { bytes, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) } : { bytes });
     this.ids.set(t.index, this.program.tensors.length - 1);
     return this.program.tensors.length - 1;
   }

@@ -11,10 +11,11 @@ import { fullyConnectedReference } from './ops/fully-connected';
 import { meanReference } from './ops/mean';
 import { poolingReference } from './ops/pooling';
 import { quantizeReference } from './ops/quantize';
+import { resizeBilinearReference } from './ops/resize-bilinear';
 
 export const REFERENCE_FAMILIES: readonly ReferenceFamily[] = [
   convolutionReference, fullyConnectedReference, binaryReference, poolingReference, meanReference,
-  reshapeReference, padReference, concatenationReference, activationReference, quantizeReference,
+  reshapeReference, padReference, concatenationReference, activationReference, quantizeReference, resizeBilinearReference,
 ];
 
 const byOp = indexByOp(REFERENCE_FAMILIES);

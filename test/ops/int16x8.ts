@@ -124,3 +124,13 @@ t.test('CONCATENATION of inputs with different ranges (requantized)', (t) => exp
 for (const op of ['LOGISTIC', 'TANH', 'RELU', 'RELU6'] as const) {
   t.test(op, (t) => expectInt16x8(t, { op, inputs: [f32([1, 40])], outputs: [f32([1, 40])] }, [-8, 8]));
 }
+
+for (const [label, options, size] of [
+  ['half-pixel centres', o.resizeBilinear({ halfPixelCenters: true }), [9, 7]],
+  ['align corners', o.resizeBilinear({ alignCorners: true }), [9, 7]],
+  ['legacy sampling, downscaling', o.resizeBilinear(), [3, 2]],
+] as const) {
+  t.test(`RESIZE_BILINEAR, ${label}`, (t) => expectInt16x8(t, {
+    op: 'RESIZE_BILINEAR', inputs: [f32([1, 5, 4, 3]), i32([...size])], outputs: [f32([1, ...size, 3])], options,
+  }));
+}

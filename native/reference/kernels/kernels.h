@@ -20,5 +20,6 @@ extern const Kernel kTanhS16;
 extern const Kernel kRequantizeS16;
 extern const Kernel kQuantizeF32S16;
 extern const Kernel kDequantizeS16F32;
+extern const Kernel kResizeBilinearS16;
 
 }  // namespace xnnlite::reference
