@@ -7,6 +7,9 @@
 //       input zero point, output zero point, output min, output max, bias element size (0: none)
 // reals: OC multipliers (input scale x weight scale / output scale)
 // operands: x (int16 NHWC), filter (int8: OHWI, or 1HWO for depthwise), bias or -1 -> y (int16 NHWC)
+#include <algorithm>
+#include <vector>
+
 #include "kernels.h"
 #include "util.h"
 
@@ -43,37 +46,77 @@ std::string Check(const Op& op, const Tensors& t, bool depthwise) {
   return "";
 }
 
-void Run(const Op& op, Tensors& t, bool depthwise) {
+// Per output pixel and group, gathers the input window into one patch laid
+// out like a filter row (KH x KW x group channels; outside the input it holds
+// the zero point, so it adds nothing), then takes one dot product per output
+// channel: long contiguous loops whatever the channel count.
+void RunConvolution(const Op& op, Tensors& t) {
   Conv c(op);
   const int16_t* x = As<int16_t>(t, op.inputs[0]);
   const int8_t* f = As<int8_t>(t, op.inputs[1]);
   int16_t* y = As<int16_t>(t, op.outputs[0]);
-  const int64_t group_in = depthwise ? 1 : c.ic / c.groups;
-  const int64_t group_out = depthwise ? c.groups : c.oc / c.groups;  // depthwise: outputs per input channel
+  const int64_t group_in = c.ic / c.groups;
+  const int64_t group_out = c.oc / c.groups;
+  const int64_t window = c.kh * c.kw * group_in;
+  std::vector<int16_t> patch(window);
   for (int64_t b = 0; b < c.n; b++) {
     for (int64_t oy = 0; oy < c.oh; oy++) {
       for (int64_t ox = 0; ox < c.ow; ox++) {
         int16_t* out = y + ((b * c.oh + oy) * c.ow + ox) * c.oc;
-        for (int64_t o = 0; o < c.oc; o++) {
-          const int64_t first_in = (o / group_out) * group_in;
-          int64_t acc = Bias(t, op.inputs[2], c.bias_size, o);
+        for (int64_t g = 0; g < c.groups; g++) {
           for (int64_t ky = 0; ky < c.kh; ky++) {
             const int64_t iy = oy * c.sh - c.pt + ky * c.dh;
-            if (iy < 0 || iy >= c.h) continue;
             for (int64_t kx = 0; kx < c.kw; kx++) {
               const int64_t ix = ox * c.sw - c.pl + kx * c.dw;
-              if (ix < 0 || ix >= c.w) continue;
-              const int16_t* in = x + ((b * c.h + iy) * c.w + ix) * c.ic + first_in;
-              if (depthwise) {
-                acc += (static_cast<int64_t>(in[0]) - c.in_zp) * f[(ky * c.kw + kx) * c.oc + o];
+              int16_t* dst = patch.data() + (ky * c.kw + kx) * group_in;
+              if (iy < 0 || iy >= c.h || ix < 0 || ix >= c.w) {
+                std::fill(dst, dst + group_in, static_cast<int16_t>(c.in_zp));
               } else {
-                const int8_t* k = f + ((o * c.kh + ky) * c.kw + kx) * group_in;
-                for (int64_t i = 0; i < group_in; i++) acc += (static_cast<int64_t>(in[i]) - c.in_zp) * k[i];
+                const int16_t* src = x + ((b * c.h + iy) * c.w + ix) * c.ic + g * group_in;
+                std::copy(src, src + group_in, dst);
               }
             }
           }
-          out[o] = static_cast<int16_t>(Requantize(static_cast<double>(acc) * op.reals[o], c.out_zp, c.lo, c.hi));
+          for (int64_t o = g * group_out; o < (g + 1) * group_out; o++) {
+            const int64_t acc = Bias(t, op.inputs[2], c.bias_size, o) + DotS16S8(patch.data(), f + o * window, window, c.in_zp);
+            out[o] = static_cast<int16_t>(Requantize(static_cast<double>(acc) * op.reals[o], c.out_zp, c.lo, c.hi));
+          }
         }
+      }
+    }
+  }
+}
+
+// Accumulates one output pixel over all channels at once, window position by
+// window position, so the inner loop runs along contiguous channels.
+void RunDepthwise(const Op& op, Tensors& t) {
+  Conv c(op);
+  const int16_t* x = As<int16_t>(t, op.inputs[0]);
+  const int8_t* f = As<int8_t>(t, op.inputs[1]);
+  int16_t* y = As<int16_t>(t, op.outputs[0]);
+  const int64_t multiplier = c.groups;
+  std::vector<int64_t> acc(c.oc);
+  for (int64_t b = 0; b < c.n; b++) {
+    for (int64_t oy = 0; oy < c.oh; oy++) {
+      for (int64_t ox = 0; ox < c.ow; ox++) {
+        for (int64_t o = 0; o < c.oc; o++) acc[o] = Bias(t, op.inputs[2], c.bias_size, o);
+        for (int64_t ky = 0; ky < c.kh; ky++) {
+          const int64_t iy = oy * c.sh - c.pt + ky * c.dh;
+          if (iy < 0 || iy >= c.h) continue;
+          for (int64_t kx = 0; kx < c.kw; kx++) {
+            const int64_t ix = ox * c.sw - c.pl + kx * c.dw;
+            if (ix < 0 || ix >= c.w) continue;
+            const int16_t* in = x + ((b * c.h + iy) * c.w + ix) * c.ic;
+            const int8_t* k = f + (ky * c.kw + kx) * c.oc;
+            if (multiplier == 1) {
+              for (int64_t o = 0; o < c.oc; o++) acc[o] += (static_cast<int32_t>(in[o]) - static_cast<int32_t>(c.in_zp)) * static_cast<int32_t>(k[o]);
+            } else {
+              for (int64_t o = 0; o < c.oc; o++) acc[o] += (static_cast<int32_t>(in[o / multiplier]) - static_cast<int32_t>(c.in_zp)) * static_cast<int32_t>(k[o]);
+            }
+          }
+        }
+        int16_t* out = y + ((b * c.oh + oy) * c.ow + ox) * c.oc;
+        for (int64_t o = 0; o < c.oc; o++) out[o] = static_cast<int16_t>(Requantize(static_cast<double>(acc[o]) * op.reals[o], c.out_zp, c.lo, c.hi));
       }
     }
   }
@@ -82,8 +125,8 @@ void Run(const Op& op, Tensors& t, bool depthwise) {
 }  // namespace
 
 const Kernel kConv2dS16 = {"conv2d_s16", [](const Op& op, const Tensors& t) { return Check(op, t, false); },
-                           [](const Op& op, Tensors& t) { Run(op, t, false); }};
+                           RunConvolution};
 const Kernel kDepthwiseConv2dS16 = {"depthwise_conv2d_s16", [](const Op& op, const Tensors& t) { return Check(op, t, true); },
-                                    [](const Op& op, Tensors& t) { Run(op, t, true); }};
+                                    RunDepthwise};
 
 }  // namespace xnnlite::reference

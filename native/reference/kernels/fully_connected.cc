@@ -33,7 +33,7 @@ void Run(const Op& op, Tensors& t) {
   for (int64_t b = 0; b < batches; b++) {
     for (int64_t o = 0; o < out; o++) {
       int64_t acc = bias_size == 8 ? As<int64_t>(t, op.inputs[2])[o] : bias_size == 4 ? As<int32_t>(t, op.inputs[2])[o] : 0;
-      for (int64_t k = 0; k < in; k++) acc += (static_cast<int64_t>(x[b * in + k]) - in_zp) * w[o * in + k];
+      acc += DotS16S8(x + b * in, w + o * in, in, in_zp);
       y[b * out + o] = static_cast<int16_t>(Requantize(static_cast<double>(acc) * op.reals[o], out_zp, lo, hi));
     }
   }

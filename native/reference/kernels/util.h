@@ -47,4 +47,20 @@ inline int64_t Requantize(double real_over_scale, int64_t zero_point, int64_t lo
   return static_cast<int64_t>(q);
 }
 
+// Sum of (x[i] - x_zero_point) * w[i]: exact, in int32 blocks short enough
+// not to overflow (|product| < 2^23 with a zero point; 128 of them < 2^30),
+// which lets the compiler vectorize the inner loop.
+inline int64_t DotS16S8(const int16_t* x, const int8_t* w, int64_t n, int64_t x_zero_point) {
+  constexpr int64_t kBlock = 128;
+  const int32_t zp = static_cast<int32_t>(x_zero_point);
+  int64_t total = 0;
+  for (int64_t start = 0; start < n; start += kBlock) {
+    const int64_t end = start + kBlock < n ? start + kBlock : n;
+    int32_t block = 0;
+    for (int64_t i = start; i < end; i++) block += (static_cast<int32_t>(x[i]) - zp) * static_cast<int32_t>(w[i]);
+    total += block;
+  }
+  return total;
+}
+
 }  // namespace xnnlite::reference
