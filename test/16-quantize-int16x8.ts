@@ -155,3 +155,25 @@ t.test('the native reference runtime refuses inconsistent programs', async (t) =
     { message: /X #1: no reference kernel named nope/ });
   t.throws(() => ReferenceRuntime.create({ tensors: [{ bytes: 4 }], inputs: [{ tensor: 5, datatype: 1, shape: [1] }], outputs: [], ops: [] }), { message: /external tensor out of range/ });
 });
+
+t.test('per-channel weight scales that do not fit the filter are refused at load', async (t) => {
+  const q = (scale: number[], quantizedDimension = 0) => ({ scale, zeroPoint: scale.map(() => 0), quantizedDimension });
+  const model = (weightQuant: ReturnType<typeof q>) => writeModel({
+    subgraphs: [{
+      tensors: [
+        { name: 'x', shape: [1, 4], dtype: 'int16', quantization: q([0.01]) },
+        { name: 'w', shape: [3, 4], dtype: 'int8', quantization: weightQuant, data: new Int8Array(12).fill(1) },
+        { name: 'y', shape: [1, 3], dtype: 'int16', quantization: q([0.02]) },
+      ],
+      inputs: [0], outputs: [2],
+      operators: [{ op: 'FULLY_CONNECTED', inputs: [0, 1, -1], outputs: [2] }],
+    }],
+  });
+  await t.rejects(loadModel(model(q([0.1, 0.2]))), { name: 'ModelFormatError', message: /2 scales for dimension 0 of size 3/ }, 'the reader refuses a count that fits no dimension');
+  await t.rejects(loadModel(model(q([0.1, 0.2, 0.3, 0.4], 1))), { name: 'UnsupportedOpError', message: /weight scales \(got 4 along dimension 1, expected 1 or 3 along dimension 0\)/ },
+    'scales along the input dimension');
+  const ok = await loadModel(model(q([0.1, 0.2, 0.3])));
+  const { y } = await (await ok.createSession()).run<Int16Array>({ x: Int16Array.of(100, 100, 100, 100) });
+  t.same(Array.from(y), [20, 40, 60], 'each output channel with its own scale (4 x 1.0 x 0.1 / 0.02 = 20, ...)');
+  ok.dispose();
+});

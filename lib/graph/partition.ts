@@ -24,7 +24,7 @@ export interface PlannedOp {
   family?: OpFamily;
   /** How it runs on the reference kernels (runner 'reference'). */
   reference?: ReferenceFamily;
-  /** Why the operator cannot run on XNNPACK, if it cannot. */
+  /** Why the operator cannot run on its runner, if it cannot. */
   reason?: string;
   /** Folded into constants at load; nothing runs. */
   folded: boolean;

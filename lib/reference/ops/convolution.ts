@@ -6,7 +6,7 @@ import { paddingBeforeAfter } from '../../graph/padding';
 import { Padding } from '../../model/schema';
 import type { ReferenceFamily } from '../family';
 import { activationRange, quantOf, type ProgramBuilder } from '../program-builder';
-import { biasElementSize, outputMultipliers } from './weights';
+import { biasElementSize, outputMultipliers, weightScalesFit } from './weights';
 
 function encode(b: ProgramBuilder, node: Node): void {
   const o = convolutionOptions(node);
@@ -28,6 +28,9 @@ function encode(b: ProgramBuilder, node: Node): void {
 
 export const convolutionReference: ReferenceFamily = {
   ops: convolution.ops,
-  check: (node, statics) => first(() => convolution.check(node, statics, 'int16x8')),
+  check: (node, statics) => first(
+    () => convolution.check(node, statics, 'int16x8'),
+    () => weightScalesFit(node, node.output(0).shape[3], node.op === 'DEPTHWISE_CONV_2D' ? 3 : 0),
+  ),
   encode,
 };

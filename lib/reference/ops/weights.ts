@@ -16,3 +16,11 @@ export function biasElementSize(bias: TensorDef | undefined, b: ProgramBuilder):
   if (!bias) return 0;
   return (b.statics.get(bias)?.dtype ?? bias.dtype) === 'int64' ? 8 : 4;
 }
+
+/** Weight scales must be one per tensor or one per output channel along the filter's output-channel axis. */
+export function weightScalesFit(node: Node, channels: number, axis: number): string | undefined {
+  const q = node.in(1).quantization!;
+  if (q.scale.length === 1) return undefined;
+  return q.scale.length === channels && q.quantizedDimension === axis ? undefined
+    : `weight scales (got ${q.scale.length} along dimension ${q.quantizedDimension}, expected 1 or ${channels} along dimension ${axis})`;
+}
