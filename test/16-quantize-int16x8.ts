@@ -177,3 +177,42 @@ t.test('per-channel weight scales that do not fit the filter are refused at load
   t.same(Array.from(y), [20, 40, 60], 'each output channel with its own scale (4 x 1.0 x 0.1 / 0.02 = 20, ...)');
   ok.dispose();
 });
+
+t.test('damaged int16x8 files load and run, or fail with a model error; never a crash', async (t) => {
+  const { bytes: float32, picture } = floatModel('face_detection_short_range');
+  const good = await quantize(float32, { mode: 'int16x8', calibration: [picture(1)] });
+  let state = 12345;
+  const next = () => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return state / 4294967296;
+  };
+  const outcome = { ran: 0, refused: 0, other: [] as string[] };
+  const attempt = async (bytes: Uint8Array, label: string) => {
+    try {
+      const model = await loadModel(bytes, { maxTotalBytes: 32 * 1024 * 1024, maxTensorBytes: 4 * 1024 * 1024 });
+      try {
+        const session = await model.createSession();
+        const inputs = Object.fromEntries(session.inputs.map((i) => {
+          const n = i.shape.reduce((a, b) => a * b, 1);
+          return [i.name, i.dtype === 'int16' ? new Int16Array(n).fill(100) : new Float32Array(n).fill(0.25)];
+        }));
+        session.runSync(inputs as Record<string, Float32Array>);
+        outcome.ran++;
+      } finally {
+        model.dispose();
+      }
+    } catch (err) {
+      const name = (err as Error)?.name;
+      if (name === 'ModelFormatError' || name === 'UnsupportedOpError') outcome.refused++;
+      else outcome.other.push(`${label}: ${name}: ${(err as Error)?.message}`);
+    }
+  };
+  for (let k = 0; k < 200; k++) {
+    const bytes = Uint8Array.from(good);
+    const flips = 1 + Math.floor(next() * 4);
+    for (let f = 0; f < flips; f++) bytes[Math.floor(next() * bytes.length)] = Math.floor(next() * 256);
+    await attempt(bytes, `flip ${k}`);
+  }
+  for (let k = 1; k < 40; k++) await attempt(good.subarray(0, Math.floor((good.length * k) / 40)), `truncated ${k}/40`);
+  t.same(outcome.other.slice(0, 10), [], `no other exception types (${outcome.ran} ran, ${outcome.refused} refused)`);
+});
