@@ -38,8 +38,8 @@ async function int16x8Columns(float32, calibration, x, floatSession, floatOutput
   try {
     bytes = await quantize(float32, { mode: 'int16x8', calibration });
   } catch (err) {
-    const op = /: (\w+) \(operator/.exec(err.message);
-    return `- (no int16 ${op ? op[1] : 'kernel'}) | -`;
+    if (err.name !== 'UnsupportedOpError') throw err;
+    return `- (no int16 ${err.op}) | -`;
   }
   const model = await loadModel(bytes);
   const session = await model.createSession({ threads: 1 });

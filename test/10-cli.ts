@@ -164,7 +164,8 @@ t.test('quantize --mode int8 with a calibration directory', async (t) => {
   t.ok(Object.keys(model.operators).includes('QUANTIZE'), 'the int8 model quantizes its float input');
   model.dispose();
   const short = cli('quantize', face.file, out, '--mode', 'int8', '--calibration', path.join(dir, 'wrong'));
-  t.equal(short.code, 2);
+  t.equal(short.code, 1, 'a bad sample is an input error: exit 1');
+  t.notMatch(short.stderr, /usage:/, 'without the usage text');
   t.match(short.stderr, /short\.npy holds 5 values; input "input" of shape \[1, 128, 128, 3\] takes 49152/);
   const empty = cli('quantize', face.file, out, '--mode', 'int8', '--calibration', path.join(dir, 'missing'));
   t.equal(empty.code, 2);
@@ -194,7 +195,7 @@ t.test('quantize --mode int8 calibrated on images', async (t) => {
   t.equal(single.code, 0, single.stderr);
   t.match(single.stdout, /on 1 held-out sample\(s\) of .*p3\.png/, 'one image: the report runs on it');
   const broken = cli('quantize', face.file, out, '--mode', 'int8', '--calibration', path.join(dir, 'broken'), '--held-out', '0');
-  t.equal(broken.code, 2);
+  t.equal(broken.code, 1);
   t.match(broken.stderr, /a\.png: not a PNG, JPEG or binary PPM\/PGM image/);
   const channels = cli('quantize', face.file, out, '--mode', 'int8', '--calibration', path.join(dir, 'images'), '--mean', '1,2');
   t.equal(channels.code, 2);
@@ -255,5 +256,9 @@ t.test('quantize --mode int16x8, and inspect says where its operators run', asyn
   t.match(ioType.stderr, /--io-type applies to --mode int8 only/);
   const selfie = cli('quantize', zooModel('selfie_segmentation').file, out, '--mode', 'int16x8', '--calibration', path.join(dir, 'selfie.npy'), '--held-out', '0');
   t.not(selfie.code, 0);
-  t.match(selfie.stderr, /HARD_SWISH \(operator \d+\) has no int16 kernel in xnnlite/);
+  t.match(selfie.stderr, /UnsupportedOpError: HARD_SWISH #\d+: int16x8 quantization: it has no int16 kernel in xnnlite/);
+  t.notMatch(selfie.stderr, /    at /, 'no stack trace');
+  const again = cli('quantize', out, path.join(dir, 'again.tflite'), '--mode', 'float16');
+  t.equal(again.code, 1);
+  t.match(again.stderr, /^xnnlite quantize: TypeError: the model is already quantized \(tensor ".*" is int16\); quantize its float original instead\n$/, 'an already-quantized model: one clear line');
 });

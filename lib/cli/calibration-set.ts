@@ -11,7 +11,7 @@ import { decodeImage, IMAGE_EXTENSIONS } from '../image/decode';
 import { imageGeometry, imageToTensor, type ImageLayout } from '../image/to-tensor';
 import { readNpy } from '../npy';
 import type { TensorInfo } from '../tensor-info';
-import { UsageError } from './usage';
+import { InputError, UsageError } from './usage';
 
 export interface SampleSet {
   /** How many samples the set holds. */
@@ -42,7 +42,7 @@ export function sampleSet(location: string, inputs: readonly TensorInfo[], image
   } else if (isNpy(location)) {
     const { shape, data } = readFile(location, (bytes) => readNpy(bytes, path.basename(location)));
     if (data.length === 0 || data.length % size !== 0) {
-      throw fail(`${path.basename(location)} holds ${data.length} values (shape [${shape.join(', ')}]): not a whole number of samples of input "${input.name}" [${input.shape.join(', ')}], ${size} values each`);
+      throw new InputError(`${path.basename(location)} holds ${data.length} values (shape [${shape.join(', ')}]): not a whole number of samples of input "${input.name}" [${input.shape.join(', ')}], ${size} values each`);
     }
     const values = data instanceof Float32Array ? data : Float32Array.from(data);
     return { count: data.length / size, read: (k) => record(values.slice(k * size, (k + 1) * size)) };
@@ -66,7 +66,7 @@ export function sampleSet(location: string, inputs: readonly TensorInfo[], image
       const name = path.basename(file);
       if (isImage(file)) return record(imageToTensor(readFile(file, (bytes) => decodeImage(bytes, name)), input.shape, image));
       const { data } = readFile(file, (bytes) => readNpy(bytes, name));
-      if (data.length !== size) throw fail(`${name} holds ${data.length} values; input "${input.name}" of shape [${input.shape.join(', ')}] takes ${size}`);
+      if (data.length !== size) throw new InputError(`${name} holds ${data.length} values; input "${input.name}" of shape [${input.shape.join(', ')}] takes ${size}`);
       return record(data instanceof Float32Array ? data : Float32Array.from(data));
     },
   };
@@ -77,12 +77,12 @@ function readFile<T>(file: string, decode: (bytes: Uint8Array) => T): T {
   try {
     bytes = fs.readFileSync(file);
   } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${(e as Error).message}`, 'quantize');
+    throw new InputError(`cannot read ${file}: ${(e as Error).message}`);
   }
   try {
     return decode(bytes);
   } catch (e) {
-    throw new UsageError((e as Error).message, 'quantize');
+    throw new InputError((e as Error).message);
   }
 }
 

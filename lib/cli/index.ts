@@ -7,7 +7,7 @@ import { cacheCommand } from './cache';
 import { quantizeCommand } from './quantize';
 import { inspectCommand } from './inspect';
 import { runCommand } from './run';
-import { parse, UsageError, type Command } from './usage';
+import { InputError, parse, UsageError, type Command } from './usage';
 
 const COMMANDS: Command[] = [inspectCommand, benchCommand, runCommand, quantizeCommand, cacheCommand];
 
@@ -57,8 +57,11 @@ export async function main(argv: string[]): Promise<number> {
     }
     const known = err instanceof ModelFormatError || err instanceof UnsupportedOpError || err instanceof XnnpackError
       || err instanceof NativeLoadError || err instanceof DisposedError || err instanceof NpyError;
+    // The API's own argument and data checks (e.g. quantize() on an already-quantized model, NaN in a sample).
+    const refused = err instanceof TypeError || err instanceof RangeError;
     const e = err as NodeJS.ErrnoException;
-    if (known) process.stderr.write(`xnnlite ${command.name}: ${e.name}: ${e.message}\n`);
+    if (err instanceof InputError) process.stderr.write(`xnnlite ${command.name}: ${e.message}\n`);
+    else if (known || refused) process.stderr.write(`xnnlite ${command.name}: ${e.name}: ${e.message}\n`);
     else if (e && e.code === 'ENOENT') process.stderr.write(`xnnlite ${command.name}: no such file: ${e.path}\n`);
     else if (e && e.code === 'EISDIR') process.stderr.write(`xnnlite ${command.name}: ${e.path} is a directory; give a .tflite file\n`);
     else process.stderr.write(`xnnlite ${command.name}: ${e?.stack ?? String(err)}\n`);

@@ -8,6 +8,14 @@ export class UsageError extends Error {
   }
 }
 
+/** A problem with the files a command was given (an undecodable image, a sample of the wrong size): printed without the usage, exit code 1. */
+export class InputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InputError';
+  }
+}
+
 export interface Command {
   name: string;
   summary: string;

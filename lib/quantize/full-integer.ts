@@ -8,6 +8,7 @@
  * (zero point 0), the same int8 weights, biases int64; such models run on
  * xnnlite's reference kernels, so every operator must have an int16 one.
  */
+import { UnsupportedOpError } from '../errors';
 import { loadModel } from '../model';
 import type { Quantization } from '../model/types';
 import { writeModel, type ModelSpec, type OperatorSpec, type TensorSpec } from '../model/writer';
@@ -97,7 +98,7 @@ export function checkScheme(spec: ModelSpec, scheme: IntegerScheme): void {
   const ops = spec.subgraphs[0].operators;
   const k = ops.findIndex((op) => !scheme.ops[op.op]);
   if (k >= 0) {
-    throw new TypeError(`${scheme.name} quantization: ${ops[k].op} (operator ${k}) has no int16 kernel in xnnlite; supported: ${Object.keys(scheme.ops).join(', ')}`);
+    throw new UnsupportedOpError(ops[k].op, k, `${scheme.name} quantization: it has no int16 kernel in xnnlite; supported: ${Object.keys(scheme.ops).join(', ')}`);
   }
 }
 
@@ -157,7 +158,7 @@ export interface IntegerLayout {
  * Rewrites a float model (every weight float32, see floatSpec) to the
  * scheme's integers with the calibrated ranges.
  *
- * @throws {TypeError} naming the first operator a scheme without float islands has no integer kernel for.
+ * @throws {UnsupportedOpError} naming the first operator a scheme without float islands has no integer kernel for.
  */
 export function quantizeToInteger(spec: ModelSpec, ranges: Map<number, [number, number]>, { scheme, ioType, perChannel }: IntegerLayout): ModelSpec {
   const sg = spec.subgraphs[0];
@@ -189,7 +190,8 @@ export function quantizeToInteger(spec: ModelSpec, ranges: Map<number, [number, 
       && activationInputs.every((k) => op.inputs[k] >= 0 && (isFloatActivation(tensors[op.inputs[k]]) || tensors[op.inputs[k]].data !== undefined));
     if (!ok) {
       if (!scheme.floatIslands) {
-        throw new TypeError(`${scheme.name} quantization: ${op.op} (operator ${sg.operators.indexOf(op)}) ${rule ? 'cannot be rewritten here (its operands are not float activations with a calibrated range)' : 'has no int16 kernel in xnnlite'}; supported: ${Object.keys(scheme.ops).join(', ')}`);
+        const reason = rule ? 'its operands are not float activations with a calibrated range' : 'it has no int16 kernel in xnnlite';
+        throw new UnsupportedOpError(op.op, sg.operators.indexOf(op), `${scheme.name} quantization: ${reason}; supported: ${Object.keys(scheme.ops).join(', ')}`);
       }
       // Stays float: its inputs must be float.
       operators.push(op);
