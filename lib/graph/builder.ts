@@ -136,6 +136,19 @@ export class GraphBuilder {
    * Defines the node that writes `output`, clamped to the range of fused
    * activation `code` (and of a following standalone activation folded into it).
    */
+  /**
+   * Runs a float operator on int8/uint8 operands, for operators XNNPACK has
+   * no quantized kernel for: the input is converted to float32, `define`
+   * writes the float result, which is converted to the output's quantization.
+   */
+  floatIsland(input: number, inputShape: readonly number[], output: number, outputShape: readonly number[], define: (x: number, y: number) => void): void {
+    const x = this.internal(inputShape);
+    const y = this.internal(outputShape);
+    this.subgraph.defineUnary(this.C.unary.convert, input, x);
+    define(x, y);
+    this.subgraph.defineUnary(this.C.unary.convert, y, output);
+  }
+
   withActivation(code: number, output: TensorDef, define: (outputId: number, min: number, max: number) => void): void {
     let [min, max] = ACTIVATION_RANGE[code] ?? ACTIVATION_RANGE[Activation.NONE];
     const redirect = this.redirects.get(output.index);

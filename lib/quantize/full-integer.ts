@@ -50,7 +50,9 @@ const perTensor = (scale: number, zeroPoint: number): Quantization => ({ scale: 
 /**
  * MAXIMUM and MINIMUM are left out: TFLite's int8 kernels compare raw
  * integers, so they would need one quantization for both inputs and the
- * output. AVERAGE_POOL_2D and SOFTMAX: XNNPACK has no int8 kernels for them.
+ * output. AVERAGE_POOL_2D and SOFTMAX are int8 in the file as TFLite writes
+ * them; xnnlite runs them in float between conversions (XNNPACK has no int8
+ * kernels for them).
  */
 export const INT8: IntegerScheme = {
   name: 'int8',
@@ -65,10 +67,10 @@ export const INT8: IntegerScheme = {
     MAX_POOL_2D: one, MEAN: one, PAD: one, RESHAPE: one, SQUEEZE: one, EXPAND_DIMS: one,
     SLICE: one, STRIDED_SLICE: one, TRANSPOSE: one, RESIZE_BILINEAR: one, DEPTH_TO_SPACE: one, SPACE_TO_DEPTH: one,
     RELU: one, RELU6: one, RELU_N1_TO_1: one, LEAKY_RELU: one, HARD_SWISH: one, LOGISTIC: one, TANH: one,
-    CONCATENATION: { activations: [] },
+    AVERAGE_POOL_2D: one, SOFTMAX: one, CONCATENATION: { activations: [] },
   },
-  sameAsInput: new Set(['MAX_POOL_2D', 'PAD', 'RESHAPE', 'SQUEEZE', 'EXPAND_DIMS', 'SLICE', 'STRIDED_SLICE', 'TRANSPOSE', 'RESIZE_BILINEAR', 'DEPTH_TO_SPACE', 'SPACE_TO_DEPTH']),
-  fixedOutput: { LOGISTIC: perTensor(1 / 256, -128), TANH: perTensor(1 / 128, 0) },
+  sameAsInput: new Set(['MAX_POOL_2D', 'AVERAGE_POOL_2D', 'PAD', 'RESHAPE', 'SQUEEZE', 'EXPAND_DIMS', 'SLICE', 'STRIDED_SLICE', 'TRANSPOSE', 'RESIZE_BILINEAR', 'DEPTH_TO_SPACE', 'SPACE_TO_DEPTH']),
+  fixedOutput: { LOGISTIC: perTensor(1 / 256, -128), TANH: perTensor(1 / 128, 0), SOFTMAX: perTensor(1 / 256, -128) },
   floatIslands: true,
 };
 

@@ -7,6 +7,7 @@ import type { Node } from '../node';
 import type { OpFamily } from '../op-family';
 import { outputSize } from '../padding';
 import type { StaticValues } from '../static-values';
+import { domainOf } from '../tensor-types';
 
 export function poolOptions(node: Node) {
   const o = node.options!;
@@ -25,7 +26,7 @@ function check(node: Node, statics: StaticValues, rules: OperandRules = 'xnnpack
   return first(
     () => arity(node, 1, 1, 1),
     () => optionsPresent(node, BuiltinOptions.Pool2DOptions, 'Pool2DOptions'),
-    () => operandTypes(node, statics, { activations: [0], quantized: node.op === 'MAX_POOL_2D' }, rules),
+    () => operandTypes(node, statics, { activations: [0], quantized: true }, rules),
     () => rank(node.in(0), 4, 'input'),
     () => rank(node.output(0), 4, 'output'),
     () => {
@@ -53,7 +54,10 @@ function lower(g: GraphBuilder, node: Node): void {
     if (o.filterH === 1 && o.filterW === 1 && o.strideH === 1 && o.strideW === 1) {
       g.subgraph.defineUnary(g.C.unary.clamp, input, out, { min, max });
     } else if (node.op === 'AVERAGE_POOL_2D') {
-      g.subgraph.defineAveragePooling2d(0, 0, 0, 0, o.filterH, o.filterW, o.strideH, o.strideW, min, max, input, out, flags);
+      const pool = (x: number, y: number) => g.subgraph.defineAveragePooling2d(0, 0, 0, 0, o.filterH, o.filterW, o.strideH, o.strideW, min, max, x, y, flags);
+      // XNNPACK has no int8/uint8 average pooling at this version: pool in float between conversions.
+      if (domainOf(node.in(0), g.statics) === 'float32') pool(input, out);
+      else g.floatIsland(input, node.in(0).shape, out, node.output(0).shape, pool);
     } else {
       g.subgraph.defineMaxPooling2d(0, 0, 0, 0, o.filterH, o.filterW, o.strideH, o.strideW, 1, 1, min, max, input, out, flags);
     }
