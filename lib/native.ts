@@ -174,9 +174,9 @@ export interface NativeBinding {
   Runtime: {
     create(subgraph: NativeSubgraph, threads: number, flags: number, cache?: NativeCacheRequest): Promise<NativeRuntime>;
   };
-  /** Runs a program of reference kernels (int16x8 graphs); throws a TypeError if the program is inconsistent. */
+  /** Runs a program of reference kernels (int16x8 graphs) on `threads` threads; throws a TypeError if the program is inconsistent. */
   ReferenceRuntime: {
-    create(program: Program): NativeRuntime;
+    create(program: Program, threads?: number): NativeRuntime;
   };
   MappedFile: new (fd: number, size: number) => NativeMappedFile;
   verifyCacheFile(path: string): { ok: boolean; reason: string; metadata: string };

@@ -182,8 +182,9 @@ export class Session {
       // idle session does not take CPU from other sessions or processes.
       const flags = (options.profile ? C.runtimeFlags.basicProfiling : 0) | (options.threads > 1 ? C.runtimeFlags.yieldWorkers : 0)
         | (options.precision === 'fp16' ? C.runtimeFlags.forceFp16Inference : 0);
-      // int16x8 graphs run single-threaded on the reference kernels; they pack nothing, so no weight cache.
-      runtime = lowered.runner === 'reference' ? ReferenceRuntime.create(lowered.program) : await Runtime.create(lowered.subgraph, options.threads, flags, cache);
+      // int16x8 graphs run on the reference kernels; they pack nothing, so no weight cache.
+      runtime = lowered.runner === 'reference' ? ReferenceRuntime.create(lowered.program, options.threads)
+        : await Runtime.create(lowered.subgraph, options.threads, flags, cache);
     } catch (err) {
       // Shapes that do not fit together surface when XNNPACK plans the graph.
       if (err instanceof XnnpackError && (err.statusName === 'invalid parameter' || err.statusName === 'unsupported parameter')) {

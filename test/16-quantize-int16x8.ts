@@ -84,6 +84,10 @@ t.test('session features on the reference runtime', async (t) => {
   const b = session.runSync(x);
   t.same(Object.keys(a), model.outputs.map((o) => o.name));
   t.ok(model.outputs.every((o) => difference(a[o.name], b[o.name]).maxAbs === 0), 'run and runSync agree');
+  const single = await model.createSession({ threads: 1 });
+  const one = await single.run(x);
+  single.dispose();
+  t.ok(model.outputs.every((o) => difference(a[o.name], one[o.name]).maxAbs === 0), `${session.threads} threads and one give bit-identical outputs`);
   const [first, second] = [session.run(x), session.run(picture(4))];
   const [r1, r2] = await Promise.all([first, second]);
   t.ok(difference(r1[model.outputs[0].name], a[model.outputs[0].name]).maxAbs === 0 && difference(r2[model.outputs[0].name], a[model.outputs[0].name]).maxAbs > 0,

@@ -46,7 +46,7 @@ export const inspectCommand: Command = {
     if (r.metadataNames.length) lines.push(`metadata: ${r.metadataNames.join(', ')}`);
     if (r.signatureKeys.length) lines.push(`signatures: ${r.signatureKeys.join(', ')}`);
     if (r.placement.some((p) => p.runsOn === 'reference')) {
-      lines.push('note: int16 activations (int16x8 model): XNNPACK has no kernels for them, so the graph runs on xnnlite\'s reference kernels (single-threaded, far slower than XNNPACK)');
+      lines.push('note: int16 activations (int16x8 model): XNNPACK has no kernels for them, so the graph runs on xnnlite\'s reference kernels (portable C++, roughly 10-20x slower than float32 on XNNPACK)');
     }
     lines.push(r.supported ? 'status: every operator runs' : `status: ${problems.length} operator(s) cannot run; loadModel() will refuse this model`);
     process.stdout.write(`${lines.join('\n')}\n`);

@@ -23,7 +23,7 @@ export interface QuantizeOptions {
    * `int16x8`: int16 activations (zero point 0) with int8 weights and int64
    * biases, for models int8 activations are too coarse for; XNNPACK has no
    * int16 kernels, so xnnlite runs these on its reference kernels (correct,
-   * single-threaded, much slower), and every operator must have one.
+   * portable C++, much slower), and every operator must have one.
    */
   mode: 'float16' | 'dynamic-int8' | 'int8' | 'int16x8';
   /**

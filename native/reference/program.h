@@ -24,11 +24,17 @@ using Tensors = std::vector<Tensor>;
 // Returns an empty string when `op` is consistent with the tensors it names, else why not.
 using CheckFn = std::string (*)(const Op& op, const Tensors& tensors);
 using RunFn = void (*)(const Op& op, Tensors& tensors);
+// Kernels whose work splits into independent tasks (e.g. output rows) also
+// give their task count and one task's work; the runtime may run tasks in parallel.
+using TaskCountFn = size_t (*)(const Op& op);
+using TaskFn = void (*)(const Op& op, Tensors& tensors, size_t task);
 
 struct Kernel {
   const char* name;
   CheckFn check;
   RunFn run;
+  TaskCountFn tasks = nullptr;
+  TaskFn task = nullptr;
 };
 
 struct Op {

@@ -143,10 +143,35 @@ void Graph::CopyOutputs(const std::vector<std::pair<void*, size_t>>& destination
   }
 }
 
+Graph::~Graph() {
+  if (pool != nullptr) pthreadpool_destroy(pool);
+}
+
+namespace {
+
+struct TaskContext {
+  const Op* op;
+  Tensors* tensors;
+};
+
+void RunTask(void* context, size_t task) {
+  auto* c = static_cast<TaskContext*>(context);
+  c->op->kernel->task(*c->op, *c->tensors, task);
+}
+
+}  // namespace
+
 void Graph::Invoke() {
   for (size_t k = 0; k < ops.size(); k++) {
     auto start = std::chrono::steady_clock::now();
-    ops[k].kernel->run(ops[k], tensors);
+    const Kernel* kernel = ops[k].kernel;
+    if (pool != nullptr && kernel->tasks != nullptr) {
+      TaskContext context{&ops[k], &tensors};
+      // Workers sleep between operators instead of spinning: other sessions and processes share the CPU.
+      pthreadpool_parallelize_1d(pool, RunTask, &context, kernel->tasks(ops[k]), PTHREADPOOL_FLAG_YIELD_WORKERS);
+    } else {
+      kernel->run(ops[k], tensors);
+    }
     micros[k] = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count());
   }
 }
@@ -174,16 +199,21 @@ ReferenceRuntime::ReferenceRuntime(const Napi::CallbackInfo& info) : Napi::Objec
   graph_.reset(info[0].As<Napi::External<Graph>>().Data());
 }
 
-// create(program) -> ReferenceRuntime; throws a TypeError naming what in the program is inconsistent.
+// create(program, threads) -> ReferenceRuntime; throws a TypeError naming what in the program is inconsistent.
 Napi::Value ReferenceRuntime::Create(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 1 || !info[0].IsObject()) {
     Napi::TypeError::New(env, "ReferenceRuntime.create(program): expected an object").ThrowAsJavaScriptException();
     return env.Undefined();
   }
+  const uint32_t threads = info.Length() > 1 && info[1].IsNumber() ? info[1].As<Napi::Number>().Uint32Value() : 1;
   std::unique_ptr<Graph> graph;
   try {
     graph = Parse(info[0].As<Napi::Object>());
+    if (threads > 1) {
+      graph->pool = pthreadpool_create(threads);
+      if (graph->pool == nullptr) throw std::bad_alloc();
+    }
   } catch (const std::bad_alloc&) {
     Napi::Error::New(env, "ReferenceRuntime.create: out of memory").ThrowAsJavaScriptException();
     return env.Undefined();

@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include <pthreadpool.h>
+
 #include "program.h"
 
 namespace xnnlite::reference {
@@ -23,6 +25,12 @@ struct External {
 };
 
 struct Graph {
+  Graph() = default;
+  Graph(const Graph&) = delete;
+  Graph& operator=(const Graph&) = delete;
+  ~Graph();
+  // Runs the tasks of kernels that split their work; null for one thread.
+  pthreadpool_t pool = nullptr;
   Tensors tensors;
   std::vector<Op> ops;
   std::vector<External> externals;  // inputs first, then outputs

@@ -46,11 +46,12 @@ std::string Check(const Op& op, const Tensors& t, bool depthwise) {
   return "";
 }
 
-// Per output pixel and group, gathers the input window into one patch laid
-// out like a filter row (KH x KW x group channels; outside the input it holds
-// the zero point, so it adds nothing), then takes one dot product per output
-// channel: long contiguous loops whatever the channel count.
-void RunConvolution(const Op& op, Tensors& t) {
+// One task: output row `task` (of batch x height). Per output pixel and
+// group, gathers the input window into one patch laid out like a filter row
+// (KH x KW x group channels; outside the input it holds the zero point, so
+// it adds nothing), then takes one dot product per output channel: long
+// contiguous loops whatever the channel count.
+void ConvolutionRow(const Op& op, Tensors& t, size_t task) {
   Conv c(op);
   const int16_t* x = As<int16_t>(t, op.inputs[0]);
   const int8_t* f = As<int8_t>(t, op.inputs[1]);
@@ -59,74 +60,82 @@ void RunConvolution(const Op& op, Tensors& t) {
   const int64_t group_out = c.oc / c.groups;
   const int64_t window = c.kh * c.kw * group_in;
   std::vector<int16_t> patch(window);
-  for (int64_t b = 0; b < c.n; b++) {
-    for (int64_t oy = 0; oy < c.oh; oy++) {
-      for (int64_t ox = 0; ox < c.ow; ox++) {
-        int16_t* out = y + ((b * c.oh + oy) * c.ow + ox) * c.oc;
-        for (int64_t g = 0; g < c.groups; g++) {
-          for (int64_t ky = 0; ky < c.kh; ky++) {
-            const int64_t iy = oy * c.sh - c.pt + ky * c.dh;
-            for (int64_t kx = 0; kx < c.kw; kx++) {
-              const int64_t ix = ox * c.sw - c.pl + kx * c.dw;
-              int16_t* dst = patch.data() + (ky * c.kw + kx) * group_in;
-              if (iy < 0 || iy >= c.h || ix < 0 || ix >= c.w) {
-                std::fill(dst, dst + group_in, static_cast<int16_t>(c.in_zp));
-              } else {
-                const int16_t* src = x + ((b * c.h + iy) * c.w + ix) * c.ic + g * group_in;
-                std::copy(src, src + group_in, dst);
-              }
-            }
-          }
-          for (int64_t o = g * group_out; o < (g + 1) * group_out; o++) {
-            const int64_t acc = Bias(t, op.inputs[2], c.bias_size, o) + DotS16S8(patch.data(), f + o * window, window, c.in_zp);
-            out[o] = static_cast<int16_t>(Requantize(static_cast<double>(acc) * op.reals[o], c.out_zp, c.lo, c.hi));
+  const int64_t b = static_cast<int64_t>(task) / c.oh;
+  const int64_t oy = static_cast<int64_t>(task) % c.oh;
+  for (int64_t ox = 0; ox < c.ow; ox++) {
+    int16_t* out = y + ((b * c.oh + oy) * c.ow + ox) * c.oc;
+    for (int64_t g = 0; g < c.groups; g++) {
+      for (int64_t ky = 0; ky < c.kh; ky++) {
+        const int64_t iy = oy * c.sh - c.pt + ky * c.dh;
+        for (int64_t kx = 0; kx < c.kw; kx++) {
+          const int64_t ix = ox * c.sw - c.pl + kx * c.dw;
+          int16_t* dst = patch.data() + (ky * c.kw + kx) * group_in;
+          if (iy < 0 || iy >= c.h || ix < 0 || ix >= c.w) {
+            std::fill(dst, dst + group_in, static_cast<int16_t>(c.in_zp));
+          } else {
+            const int16_t* src = x + ((b * c.h + iy) * c.w + ix) * c.ic + g * group_in;
+            std::copy(src, src + group_in, dst);
           }
         }
+      }
+      for (int64_t o = g * group_out; o < (g + 1) * group_out; o++) {
+        const int64_t acc = Bias(t, op.inputs[2], c.bias_size, o) + DotS16S8(patch.data(), f + o * window, window, c.in_zp);
+        out[o] = static_cast<int16_t>(Requantize(static_cast<double>(acc) * op.reals[o], c.out_zp, c.lo, c.hi));
       }
     }
   }
 }
 
-// Accumulates one output pixel over all channels at once, window position by
-// window position, so the inner loop runs along contiguous channels.
-void RunDepthwise(const Op& op, Tensors& t) {
+// One task: output row `task`. Accumulates each output pixel over all
+// channels at once, window position by window position, so the inner loop
+// runs along contiguous channels.
+void DepthwiseRow(const Op& op, Tensors& t, size_t task) {
   Conv c(op);
   const int16_t* x = As<int16_t>(t, op.inputs[0]);
   const int8_t* f = As<int8_t>(t, op.inputs[1]);
   int16_t* y = As<int16_t>(t, op.outputs[0]);
   const int64_t multiplier = c.groups;
+  const int32_t zp = static_cast<int32_t>(c.in_zp);
   std::vector<int64_t> acc(c.oc);
-  for (int64_t b = 0; b < c.n; b++) {
-    for (int64_t oy = 0; oy < c.oh; oy++) {
-      for (int64_t ox = 0; ox < c.ow; ox++) {
-        for (int64_t o = 0; o < c.oc; o++) acc[o] = Bias(t, op.inputs[2], c.bias_size, o);
-        for (int64_t ky = 0; ky < c.kh; ky++) {
-          const int64_t iy = oy * c.sh - c.pt + ky * c.dh;
-          if (iy < 0 || iy >= c.h) continue;
-          for (int64_t kx = 0; kx < c.kw; kx++) {
-            const int64_t ix = ox * c.sw - c.pl + kx * c.dw;
-            if (ix < 0 || ix >= c.w) continue;
-            const int16_t* in = x + ((b * c.h + iy) * c.w + ix) * c.ic;
-            const int8_t* k = f + (ky * c.kw + kx) * c.oc;
-            if (multiplier == 1) {
-              for (int64_t o = 0; o < c.oc; o++) acc[o] += (static_cast<int32_t>(in[o]) - static_cast<int32_t>(c.in_zp)) * static_cast<int32_t>(k[o]);
-            } else {
-              for (int64_t o = 0; o < c.oc; o++) acc[o] += (static_cast<int32_t>(in[o / multiplier]) - static_cast<int32_t>(c.in_zp)) * static_cast<int32_t>(k[o]);
-            }
-          }
+  const int64_t b = static_cast<int64_t>(task) / c.oh;
+  const int64_t oy = static_cast<int64_t>(task) % c.oh;
+  for (int64_t ox = 0; ox < c.ow; ox++) {
+    for (int64_t o = 0; o < c.oc; o++) acc[o] = Bias(t, op.inputs[2], c.bias_size, o);
+    for (int64_t ky = 0; ky < c.kh; ky++) {
+      const int64_t iy = oy * c.sh - c.pt + ky * c.dh;
+      if (iy < 0 || iy >= c.h) continue;
+      for (int64_t kx = 0; kx < c.kw; kx++) {
+        const int64_t ix = ox * c.sw - c.pl + kx * c.dw;
+        if (ix < 0 || ix >= c.w) continue;
+        const int16_t* in = x + ((b * c.h + iy) * c.w + ix) * c.ic;
+        const int8_t* k = f + (ky * c.kw + kx) * c.oc;
+        if (multiplier == 1) {
+          for (int64_t o = 0; o < c.oc; o++) acc[o] += (static_cast<int32_t>(in[o]) - zp) * static_cast<int32_t>(k[o]);
+        } else {
+          for (int64_t o = 0; o < c.oc; o++) acc[o] += (static_cast<int32_t>(in[o / multiplier]) - zp) * static_cast<int32_t>(k[o]);
         }
-        int16_t* out = y + ((b * c.oh + oy) * c.ow + ox) * c.oc;
-        for (int64_t o = 0; o < c.oc; o++) out[o] = static_cast<int16_t>(Requantize(static_cast<double>(acc[o]) * op.reals[o], c.out_zp, c.lo, c.hi));
       }
     }
+    int16_t* out = y + ((b * c.oh + oy) * c.ow + ox) * c.oc;
+    for (int64_t o = 0; o < c.oc; o++) out[o] = static_cast<int16_t>(Requantize(static_cast<double>(acc[o]) * op.reals[o], c.out_zp, c.lo, c.hi));
   }
+}
+
+size_t Rows(const Op& op) { return static_cast<size_t>(op.ints[0] * op.ints[4]); }
+
+void RunConvolution(const Op& op, Tensors& t) {
+  for (size_t row = 0; row < Rows(op); row++) ConvolutionRow(op, t, row);
+}
+
+void RunDepthwise(const Op& op, Tensors& t) {
+  for (size_t row = 0; row < Rows(op); row++) DepthwiseRow(op, t, row);
 }
 
 }  // namespace
 
 const Kernel kConv2dS16 = {"conv2d_s16", [](const Op& op, const Tensors& t) { return Check(op, t, false); },
-                           RunConvolution};
+                           RunConvolution, Rows, ConvolutionRow};
 const Kernel kDepthwiseConv2dS16 = {"depthwise_conv2d_s16", [](const Op& op, const Tensors& t) { return Check(op, t, true); },
-                                    RunDepthwise};
+                                    RunDepthwise, Rows, DepthwiseRow};
 
 }  // namespace xnnlite::reference
