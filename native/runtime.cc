@@ -22,21 +22,6 @@ void* AllocatePadded(size_t bytes) {
   return data;
 }
 
-struct ViewBytes {
-  void* data = nullptr;
-  size_t length = 0;
-};
-
-bool ViewOf(const Napi::Value& value, ViewBytes* out) {
-  if (!value.IsTypedArray() && !value.IsDataView()) return false;
-  Napi::Object view = value.As<Napi::Object>();
-  Napi::ArrayBuffer buffer = view.Get("buffer").As<Napi::ArrayBuffer>();
-  size_t offset = view.Get("byteOffset").As<Napi::Number>().Int64Value();
-  out->length = view.Get("byteLength").As<Napi::Number>().Int64Value();
-  out->data = static_cast<uint8_t*>(buffer.Data()) + offset;
-  return true;
-}
-
 }  // namespace
 
 RuntimeCore::~RuntimeCore() {
@@ -98,7 +83,7 @@ bool RuntimeCore::Create(SubgraphParts parts, uint32_t threads, uint32_t flags, 
     ExternalBuffer external;
     external.id = id;
     external.is_input = (value.flags & XNN_VALUE_FLAG_EXTERNAL_INPUT) != 0;
-    external.datatype = value.datatype;
+    external.datatype = static_cast<uint32_t>(value.datatype);
     size_t num_dims = 0;
     size_t dims[XNN_MAX_TENSOR_DIMS];
     status = xnn_get_external_value_shape(runtime_, id, &num_dims, dims);
@@ -124,15 +109,6 @@ bool RuntimeCore::Create(SubgraphParts parts, uint32_t threads, uint32_t flags, 
     return false;
   }
   return true;
-}
-
-void RuntimeCore::CopyOutputs(const std::vector<std::pair<void*, size_t>>& destinations) const {
-  size_t index = 0;
-  for (const ExternalBuffer& external : externals_) {
-    if (external.is_input) continue;
-    std::memcpy(destinations[index].first, external.data, external.byte_length);
-    index++;
-  }
 }
 
 bool RuntimeCore::Profile(std::vector<std::string>* names, std::vector<uint64_t>* micros, XnnFailure* failure) const {
@@ -224,7 +200,7 @@ class InvokeWorker : public PromiseWorker {
       Fail(failure.call, failure.status);
       return;
     }
-    core_->CopyOutputs(outputs_);
+    CopyOutputs(core_->externals(), outputs_);
   }
 
   Napi::Value Result(Napi::Env env) override { return env.Undefined(); }
@@ -323,21 +299,7 @@ Napi::Value Runtime::Create(const Napi::CallbackInfo& info) {
 Napi::Value Runtime::Externals(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   XNNLITE_REQUIRE_OPEN(env, core_ != nullptr && !dispose_pending_, "Runtime");
-  const std::vector<ExternalBuffer>& externals = core_->externals();
-  Napi::Array result = Napi::Array::New(env, externals.size());
-  for (size_t i = 0; i < externals.size(); i++) {
-    const ExternalBuffer& e = externals[i];
-    Napi::Object item = Napi::Object::New(env);
-    item.Set("id", e.id);
-    item.Set("input", e.is_input);
-    item.Set("datatype", static_cast<uint32_t>(e.datatype));
-    Napi::Array shape = Napi::Array::New(env, e.dims.size());
-    for (size_t d = 0; d < e.dims.size(); d++) shape.Set(static_cast<uint32_t>(d), Napi::Number::New(env, e.dims[d]));
-    item.Set("shape", shape);
-    item.Set("byteLength", Napi::Number::New(env, e.byte_length));
-    result.Set(static_cast<uint32_t>(i), item);
-  }
-  return result;
+  return DescribeExternals(env, core_->externals());
 }
 
 // profile() -> [{ name, microseconds }] for each operator of the last inference.
@@ -379,55 +341,19 @@ Napi::Value Runtime::CacheReport(const Napi::CallbackInfo& info) {
   return result;
 }
 
-bool Runtime::BindViews(const Napi::CallbackInfo& info, std::vector<std::pair<void*, size_t>>* outputs) {
-  Napi::Env env = info.Env();
-  if (info.Length() < 2 || !info[0].IsArray() || !info[1].IsArray()) {
-    Napi::TypeError::New(env, "invoke(inputs, outputs): expected two arrays of ArrayBufferViews").ThrowAsJavaScriptException();
-    return false;
-  }
-  Napi::Array inputs = info[0].As<Napi::Array>();
-  Napi::Array output_views = info[1].As<Napi::Array>();
-  uint32_t in_index = 0;
-  uint32_t out_index = 0;
-  std::vector<std::pair<ExternalBuffer*, ViewBytes>> pending_inputs;
-  for (ExternalBuffer& external : core_->externals()) {
-    uint32_t index = external.is_input ? in_index++ : out_index++;
-    Napi::Array list = external.is_input ? inputs : output_views;
-    ViewBytes view;
-    if (index >= list.Length() || !ViewOf(list.Get(index), &view) || view.length != external.byte_length) {
-      Napi::TypeError::New(env, std::string("invoke: ") + (external.is_input ? "input " : "output ") + std::to_string(index) +
-                                    " must be an ArrayBufferView of " + std::to_string(external.byte_length) + " bytes")
-          .ThrowAsJavaScriptException();
-      return false;
-    }
-    if (external.is_input) {
-      pending_inputs.emplace_back(&external, view);
-    } else {
-      outputs->emplace_back(view.data, view.length);
-    }
-  }
-  if (in_index != inputs.Length() || out_index != output_views.Length()) {
-    Napi::TypeError::New(env, "invoke: expected " + std::to_string(in_index) + " inputs and " + std::to_string(out_index) + " outputs")
-        .ThrowAsJavaScriptException();
-    return false;
-  }
-  for (auto& [external, view] : pending_inputs) std::memcpy(external->data, view.data, view.length);
-  return true;
-}
-
 // invoke(inputs: ArrayBufferView[], outputs: ArrayBufferView[]): runs on the calling thread.
 Napi::Value Runtime::Invoke(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   XNNLITE_REQUIRE_OPEN(env, core_ != nullptr && !dispose_pending_, "Runtime");
   if (!EnsureIdle(env)) return env.Undefined();
-  std::vector<std::pair<void*, size_t>> outputs;
-  if (!BindViews(info, &outputs)) return env.Undefined();
+  OutputViews outputs;
+  if (!BindViews(info, core_->externals(), &outputs)) return env.Undefined();
   XnnFailure failure;
   if (!core_->Invoke(&failure)) {
     MakeXnnError(env, failure.call, failure.status).ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  core_->CopyOutputs(outputs);
+  CopyOutputs(core_->externals(), outputs);
   return env.Undefined();
 }
 
@@ -437,8 +363,8 @@ Napi::Value Runtime::InvokeAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   XNNLITE_REQUIRE_OPEN(env, core_ != nullptr && !dispose_pending_, "Runtime");
   if (!EnsureIdle(env)) return env.Undefined();
-  std::vector<std::pair<void*, size_t>> outputs;
-  if (!BindViews(info, &outputs)) return env.Undefined();
+  OutputViews outputs;
+  if (!BindViews(info, core_->externals(), &outputs)) return env.Undefined();
   busy_ = true;
   auto* worker = new InvokeWorker(env, this, Value(), std::move(outputs), info[1].As<Napi::Array>());
   Napi::Promise promise = worker->Promise();

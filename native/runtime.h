@@ -11,19 +11,11 @@
 #include <string>
 #include <vector>
 
+#include "external_views.h"
 #include "subgraph.h"
 #include "weight_cache.h"
 
 namespace xnnlite {
-
-struct ExternalBuffer {
-  uint32_t id = 0;
-  bool is_input = false;
-  xnn_datatype datatype = xnn_datatype_invalid;
-  std::vector<size_t> dims;
-  size_t byte_length = 0;
-  void* data = nullptr;
-};
 
 struct XnnFailure {
   std::string call;
@@ -44,8 +36,6 @@ class RuntimeCore {
   bool Create(SubgraphParts parts, uint32_t threads, uint32_t flags, std::unique_ptr<CacheRequest> cache, XnnFailure* failure);
   const WeightCacheProvider* cache() const { return cache_.get(); }
   bool Invoke(XnnFailure* failure);
-  // Copies every external output, in id order, into `destinations`.
-  void CopyOutputs(const std::vector<std::pair<void*, size_t>>& destinations) const;
   // Must run on the JS thread (releases references to JS buffers).
   void ReleaseStaticData();
 
@@ -89,9 +79,6 @@ class Runtime : public Napi::ObjectWrap<Runtime> {
   Napi::Value Dispose(const Napi::CallbackInfo& info);
   Napi::Value IsBusy(const Napi::CallbackInfo& info);
 
-  // Copies the input views into the runtime's buffers and collects output
-  // destinations. Throws (and returns false) on a mismatch.
-  bool BindViews(const Napi::CallbackInfo& info, std::vector<std::pair<void*, size_t>>* outputs);
   void Release(Napi::Env env);
   // Throws ERR_XNNLITE_BUSY (and returns false) while an async inference runs.
   bool EnsureIdle(Napi::Env env);

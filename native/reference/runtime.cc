@@ -12,30 +12,6 @@
 namespace xnnlite::reference {
 namespace {
 
-bool ViewOf(const Napi::Value& value, void** data, size_t* length) {
-  if (!value.IsTypedArray()) return false;
-  Napi::TypedArray view = value.As<Napi::TypedArray>();
-  *data = static_cast<uint8_t*>(view.ArrayBuffer().Data()) + view.ByteOffset();
-  *length = view.ByteLength();
-  return true;
-}
-
-std::vector<int64_t> Integers(const Napi::Value& value, const char* what) {
-  if (!value.IsArray()) throw std::runtime_error(std::string(what) + " must be an array");
-  Napi::Array array = value.As<Napi::Array>();
-  std::vector<int64_t> out(array.Length());
-  for (uint32_t k = 0; k < array.Length(); k++) {
-    Napi::Value v = array.Get(k);
-    if (!v.IsNumber()) throw std::runtime_error(std::string(what) + " must hold numbers");
-    double d = v.As<Napi::Number>().DoubleValue();
-    if (!(d >= -9007199254740991.0 && d <= 9007199254740991.0) || d != static_cast<double>(static_cast<int64_t>(d))) {
-      throw std::runtime_error(std::string(what) + " must hold integers");
-    }
-    out[k] = static_cast<int64_t>(d);
-  }
-  return out;
-}
-
 std::vector<double> Reals(const Napi::Value& value, const char* what) {
   if (!value.IsArray()) throw std::runtime_error(std::string(what) + " must be an array");
   Napi::Array array = value.As<Napi::Array>();
@@ -44,6 +20,17 @@ std::vector<double> Reals(const Napi::Value& value, const char* what) {
     Napi::Value v = array.Get(k);
     if (!v.IsNumber()) throw std::runtime_error(std::string(what) + " must hold numbers");
     out[k] = v.As<Napi::Number>().DoubleValue();
+  }
+  return out;
+}
+
+std::vector<int64_t> Integers(const Napi::Value& value, const char* what) {
+  std::vector<int64_t> out;
+  for (double d : Reals(value, what)) {
+    if (!(d >= -9007199254740991.0 && d <= 9007199254740991.0) || d != static_cast<double>(static_cast<int64_t>(d))) {
+      throw std::runtime_error(std::string(what) + " must hold integers");
+    }
+    out.push_back(static_cast<int64_t>(d));
   }
   return out;
 }
@@ -62,9 +49,12 @@ std::unique_ptr<Graph> Parse(const Napi::Object& program) {
     tensor.storage.assign(tensor.bytes + 16, 0);  // a little slack: no kernel reads past, but a zero-size tensor still has an address
     Napi::Value data = t.Get("data");
     if (!data.IsUndefined() && !data.IsNull()) {
-      void* source = nullptr;
-      size_t length = 0;
-      if (!ViewOf(data, &source, &length) || length != tensor.bytes) throw std::runtime_error("tensor " + std::to_string(k) + ": data does not match its size");
+      if (!data.IsTypedArray() || data.As<Napi::TypedArray>().ByteLength() != tensor.bytes) {
+        throw std::runtime_error("tensor " + std::to_string(k) + ": data does not match its size");
+      }
+      Napi::TypedArray view = data.As<Napi::TypedArray>();
+      const uint8_t* source = static_cast<const uint8_t*>(view.ArrayBuffer().Data()) + view.ByteOffset();
+      const size_t length = view.ByteLength();
       std::memcpy(tensor.storage.data(), source, length);
     }
   }
@@ -72,15 +62,18 @@ std::unique_ptr<Graph> Parse(const Napi::Object& program) {
     Napi::Array list = program.Get(side).As<Napi::Array>();
     for (uint32_t k = 0; k < list.Length(); k++) {
       Napi::Object e = list.Get(k).As<Napi::Object>();
-      External external;
-      external.tensor = static_cast<int32_t>(e.Get("tensor").As<Napi::Number>().Int32Value());
-      if (external.tensor < 0 || external.tensor >= static_cast<int32_t>(graph->tensors.size())) throw std::runtime_error("external tensor out of range");
+      const int32_t tensor = e.Get("tensor").As<Napi::Number>().Int32Value();
+      if (tensor < 0 || tensor >= static_cast<int32_t>(graph->tensors.size())) throw std::runtime_error("external tensor out of range");
+      ExternalBuffer external;
+      external.id = static_cast<uint32_t>(graph->externals.size());
       external.is_input = std::strcmp(side, "inputs") == 0;
       external.datatype = e.Get("datatype").As<Napi::Number>().Uint32Value();
       for (int64_t d : Integers(e.Get("shape"), "shape")) {
         if (d < 0) throw std::runtime_error("negative dimension");
         external.dims.push_back(static_cast<size_t>(d));
       }
+      external.byte_length = graph->tensors[tensor].bytes;
+      external.data = graph->tensors[tensor].data();
       graph->externals.push_back(std::move(external));
     }
   }
@@ -106,7 +99,7 @@ std::unique_ptr<Graph> Parse(const Napi::Object& program) {
 
 class InvokeWorker : public PromiseWorker {
  public:
-  InvokeWorker(Napi::Env env, ReferenceRuntime* runtime, Napi::Object self, std::vector<std::pair<void*, size_t>> outputs, Napi::Array views)
+  InvokeWorker(Napi::Env env, ReferenceRuntime* runtime, Napi::Object self, OutputViews outputs, Napi::Array views)
       : PromiseWorker(env, "xnnlite:reference-invoke"), runtime_(runtime), graph_(runtime->graph()), outputs_(std::move(outputs)) {
     self_ = Napi::Persistent(self);
     views_ = Napi::Persistent(views.As<Napi::Object>());
@@ -115,7 +108,7 @@ class InvokeWorker : public PromiseWorker {
  protected:
   void Run() override {
     graph_->Invoke();
-    graph_->CopyOutputs(outputs_);
+    CopyOutputs(graph_->externals, outputs_);
   }
   Napi::Value Result(Napi::Env env) override { return env.Undefined(); }
   void Finish(Napi::Env) override {
@@ -126,22 +119,12 @@ class InvokeWorker : public PromiseWorker {
  private:
   ReferenceRuntime* runtime_;
   Graph* graph_;
-  std::vector<std::pair<void*, size_t>> outputs_;
+  OutputViews outputs_;
   Napi::ObjectReference self_;
   Napi::ObjectReference views_;
 };
 
 }  // namespace
-
-void Graph::CopyOutputs(const std::vector<std::pair<void*, size_t>>& destinations) const {
-  size_t k = 0;
-  for (const External& e : externals) {
-    if (!e.is_input) {
-      std::memcpy(destinations[k].first, tensors[e.tensor].data(), destinations[k].second);
-      k++;
-    }
-  }
-}
 
 Graph::~Graph() {
   if (pool != nullptr) pthreadpool_destroy(pool);
@@ -227,21 +210,8 @@ Napi::Value ReferenceRuntime::Create(const Napi::CallbackInfo& info) {
 
 Napi::Value ReferenceRuntime::Externals(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!graph_) return Napi::Array::New(env);
-  Napi::Array result = Napi::Array::New(env, graph_->externals.size());
-  for (size_t i = 0; i < graph_->externals.size(); i++) {
-    const External& e = graph_->externals[i];
-    Napi::Object item = Napi::Object::New(env);
-    item.Set("id", static_cast<uint32_t>(i));
-    item.Set("input", e.is_input);
-    item.Set("datatype", e.datatype);
-    Napi::Array shape = Napi::Array::New(env, e.dims.size());
-    for (size_t d = 0; d < e.dims.size(); d++) shape.Set(static_cast<uint32_t>(d), Napi::Number::New(env, static_cast<double>(e.dims[d])));
-    item.Set("shape", shape);
-    item.Set("byteLength", Napi::Number::New(env, static_cast<double>(graph_->tensors[e.tensor].bytes)));
-    result.Set(static_cast<uint32_t>(i), item);
-  }
-  return result;
+  XNNLITE_REQUIRE_OPEN(env, graph_ != nullptr && !dispose_pending_, "Runtime");
+  return DescribeExternals(env, graph_->externals);
 }
 
 Napi::Value ReferenceRuntime::Profile(const Napi::CallbackInfo& info) {
@@ -259,52 +229,14 @@ Napi::Value ReferenceRuntime::Profile(const Napi::CallbackInfo& info) {
 
 Napi::Value ReferenceRuntime::CacheReport(const Napi::CallbackInfo& info) { return info.Env().Undefined(); }
 
-bool ReferenceRuntime::BindViews(const Napi::CallbackInfo& info, std::vector<std::pair<void*, size_t>>* outputs) {
-  Napi::Env env = info.Env();
-  if (info.Length() < 2 || !info[0].IsArray() || !info[1].IsArray()) {
-    Napi::TypeError::New(env, "invoke(inputs, outputs): expected two arrays of typed arrays").ThrowAsJavaScriptException();
-    return false;
-  }
-  Napi::Array inputs = info[0].As<Napi::Array>();
-  Napi::Array views = info[1].As<Napi::Array>();
-  uint32_t in_index = 0, out_index = 0;
-  std::vector<std::pair<const void*, size_t>> pending;
-  for (const External& e : graph_->externals) {
-    uint32_t index = e.is_input ? in_index++ : out_index++;
-    Napi::Array list = e.is_input ? inputs : views;
-    void* data = nullptr;
-    size_t length = 0;
-    size_t expected = graph_->tensors[e.tensor].bytes;
-    if (index >= list.Length() || !ViewOf(list.Get(index), &data, &length) || length != expected) {
-      Napi::TypeError::New(env, std::string("invoke: ") + (e.is_input ? "input " : "output ") + std::to_string(index) + " must be a typed array of " +
-                                    std::to_string(expected) + " bytes").ThrowAsJavaScriptException();
-      return false;
-    }
-    if (e.is_input) pending.emplace_back(data, length);
-    else outputs->emplace_back(data, length);
-  }
-  if (in_index != inputs.Length() || out_index != views.Length()) {
-    Napi::TypeError::New(env, "invoke: expected " + std::to_string(in_index) + " inputs and " + std::to_string(out_index) + " outputs").ThrowAsJavaScriptException();
-    return false;
-  }
-  size_t k = 0;
-  for (const External& e : graph_->externals) {
-    if (e.is_input) {
-      std::memcpy(graph_->tensors[e.tensor].data(), pending[k].first, pending[k].second);
-      k++;
-    }
-  }
-  return true;
-}
-
 Napi::Value ReferenceRuntime::Invoke(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   XNNLITE_REQUIRE_OPEN(env, graph_ != nullptr && !dispose_pending_, "Runtime");
   if (!EnsureIdle(env)) return env.Undefined();
-  std::vector<std::pair<void*, size_t>> outputs;
-  if (!BindViews(info, &outputs)) return env.Undefined();
+  OutputViews outputs;
+  if (!BindViews(info, graph_->externals, &outputs)) return env.Undefined();
   graph_->Invoke();
-  graph_->CopyOutputs(outputs);
+  CopyOutputs(graph_->externals, outputs);
   return env.Undefined();
 }
 
@@ -312,8 +244,8 @@ Napi::Value ReferenceRuntime::InvokeAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   XNNLITE_REQUIRE_OPEN(env, graph_ != nullptr && !dispose_pending_, "Runtime");
   if (!EnsureIdle(env)) return env.Undefined();
-  std::vector<std::pair<void*, size_t>> outputs;
-  if (!BindViews(info, &outputs)) return env.Undefined();
+  OutputViews outputs;
+  if (!BindViews(info, graph_->externals, &outputs)) return env.Undefined();
   busy_ = true;
   auto* worker = new InvokeWorker(env, this, Value(), std::move(outputs), info[1].As<Napi::Array>());
   Napi::Promise promise = worker->Promise();

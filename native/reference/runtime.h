@@ -13,16 +13,10 @@
 
 #include <pthreadpool.h>
 
+#include "../external_views.h"
 #include "program.h"
 
 namespace xnnlite::reference {
-
-struct External {
-  int32_t tensor = 0;
-  bool is_input = false;
-  uint32_t datatype = 0;
-  std::vector<size_t> dims;
-};
 
 struct Graph {
   Graph() = default;
@@ -33,11 +27,9 @@ struct Graph {
   pthreadpool_t pool = nullptr;
   Tensors tensors;
   std::vector<Op> ops;
-  std::vector<External> externals;  // inputs first, then outputs
+  std::vector<ExternalBuffer> externals;  // inputs first, then outputs; `data` points into `tensors`
   std::vector<uint64_t> micros;     // per op, of the last inference
   void Invoke();
-  // Copies every external output, in order, into `destinations`.
-  void CopyOutputs(const std::vector<std::pair<void*, size_t>>& destinations) const;
 };
 
 class ReferenceRuntime : public Napi::ObjectWrap<ReferenceRuntime> {
@@ -58,7 +50,6 @@ class ReferenceRuntime : public Napi::ObjectWrap<ReferenceRuntime> {
   Napi::Value InvokeAsync(const Napi::CallbackInfo& info);
   Napi::Value Dispose(const Napi::CallbackInfo& info);
   Napi::Value IsBusy(const Napi::CallbackInfo& info);
-  bool BindViews(const Napi::CallbackInfo& info, std::vector<std::pair<void*, size_t>>* outputs);
   bool EnsureIdle(Napi::Env env);
 
   std::unique_ptr<Graph> graph_;
