@@ -85,10 +85,10 @@ export const INT16X8: IntegerScheme = {
   ops: {
     ...CONV, ADD: two, SUB: two, MUL: two, MAX_POOL_2D: one, AVERAGE_POOL_2D: one, MEAN: one, PAD: one,
     RESHAPE: one, SQUEEZE: one, EXPAND_DIMS: one, RELU: one, RELU6: one, RELU_N1_TO_1: one, LOGISTIC: one, TANH: one,
-    RESIZE_BILINEAR: one, CONCATENATION: { activations: [] },
+    RESIZE_BILINEAR: one, SOFTMAX: one, CONCATENATION: { activations: [] },
   },
   sameAsInput: new Set(['MAX_POOL_2D', 'AVERAGE_POOL_2D', 'PAD', 'RESHAPE', 'SQUEEZE', 'EXPAND_DIMS', 'RESIZE_BILINEAR']),
-  fixedOutput: { LOGISTIC: perTensor(1 / 32768, 0), TANH: perTensor(1 / 32768, 0) },
+  fixedOutput: { LOGISTIC: perTensor(1 / 32768, 0), TANH: perTensor(1 / 32768, 0), SOFTMAX: perTensor(1 / 32768, 0) },
   floatIslands: false,
 };
 

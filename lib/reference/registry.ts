@@ -12,10 +12,11 @@ import { meanReference } from './ops/mean';
 import { poolingReference } from './ops/pooling';
 import { quantizeReference } from './ops/quantize';
 import { resizeBilinearReference } from './ops/resize-bilinear';
+import { softmaxReference } from './ops/softmax';
 
 export const REFERENCE_FAMILIES: readonly ReferenceFamily[] = [
   convolutionReference, fullyConnectedReference, binaryReference, poolingReference, meanReference,
-  reshapeReference, padReference, concatenationReference, activationReference, quantizeReference, resizeBilinearReference,
+  reshapeReference, padReference, concatenationReference, activationReference, quantizeReference, resizeBilinearReference, softmaxReference,
 ];
 
 const byOp = indexByOp(REFERENCE_FAMILIES);

@@ -134,3 +134,9 @@ for (const [label, options, size] of [
     op: 'RESIZE_BILINEAR', inputs: [f32([1, 5, 4, 3]), i32([...size])], outputs: [f32([1, ...size, 3])], options,
   }));
 }
+
+// TFLite's int16 SOFTMAX approximates exp and 1/x with lookup tables; ours
+// computes in double. Both are far closer to the float result than int8.
+for (const [label, options, shape] of [['beta 1', o.softmax(1), [2, 10]], ['beta 0.5, rank 3', o.softmax(0.5), [2, 3, 7]]] as const) {
+  t.test(`SOFTMAX, ${label}`, (t) => expectInt16x8(t, { op: 'SOFTMAX', inputs: [f32([...shape])], outputs: [f32([...shape])], options }, [-4, 4]));
+}

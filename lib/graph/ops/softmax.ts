@@ -2,26 +2,26 @@
 // On int8/uint8 tensors it runs in float between conversions (XNNPACK has no
 // quantized softmax at this version).
 import { BuiltinOptions, OptionSlot } from '../../model/schema';
-import { arity, first, operandTypes, rankAtMost, type Reason } from '../checks';
+import { arity, first, operandTypes, rankAtMost, type OperandRules, type Reason } from '../checks';
 import type { GraphBuilder } from '../builder';
 import type { Node } from '../node';
 import type { OpFamily } from '../op-family';
 import type { StaticValues } from '../static-values';
 import { domainOf } from '../tensor-types';
 
-function beta(node: Node): number {
+export function softmaxBeta(node: Node): number {
   return node.options ? node.options.scalar(OptionSlot.Softmax.beta, 'f32', 'beta') : 1;
 }
 
-function check(node: Node, statics: StaticValues): Reason {
+function check(node: Node, statics: StaticValues, rules: OperandRules = 'xnnpack'): Reason {
   return first(
     () => arity(node, 1, 1, 1),
     () => (node.options && node.def.optionsType !== BuiltinOptions.SoftmaxOptions
       ? `options type (got ${node.def.optionsType}, expected SoftmaxOptions)` : undefined),
-    () => operandTypes(node, statics, { activations: [0], quantized: true }),
+    () => operandTypes(node, statics, { activations: [0], quantized: true }, rules),
     () => rankAtMost(node.in(0), 6, 'input'),
     () => (node.in(0).shape.length >= 1 ? undefined : 'input rank (got 0, expected at least 1)'),
-    () => (Number.isFinite(beta(node)) && beta(node) > 0 ? undefined : `beta (got ${beta(node)}, expected a positive number)`),
+    () => (Number.isFinite(softmaxBeta(node)) && softmaxBeta(node) > 0 ? undefined : `beta (got ${softmaxBeta(node)}, expected a positive number)`),
   );
 }
 
@@ -29,7 +29,7 @@ function lower(g: GraphBuilder, node: Node): void {
   const input = node.in(0);
   const softmaxOf = (x: number, y: number) => {
     let source = x;
-    const b = beta(node);
+    const b = softmaxBeta(node);
     if (b !== 1) {
       source = g.internal(input.shape);
       g.subgraph.defineBinary(g.C.binary.multiply, x, g.constant(new Float32Array([b]), []), source, -Infinity, Infinity);

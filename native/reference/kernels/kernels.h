@@ -12,6 +12,7 @@ extern const Kernel kBinaryS16;
 extern const Kernel kMaxPoolS16;
 extern const Kernel kAveragePoolS16;
 extern const Kernel kMeanS16;
+extern const Kernel kSoftmaxS16;
 extern const Kernel kCopy;
 extern const Kernel kPad;
 extern const Kernel kConcatenation;

@@ -1,8 +1,14 @@
-// MEAN on int16 over a block of contiguous axes (the tensor seen as
-// [outer, reduced, inner]), requantized to the output's scale.
+// Reductions on int16, requantized to the output's scale.
 //
-// ints: outer, reduced, inner, input zero point, output zero point, output min, output max
-// reals: input scale / output scale
+// MEAN over a block of contiguous axes (the tensor seen as [outer, reduced, inner]):
+//   ints: outer, reduced, inner, input zero point, output zero point, output min, output max
+//   reals: input scale / output scale
+// SOFTMAX over the last dimension (the tensor seen as [outer, depth]):
+//   ints: outer, depth, output zero point, output min, output max
+//   reals: input scale x beta, output scale (the input's zero point cancels in differences)
+#include <algorithm>
+#include <cmath>
+
 #include "kernels.h"
 #include "util.h"
 
@@ -32,8 +38,36 @@ void Run(const Op& op, Tensors& t) {
   }
 }
 
+std::string CheckSoftmax(const Op& op, const Tensors& t) {
+  std::string e = Expect(op, t, 1, 1, 5, 2);
+  if (!e.empty()) return e;
+  const auto& i = op.ints;
+  if (!AllPositive({i[0], i[1]}) || !(op.reals[1] > 0)) return "bad sizes";
+  if (!Holds(t, op.inputs[0], i[0] * i[1], 2) || !Holds(t, op.outputs[0], i[0] * i[1], 2)) return "operand sizes";
+  return "";
+}
+
+void RunSoftmax(const Op& op, Tensors& t) {
+  const int64_t outer = op.ints[0], depth = op.ints[1], out_zp = op.ints[2];
+  const double scale = op.reals[0], out_scale = op.reals[1];
+  const int16_t* x = As<int16_t>(t, op.inputs[0]);
+  int16_t* y = As<int16_t>(t, op.outputs[0]);
+  for (int64_t o = 0; o < outer; o++) {
+    const int16_t* row = x + o * depth;
+    int64_t peak = row[0];
+    for (int64_t k = 1; k < depth; k++) peak = std::max<int64_t>(peak, row[k]);
+    double sum = 0;
+    for (int64_t k = 0; k < depth; k++) sum += std::exp((row[k] - peak) * scale);
+    for (int64_t k = 0; k < depth; k++) {
+      const double p = std::exp((row[k] - peak) * scale) / sum;
+      y[o * depth + k] = static_cast<int16_t>(Requantize(p / out_scale, out_zp, op.ints[3], op.ints[4]));
+    }
+  }
+}
+
 }  // namespace
 
 const Kernel kMeanS16 = {"mean_s16", Check, Run};
+const Kernel kSoftmaxS16 = {"softmax_s16", CheckSoftmax, RunSoftmax};
 
 }  // namespace xnnlite::reference
