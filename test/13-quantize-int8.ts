@@ -249,3 +249,39 @@ t.test('range observers', async (t) => {
   t.equal(rangeObserver('minmax').observe(Float32Array.of(1, Infinity)), 1, 'the first non-finite value is reported');
   t.equal(rangeObserver({ percentile: 99 }).observe(Float32Array.of(NaN)), 0);
 });
+
+t.test('MAXIMUM and MINIMUM take their operands in the output quantization', async (t) => {
+  // y = min(max(a, b), 0.5): a and b have different ranges; the constant 0.5 becomes an int8 constant.
+  const bytes = writeModel({
+    subgraphs: [{
+      tensors: [
+        { name: 'a', shape: [1, 16], dtype: 'float32' },
+        { name: 'b', shape: [1, 16], dtype: 'float32' },
+        { name: 'm', shape: [1, 16], dtype: 'float32' },
+        { name: 'c', shape: [1], dtype: 'float32', data: Float32Array.of(0.5) },
+        { name: 'y', shape: [1, 16], dtype: 'float32' },
+      ],
+      inputs: [0, 1], outputs: [4],
+      operators: [{ op: 'MAXIMUM', inputs: [0, 1], outputs: [2] }, { op: 'MINIMUM', inputs: [2, 3], outputs: [4] }],
+    }],
+  });
+  const sample = (seed: number) => ({ a: deterministicInput(16, -2, 1, seed), b: deterministicInput(16, -0.5, 3, seed + 50) });
+  const int8 = await quantize(bytes, { mode: 'int8', calibration: [1, 2, 3, 4].map(sample) });
+  const sg = readModel(int8).subgraphs[0];
+  for (const name of ['MAXIMUM', 'MINIMUM']) {
+    const op = sg.operators.find((o) => o.op === name)!;
+    const out = sg.tensors[op.outputs[0]].quantization!;
+    t.ok(op.inputs.every((i) => sg.tensors[i].dtype === 'int8' && sg.tensors[i].quantization!.scale[0] === out.scale[0]
+      && sg.tensors[i].quantization!.zeroPoint[0] === out.zeroPoint[0]), `${name}: int8, every operand in the output's quantization`);
+  }
+  const x = sample(9);
+  const [ours] = (await run(int8, x)) as Float32Array[];
+  const [reference] = (await run(bytes, x)) as Float32Array[];
+  const [litert] = await runReference(int8, [x.a, x.b]);
+  const step = sg.tensors[sg.operators.find((o) => o.op === 'MINIMUM')!.outputs[0]].quantization!.scale[0];
+  t.ok(difference(ours, litert).maxAbs <= step * 1.001, 'xnnlite equals LiteRT.js within one step');
+  // Rounding: half a step of MAXIMUM's output, then requantized onto MINIMUM's finer grid.
+  const maxStep = sg.tensors[sg.operators.find((o) => o.op === 'MAXIMUM')!.outputs[0]].quantization!.scale[0];
+  const bound = maxStep / 2 + step;
+  t.ok(difference(ours, reference).maxAbs <= bound, `within rounding of float (${difference(ours, reference).maxAbs.toExponential(2)} <= ${bound.toExponential(2)})`);
+});

@@ -41,6 +41,12 @@ export interface IntegerScheme {
   sameAsInput: ReadonlySet<string>;
   /** Output quantization TFLite fixes. */
   fixedOutput: Record<string, Quantization>;
+  /**
+   * Operators whose integer kernels take every operand in the output's
+   * quantization (they copy or compare raw integers): run-time inputs are
+   * requantized to it, constants quantized with it.
+   */
+  sharedQuantization: ReadonlySet<string>;
   /** False when an operator without an integer kernel cannot stay float (the runtime must run the whole graph in integers). */
   floatIslands: boolean;
 }
@@ -48,10 +54,8 @@ export interface IntegerScheme {
 const perTensor = (scale: number, zeroPoint: number): Quantization => ({ scale: [scale], zeroPoint: [zeroPoint], quantizedDimension: 0 });
 
 /**
- * MAXIMUM and MINIMUM are left out: TFLite's int8 kernels compare raw
- * integers, so they would need one quantization for both inputs and the
- * output. AVERAGE_POOL_2D and SOFTMAX are int8 in the file as TFLite writes
- * them; xnnlite runs them in float between conversions (XNNPACK has no int8
+ * AVERAGE_POOL_2D and SOFTMAX are int8 in the file as TFLite writes them;
+ * xnnlite runs them in float between conversions (XNNPACK has no int8
  * kernels for them).
  */
 export const INT8: IntegerScheme = {
@@ -63,7 +67,7 @@ export const INT8: IntegerScheme = {
     return perTensor(scale, Math.max(-128, Math.min(127, Math.round(-128 - lo / scale))));
   },
   ops: {
-    ...CONV, ADD: two, SUB: two, MUL: two,
+    ...CONV, ADD: two, SUB: two, MUL: two, MAXIMUM: two, MINIMUM: two,
     MAX_POOL_2D: one, MEAN: one, PAD: one, RESHAPE: one, SQUEEZE: one, EXPAND_DIMS: one,
     SLICE: one, STRIDED_SLICE: one, TRANSPOSE: one, RESIZE_BILINEAR: one, DEPTH_TO_SPACE: one, SPACE_TO_DEPTH: one,
     RELU: one, RELU6: one, RELU_N1_TO_1: one, LEAKY_RELU: one, HARD_SWISH: one, LOGISTIC: one, TANH: one,
@@ -71,6 +75,7 @@ export const INT8: IntegerScheme = {
   },
   sameAsInput: new Set(['MAX_POOL_2D', 'AVERAGE_POOL_2D', 'PAD', 'RESHAPE', 'SQUEEZE', 'EXPAND_DIMS', 'SLICE', 'STRIDED_SLICE', 'TRANSPOSE', 'RESIZE_BILINEAR', 'DEPTH_TO_SPACE', 'SPACE_TO_DEPTH']),
   fixedOutput: { LOGISTIC: perTensor(1 / 256, -128), TANH: perTensor(1 / 128, 0), SOFTMAX: perTensor(1 / 256, -128) },
+  sharedQuantization: new Set(['CONCATENATION', 'MAXIMUM', 'MINIMUM']),
   floatIslands: true,
 };
 
@@ -89,6 +94,7 @@ export const INT16X8: IntegerScheme = {
   },
   sameAsInput: new Set(['MAX_POOL_2D', 'AVERAGE_POOL_2D', 'PAD', 'RESHAPE', 'SQUEEZE', 'EXPAND_DIMS', 'RESIZE_BILINEAR']),
   fixedOutput: { LOGISTIC: perTensor(1 / 32768, 0), TANH: perTensor(1 / 32768, 0), SOFTMAX: perTensor(1 / 32768, 0) },
+  sharedQuantization: new Set(['CONCATENATION']),
   floatIslands: false,
 };
 
@@ -205,12 +211,13 @@ export function quantizeToInteger(spec: ModelSpec, ranges: Map<number, [number, 
     for (const k of activationInputs) {
       const i = op.inputs[k];
       if (tensors[i].data) {
-        // A float constant operand (e.g. ADD of a constant): integers with its own range.
+        // A float constant operand (e.g. ADD of a constant): integers with its own range,
+        // or with the output's where the kernel compares raw integers.
         const values = constantFloats(tensors[i]);
         let lo = 0;
         let hi = 0;
         for (const v of values) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
-        const q = scheme.quantization(lo, hi);
+        const q = scheme.sharedQuantization.has(op.op) ? outQuant : scheme.quantization(lo, hi);
         const [qmin, qmax] = scheme.dtype === 'int8' ? [-128, 127] : [-32768, 32767];
         const integers = Array.from(values, (v) => Math.max(qmin, Math.min(qmax, Math.round(v / q.scale[0]) + q.zeroPoint[0])));
         tensors.push({ name: `${tensors[i].name}_${scheme.dtype}`, shape: [...tensors[i].shape], dtype: scheme.dtype, quantization: q, data: scheme.dtype === 'int8' ? Int8Array.from(integers) : Int16Array.from(integers) });
@@ -220,8 +227,7 @@ export function quantizeToInteger(spec: ModelSpec, ranges: Map<number, [number, 
       }
     }
     if (scheme.sameAsInput.has(op.op)) outQuant = tensors[inputs[0]].quantization!;
-    if (op.op === 'CONCATENATION') {
-      // XNNPACK and TFLite concatenate integer tensors of one quantization: requantize inputs to the output's.
+    if (scheme.sharedQuantization.has(op.op)) {
       inputs.forEach((q, k) => {
         const inQuant = tensors[q].quantization!;
         if (inQuant.scale[0] === outQuant.scale[0] && inQuant.zeroPoint[0] === outQuant.zeroPoint[0]) return;
