@@ -15,7 +15,7 @@ import { writeModel } from '../lib/model/writer';
 import { rangeObserver } from '../lib/quantize/ranges';
 import { deterministicInput, difference } from './helpers/compare';
 import { weights } from './helpers/op-model';
-import { conv2d } from './helpers/options';
+import { conv2d, transposeConv } from './helpers/options';
 import { runReference } from './helpers/litert';
 import { floatModel, meanError, runModel as run } from './helpers/quantize';
 
@@ -284,4 +284,33 @@ t.test('MAXIMUM and MINIMUM take their operands in the output quantization', asy
   const maxStep = sg.tensors[sg.operators.find((o) => o.op === 'MAXIMUM')!.outputs[0]].quantization!.scale[0];
   const bound = maxStep / 2 + step;
   t.ok(difference(ours, reference).maxAbs <= bound, `within rounding of float (${difference(ours, reference).maxAbs.toExponential(2)} <= ${bound.toExponential(2)})`);
+});
+
+t.test('TRANSPOSE_CONV in int8 (per-channel weights, bias): LiteRT.js and xnnlite agree within one step', async (t) => {
+  const bytes = writeModel({
+    subgraphs: [{
+      tensors: [
+        { name: 'shape', shape: [4], dtype: 'int32', data: Int32Array.of(1, 8, 8, 3) },
+        { name: 'w', shape: [3, 3, 3, 4], dtype: 'float32', data: weights([3, 3, 3, 4], 6) },
+        { name: 'x', shape: [1, 4, 4, 4], dtype: 'float32' },
+        { name: 'b', shape: [3], dtype: 'float32', data: Float32Array.of(0.2, -0.1, 0.05) },
+        { name: 'y', shape: [1, 8, 8, 3], dtype: 'float32' },
+      ],
+      inputs: [2], outputs: [4],
+      operators: [{ op: 'TRANSPOSE_CONV', inputs: [0, 1, 2, 3], outputs: [4], options: transposeConv({ padding: 'SAME', stride: [2, 2] }) }],
+    }],
+  });
+  const sample = (seed: number) => ({ x: deterministicInput(64, -1, 1, seed) });
+  const int8 = await quantize(bytes, { mode: 'int8', calibration: [1, 2, 3, 4].map(sample) });
+  const sg = readModel(int8).subgraphs[0];
+  const op = sg.operators.find((o) => o.op === 'TRANSPOSE_CONV')!;
+  t.same([op.inputs[1], op.inputs[2], op.inputs[3], op.outputs[0]].map((i) => sg.tensors[i].dtype), ['int8', 'int8', 'int32', 'int8'], 'weights, input and output int8, bias int32');
+  t.equal(sg.tensors[op.inputs[1]].quantization!.scale.length, 3, 'one weight scale per output channel');
+  const x = sample(2);
+  const [ours] = (await run(int8, x)) as Float32Array[];
+  const [reference] = (await run(bytes, x)) as Float32Array[];
+  const [litert] = await runReference(int8, [x.x]);
+  const step = sg.tensors[op.outputs[0]].quantization!.scale[0];
+  t.ok(difference(ours, litert).maxAbs <= step * 1.001, `xnnlite and LiteRT.js within one step (${difference(ours, litert).maxAbs.toExponential(2)})`);
+  t.ok(difference(ours, reference).maxAbs < 10 * step, `close to float (${(difference(ours, reference).maxAbs / step).toFixed(1)} steps)`);
 });

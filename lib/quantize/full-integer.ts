@@ -22,6 +22,7 @@ interface OpRule { activations: number[]; weights?: number; bias?: number; weigh
 
 const CONV: Record<string, OpRule> = {
   CONV_2D: { activations: [0], weights: 1, bias: 2, weightAxis: 0 },
+  TRANSPOSE_CONV: { activations: [2], weights: 1, bias: 3, weightAxis: 0 },
   DEPTHWISE_CONV_2D: { activations: [0], weights: 1, bias: 2, weightAxis: 3 },
   FULLY_CONNECTED: { activations: [0], weights: 1, bias: 2 },
 };
@@ -88,7 +89,8 @@ export const INT16X8: IntegerScheme = {
     return perTensor(Math.max(Math.max(-lo, hi) / 32767, 1e-8), 0);
   },
   ops: {
-    ...CONV, ADD: two, SUB: two, MUL: two, MAX_POOL_2D: one, AVERAGE_POOL_2D: one, MEAN: one, PAD: one,
+    CONV_2D: CONV.CONV_2D, DEPTHWISE_CONV_2D: CONV.DEPTHWISE_CONV_2D, FULLY_CONNECTED: CONV.FULLY_CONNECTED,
+    ADD: two, SUB: two, MUL: two, MAX_POOL_2D: one, AVERAGE_POOL_2D: one, MEAN: one, PAD: one,
     RESHAPE: one, SQUEEZE: one, EXPAND_DIMS: one, RELU: one, RELU6: one, RELU_N1_TO_1: one, LOGISTIC: one, TANH: one,
     RESIZE_BILINEAR: one, SOFTMAX: one, CONCATENATION: { activations: [] },
   },
@@ -239,7 +241,7 @@ export function quantizeToInteger(spec: ModelSpec, ranges: Map<number, [number, 
     if (rule.weights !== undefined) {
       const w = tensors[op.inputs[rule.weights]];
       const values = constantFloats(w);
-      const inScale = tensors[inputs[0]].quantization!.scale[0];
+      const inScale = tensors[inputs[rule.activations[0]]].quantization!.scale[0];
       const axis = perChannel ? rule.weightAxis : undefined;
       const { data, scales } = symmetricInt8(values, w.shape, axis);
       const channels = scales.length;

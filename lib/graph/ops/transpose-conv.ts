@@ -1,7 +1,7 @@
 // TRANSPOSE_CONV and MediaPipe's custom Convolution2DTransposeBias, both on
 // XNNPACK's deconvolution. TFLite decides the padding from the output shape.
 import { BuiltinOptions, OptionSlot, Padding } from '../../model/schema';
-import { activation, arity, constant, first, float32Tensors, optionsPresent, positive, rank, type Reason } from '../checks';
+import { activation, arity, constant, first, float32Tensors, operandTypes, optionsPresent, positive, rank, type Reason } from '../checks';
 import type { GraphBuilder } from '../builder';
 import type { Node } from '../node';
 import type { OpFamily } from '../op-family';
@@ -63,7 +63,14 @@ function check(node: Node, statics: StaticValues): Reason {
     () => {
       const l = layout(node);
       return first(
-        () => float32Tensors(node, [l.input, l.filter, l.bias], statics),
+        // MediaPipe's custom op is float only; TRANSPOSE_CONV also runs on int8/uint8 (XNNPACK's quantized deconvolution).
+        () => (custom ? float32Tensors(node, [l.input, l.filter, l.bias], statics)
+          : operandTypes(node, statics, { activations: [l.input], weights: l.filter, bias: l.bias, quantized: true })),
+        () => {
+          const q = node.in(l.filter).quantization;
+          return q && q.scale.length > 1 && q.quantizedDimension !== 0
+            ? `per-channel filter scales along dimension ${q.quantizedDimension} (expected 0, the output channels)` : undefined;
+        },
         () => rank(node.in(l.input), 4, 'input'),
         () => rank(node.in(l.filter), 4, 'filter'),
         () => rank(node.output(0), 4, 'output'),
