@@ -29,7 +29,7 @@ export interface QuantizeOptions {
   /**
    * `int8` and `int16x8`, required: representative inputs (a few hundred real samples
    * is typical), each a record of input name to Float32Array. The range every
-   * activation takes on them sets its int8 scale and zero point.
+   * activation takes on them sets its integer scale (and, for int8, zero point).
    */
   calibration?: Iterable<CalibrationRecord> | AsyncIterable<CalibrationRecord>;
   /**
@@ -39,19 +39,19 @@ export interface QuantizeOptions {
    */
   ioType?: 'float32' | 'int8' | 'uint8';
   /**
-   * `int8` and `dynamic-int8`: one weight scale per output channel (default,
+   * `int8`, `int16x8` and `dynamic-int8`: one weight scale per output channel (default,
    * TFLite's default and more accurate), or `false` for one per tensor, as
    * older integer-only accelerators require.
    */
   perChannel?: boolean;
   /**
-   * `int8` only: how calibration sets an activation's range. `'minmax'`
+   * `int8` and `int16x8`: how calibration sets an activation's range. `'minmax'`
    * (default) covers every value seen; `{ percentile: 99.99 }` clips the rarest
    * values at both ends, which helps when a few outliers would otherwise
-   * stretch the int8 grid over mostly empty range.
+   * stretch the integer grid over mostly empty range.
    */
   activationRange?: RangeMethod;
-  /** `int8` only: called after each calibration record with the count done. */
+  /** `int8` and `int16x8`: called after each calibration record with the count done. */
   onProgress?: (done: number) => void;
 }
 
