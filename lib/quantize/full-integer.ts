@@ -3,7 +3,7 @@
  * int8: activations int8 asymmetric with scale and zero point from the
  * ranges seen on a representative dataset, weights int8 symmetric (per
  * output channel for convolutions), biases int32 with scale = input scale x
- * weight scale; operators XNNPACK has no int8 kernel for stay float, with
+ * weight scale; operators the rewrite does not cover stay float, with
  * QUANTIZE and DEQUANTIZE around them. int16x8: activations int16 symmetric
  * (zero point 0), the same int8 weights, biases int64; such models run on
  * xnnlite's reference kernels, so every operator must have an int16 one.
