@@ -15,30 +15,17 @@
 // synthetic input, and both runtimes move it by far more than its own scale).
 import t from 'tap';
 import fs from 'node:fs';
-import { loadModel, quantize } from '../lib/index';
-import { writeModel } from '../lib/model/writer';
-import { floatSpec } from '../lib/quantize/index';
-import { deterministicInput, difference } from './helpers/compare';
+import { quantize } from '../lib/index';
+import { difference } from './helpers/compare';
 import { runReference } from './helpers/litert';
+import { floatModel, runModel } from './helpers/quantize';
 import { zooModel } from './helpers/zoo';
-
-async function run(bytes: Uint8Array, x: Float32Array): Promise<Float32Array[]> {
-  const model = await loadModel(bytes);
-  try {
-    const session = await model.createSession({ threads: 1 });
-    const out = await session.run({ [session.inputs[0].name]: x });
-    return session.outputs.map((o) => out[o.name]);
-  } finally {
-    model.dispose();
-  }
-}
 
 for (const name of ['face_detection_short_range', 'selfie_segmentation', 'hand_landmark_lite', 'pose_landmark_lite']) {
   t.test(name, async (t) => {
-    const zoo = zooModel(name);
-    const float32 = writeModel(floatSpec(fs.readFileSync(zoo.file)));
-    const input = (await loadModel(float32)).inputs[0];
-    const x = deterministicInput(input.shape.reduce((a, b) => a * b, 1), zoo.inputRange[0], zoo.inputRange[1], 5);
+    const { bytes: float32, inputName, sample } = floatModel(name);
+    const run = async (bytes: Uint8Array, input: Float32Array) => (await runModel(bytes, { [inputName]: input })) as Float32Array[];
+    const x = sample(5)[inputName];
     const reference = await run(float32, x);
     for (const mode of ['float16', 'dynamic-int8'] as const) {
       const bytes = await quantize(float32, { mode });

@@ -12,19 +12,9 @@ import * as o from '../helpers/options';
 import { arithmetic, concatenation, conv2d, depthwise, fullyConnected, pool, reshape } from '../helpers/options';
 import { BuiltinOptions } from '../../lib/model/schema';
 import { i32, weights } from '../helpers/op-model';
+import { symmetricInt8 } from '../../lib/quantize/symmetric-int8';
 
 const q = (scale: number, zeroPoint = 0): Quantization => ({ scale: [scale], zeroPoint: [zeroPoint], quantizedDimension: 0 });
-
-/** Symmetric int8 weights, one scale per index of `axis` (or one for all). */
-function quantizeWeights(w: Float32Array, shape: number[], axis: number | undefined): { data: Int8Array; scales: number[] } {
-  const channels = axis === undefined ? 1 : shape[axis];
-  const inner = axis === undefined ? w.length : shape.slice(axis + 1).reduce((a, b) => a * b, 1);
-  const channelOf = (i: number) => (axis === undefined ? 0 : Math.floor(i / inner) % channels);
-  const scales = new Array<number>(channels).fill(0);
-  w.forEach((v, i) => { scales[channelOf(i)] = Math.max(scales[channelOf(i)], Math.abs(v)); });
-  for (let c = 0; c < channels; c++) scales[c] = (scales[c] || 1) / 127;
-  return { data: Int8Array.from(w, (v, i) => Math.round(v / scales[channelOf(i)])), scales };
-}
 
 interface QuantizedCase {
   op: string;
@@ -79,7 +69,7 @@ async function expectWithinOneStep(t: Test, c: QuantizedCase): Promise<void> {
 
 t.test('CONV_2D int8, per-channel weights and bias, RELU', async (t) => {
   const filterShape = [6, 3, 3, 4];
-  const w = quantizeWeights(weights(filterShape), filterShape, 0);
+  const w = symmetricInt8(weights(filterShape), filterShape, 0);
   const inScale = 3 / 255;
   await expectWithinOneStep(t, {
     op: 'CONV_2D',
@@ -95,7 +85,7 @@ t.test('CONV_2D int8, per-channel weights and bias, RELU', async (t) => {
 
 t.test('DEPTHWISE_CONV_2D int8, per-channel weights (axis 3)', async (t) => {
   const filterShape = [1, 3, 3, 5];
-  const w = quantizeWeights(weights(filterShape), filterShape, 3);
+  const w = symmetricInt8(weights(filterShape), filterShape, 3);
   const inScale = 3 / 255;
   await expectWithinOneStep(t, {
     op: 'DEPTHWISE_CONV_2D',
@@ -110,7 +100,7 @@ t.test('DEPTHWISE_CONV_2D int8, per-channel weights (axis 3)', async (t) => {
 });
 
 t.test('FULLY_CONNECTED int8, per-tensor weights', async (t) => {
-  const w = quantizeWeights(weights([7, 12]), [7, 12], undefined);
+  const w = symmetricInt8(weights([7, 12]), [7, 12], undefined);
   const inScale = 3 / 255;
   await expectWithinOneStep(t, {
     op: 'FULLY_CONNECTED',
@@ -172,7 +162,7 @@ t.test('CONV_2D uint8 (legacy asymmetric models)', async (t) => {
 
 t.test('int8 inputs and outputs are Int8Array, with their scale and zero point reported', async (t) => {
   const filterShape = [2, 1, 1, 3];
-  const w = quantizeWeights(weights(filterShape), filterShape, 0);
+  const w = symmetricInt8(weights(filterShape), filterShape, 0);
   const bytes = writeModel({
     subgraphs: [{
       tensors: [
