@@ -1,7 +1,7 @@
 import { ModelFormatError } from '../errors';
 import { DTYPE_BYTES } from './schema';
 import type { TensorDef } from './types';
-import { elementCount } from './validate';
+import { elementCount } from './element-count';
 
 /**
  * Decodes a tensor stored in TFLite's sparsity format (a traversal order,

@@ -1,6 +1,9 @@
 import { ModelFormatError } from '../errors';
+import { elementCount } from './element-count';
 import { DTYPE_BYTES } from './schema';
 import type { SubgraphDef, TensorDef, TfliteModel } from './types';
+import { checkFoldedConstants } from './validate-folding';
+import { checkSparsity } from './validate-sparsity';
 
 /** Bounds on what a model may ask for, so that a hostile file cannot claim unbounded memory. */
 export interface ModelLimits {
@@ -18,13 +21,6 @@ export const DEFAULT_LIMITS: ModelLimits = {
   maxRank: 8,
 };
 
-/** Number of elements of a shape (1 for a scalar). */
-export function elementCount(shape: readonly number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
-}
-
 function tensorWhere(sg: number, t: number): string {
   return `Model.subgraphs[${sg}].tensors[${t}]`;
 }
@@ -40,7 +36,8 @@ function checkTensor(t: TensorDef, sg: number, limits: ModelLimits): number {
   if (!Number.isSafeInteger(elements) || bytes > limits.maxTensorBytes) {
     throw new ModelFormatError(`${where}.shape`, `shape [${t.shape}] of ${t.dtype} needs ${bytes} bytes, more than the limit of ${limits.maxTensorBytes}`);
   }
-  if (t.data && !t.sparsity && DTYPE_BYTES[t.dtype] > 0 && t.data.length !== bytes) {
+  if (t.data && t.sparsity) checkSparsity(t, where);
+  else if (t.data && DTYPE_BYTES[t.dtype] > 0 && t.data.length !== bytes) {
     throw new ModelFormatError(`${where}.buffer`, `static data has ${t.data.length} bytes, but shape [${t.shape}] of ${t.dtype} needs ${bytes}`);
   }
   const q = t.quantization;
@@ -113,6 +110,7 @@ export function validateModel(model: TfliteModel, bufferCount: number, limits?: 
       if (total > l.maxTotalBytes) throw new ModelFormatError(`Model.subgraphs[${s}]`, `tensors need more than ${l.maxTotalBytes} bytes in total`);
     }
     checkDataflow(sg, s);
+    checkFoldedConstants(sg, s);
   });
   model.metadata.forEach((m, i) => {
     if (m.buffer >= bufferCount) throw new ModelFormatError(`Model.metadata[${i}].buffer`, `buffer index ${m.buffer} is out of range`);
