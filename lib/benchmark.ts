@@ -1,7 +1,9 @@
 import { checkInteger, checkOptions } from './args';
 import { loadModel } from './model';
 import type { ModelSource } from './model-source';
-import { DEFAULT_THREADS, type OperatorProfile } from './session';
+import { DEFAULT_THREADS, type OperatorProfile, type TensorArray } from './session';
+import type { TensorInfo } from './tensor-info';
+import { arrayTypeOf, INTEGER_RANGES, isIntegerDType, perTensorQuantization, realToStored } from './tensor-values';
 
 /** Options of `benchmarkModel()`. */
 export interface BenchmarkOptions {
@@ -58,9 +60,29 @@ export function stats(samples: readonly number[]): LatencyStats {
 }
 
 /**
+ * The fixed input a benchmark feeds input number `k`, in the input's own
+ * dtype: a smooth signal in [0, 1] for a float input; for a quantized input
+ * the same signal spread over the real range its integers cover, quantized;
+ * for an integer input without quantization parameters, the signal spread
+ * over the dtype's range.
+ */
+function benchmarkInput(info: TensorInfo, k: number): TensorArray {
+  const n = info.shape.reduce((a, b) => a * b, 1);
+  const signal = Float32Array.from({ length: n }, (_, i) => 0.5 + 0.5 * Math.sin(i * 0.37 + k));
+  const name = `input "${info.name}"`;
+  if (!isIntegerDType(info.dtype)) return realToStored(info, signal, name);
+  const [lo, hi] = INTEGER_RANGES[info.dtype];
+  const q = perTensorQuantization(info, name);
+  if (!q) return arrayTypeOf(info.dtype).from(signal.map((u) => Math.round(lo + u * (hi - lo))));
+  const [realLo, realHi] = [(lo - q.zeroPoint) * q.scale, (hi - q.zeroPoint) * q.scale];
+  return realToStored(info, signal.map((u) => realLo + u * (realHi - realLo)), name);
+}
+
+/**
  * Measures a model the way TFLite's `benchmark_model` does: load, session
  * creation, first inference, warmup, then timed inferences (each an async
- * `run()` on a fixed input), and the process's peak resident memory.
+ * `run()` on a fixed input in each input's own dtype), and the process's
+ * peak resident memory.
  *
  * @example
  * const r = await benchmarkModel('model.tflite', { threads: 1, runs: 100 });
@@ -80,10 +102,7 @@ export async function benchmarkModel(source: ModelSource, options?: BenchmarkOpt
     t = performance.now();
     const session = await model.createSession({ profile: o.profile === true });
     const initMs = performance.now() - t;
-    const inputs = Object.fromEntries(session.inputs.map((info, k) => {
-      const n = info.shape.reduce((a, b) => a * b, 1);
-      return [info.name, Float32Array.from({ length: n }, (_, i) => 0.5 + 0.5 * Math.sin(i * 0.37 + k))];
-    }));
+    const inputs = Object.fromEntries(session.inputs.map((info, k) => [info.name, benchmarkInput(info, k)]));
     t = performance.now();
     await session.run(inputs);
     const firstInferenceMs = performance.now() - t;

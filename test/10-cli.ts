@@ -1,10 +1,11 @@
 // The xnnlite command line, run as a user would (node bin/xnnlite.js).
-import t from 'tap';
+import t, { type Test } from 'tap';
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { loadModel, readNpy, writeNpy } from '../lib/index';
+import { loadModel, quantize, readNpy, writeNpy, type TensorArray } from '../lib/index';
 import { writeModel } from '../lib/model/writer';
+import { realToStored } from '../lib/tensor-values';
 import { smallModel } from './helpers/small-model';
 import { deterministicInput } from './helpers/compare';
 import { zooModel } from './helpers/zoo';
@@ -98,6 +99,141 @@ t.test('run: .npy in, .npy out, matching the API', async (t) => {
   fs.writeFileSync(path.join(dir, 'short.npy'), writeNpy(new Float32Array(5), [5]));
   const short = cli('run', modelFile, '--input', path.join(dir, 'short.npy'));
   t.match(short.stderr, /has shape \[5\] \(5 values\); input image needs \[1, 8, 8, 3\] \(192 values\)/);
+});
+
+/** The outputs the library gives for `input`, in model order, to compare the CLI's .npy files with. */
+async function libraryOutputs(modelFile: string, inputs: Record<string, TensorArray>): Promise<{ name: string; values: TensorArray }[]> {
+  const model = await loadModel(modelFile);
+  try {
+    const session = await model.createSession({ threads: 1 });
+    const out = await session.run<TensorArray>(inputs);
+    return session.outputs.map((o) => ({ name: o.name, values: out[o.name] }));
+  } finally {
+    model.dispose();
+  }
+}
+
+/** Runs `xnnlite run` with --output and checks every written .npy against the library's outputs for `expected` inputs. */
+async function expectRunMatches(t: Test, modelFile: string, args: string[], expected: Record<string, TensorArray>, outDir: string): Promise<string> {
+  const r = cli('run', modelFile, ...args, '--output', outDir);
+  t.equal(r.code, 0, r.stderr);
+  for (const { name, values } of await libraryOutputs(modelFile, expected)) {
+    const written = readNpy(fs.readFileSync(path.join(outDir, `${name}.npy`))).data;
+    t.equal(written.constructor, values.constructor, `${name}.npy is written in the output's dtype (${values.constructor.name})`);
+    t.same(Array.from(written), Array.from(values), `${name} equals the library's output (${args.join(' ') || 'no input'})`);
+  }
+  return r.stderr;
+}
+
+for (const ioType of ['int8', 'uint8'] as const) {
+  t.test(`bench and run: a model with ${ioType} inputs`, async (t) => {
+    const dir = t.testdir({});
+    const modelFile = path.join(dir, `small_${ioType}.tflite`);
+    const calibration = [1, 2, 3].map((k) => ({ image: deterministicInput(192, -1, 1, k) }));
+    fs.writeFileSync(modelFile, await quantize(smallModel(), { mode: 'int8', ioType, calibration }));
+    const model = await loadModel(modelFile);
+    const [input] = model.inputs;
+    model.dispose();
+    t.equal(input.dtype, ioType);
+    const Type = ioType === 'int8' ? Int8Array : Uint8Array;
+
+    const bench = cli('bench', modelFile, '--threads', '1', '--runs', '2', '--warmup', '1', '--json');
+    t.equal(bench.code, 0, bench.stderr);
+    t.match(JSON.parse(bench.stdout), { runs: 2, warmup: 1 });
+
+    const zeroPoint = input.quantization!.zeroPoint[0];
+    const zeros = await expectRunMatches(t, modelFile, [], { image: new Type(192).fill(zeroPoint) }, path.join(dir, 'zeros'));
+    t.match(zeros, new RegExp(`input image \\[1, 8, 8, 3\\] ${ioType} not given; using real zeros \\(its zero point, ${zeroPoint}\\)`));
+
+    const stored = Type.from(Array.from({ length: 192 }, (_, i) => (ioType === 'int8' ? -128 : 0) + ((i * 37) % 256)));
+    fs.writeFileSync(path.join(dir, 'stored.npy'), writeNpy(stored, [1, 8, 8, 3]));
+    await expectRunMatches(t, modelFile, ['--input', path.join(dir, 'stored.npy')], { image: stored }, path.join(dir, 'stored'));
+
+    const real = deterministicInput(192, -1.2, 1.2, 9);
+    fs.writeFileSync(path.join(dir, 'real.npy'), writeNpy(real, [1, 8, 8, 3]));
+    const quantized = realToStored(input, real);
+    t.type(quantized, Type);
+    await expectRunMatches(t, modelFile, ['--input', `image=${path.join(dir, 'real.npy')}`], { image: quantized }, path.join(dir, 'real'));
+
+    const printed = cli('run', modelFile, '--input', path.join(dir, 'real.npy'));
+    t.equal(printed.code, 0, printed.stderr);
+    t.match(printed.stdout, new RegExp(`^scores \\[1, 4, 4, 4\\] ${ioType}: min -?\\d+, max -?\\d+, mean [\\d.e+-]+; first values -?\\d+, .*; real values min [\\d.e+-]+, max [\\d.e+-]+, mean [\\d.e+-]+$`, 'm'));
+  });
+}
+
+t.test('bench and run: a model with int16 inputs', async (t) => {
+  // x (int16, scale 0.01) -> QUANTIZE -> y (int16, scale 0.02), and x -> DEQUANTIZE -> real (float32);
+  // raw is an int16 input without a scale and zero point that no operator reads.
+  const q = (scale: number) => ({ scale: [scale], zeroPoint: [0], quantizedDimension: 0 });
+  const bytes = writeModel({
+    subgraphs: [{
+      tensors: [
+        { name: 'x', shape: [1, 8], dtype: 'int16', quantization: q(0.01) },
+        { name: 'y', shape: [1, 8], dtype: 'int16', quantization: q(0.02) },
+        { name: 'real', shape: [1, 8], dtype: 'float32' },
+        { name: 'raw', shape: [4], dtype: 'int16' },
+      ],
+      inputs: [0, 3], outputs: [1, 2],
+      operators: [{ op: 'QUANTIZE', inputs: [0], outputs: [1] }, { op: 'DEQUANTIZE', inputs: [0], outputs: [2] }],
+    }],
+  });
+  const real = Float32Array.of(-400, -1, -0.005, 0.005, 0.015, 0.123, 1, 400);
+  const stored = Int16Array.of(-32768, -100, -1, 0, 1, 2, 100, 32767);
+  const rawValues = Int16Array.of(-32768, -1, 0, 32767);
+  const dir = t.testdir({
+    'int16.tflite': Buffer.from(bytes),
+    'real.npy': Buffer.from(writeNpy(real, [1, 8])),
+    'stored.npy': Buffer.from(writeNpy(stored, [1, 8])),
+    'raw.npy': Buffer.from(writeNpy(rawValues, [4])),
+    'raw-real.npy': Buffer.from(writeNpy(new Float32Array(4), [4])),
+  });
+  const modelFile = path.join(dir, 'int16.tflite');
+  const model = await loadModel(modelFile);
+  const [x] = model.inputs;
+  model.dispose();
+
+  const bench = cli('bench', modelFile, '--threads', '1', '--runs', '2', '--warmup', '0');
+  t.equal(bench.code, 0, bench.stderr);
+
+  const zeros = await expectRunMatches(t, modelFile, [], { x: new Int16Array(8), raw: new Int16Array(4) }, path.join(dir, 'zeros'));
+  t.match(zeros, /input x \[1, 8\] int16 not given; using real zeros \(its zero point, 0\)/);
+  t.match(zeros, /input raw \[4\] int16 not given; using zeros\n/);
+  const quantized = realToStored(x, real);
+  t.same(Array.from(quantized), [-32768, -100, -1, 1, 2, 12, 100, 32767], 'rounded to nearest (ties away from zero) and clamped');
+  await expectRunMatches(t, modelFile, ['--input', `x=${path.join(dir, 'real.npy')}`, '--input', `raw=${path.join(dir, 'raw.npy')}`],
+    { x: quantized, raw: rawValues }, path.join(dir, 'real'));
+  await expectRunMatches(t, modelFile, ['--input', `x=${path.join(dir, 'stored.npy')}`], { x: stored, raw: new Int16Array(4) }, path.join(dir, 'stored'));
+
+  const printed = cli('run', modelFile, '--input', `x=${path.join(dir, 'real.npy')}`);
+  t.match(printed.stdout, /^y \[1, 8\] int16: min -16384, max 16384, .*; real values min -327\.68, max 327\.68, mean /m);
+  t.match(printed.stdout, /^real \[1, 8\]: min -327\.68, max 327\.67, mean /m);
+
+  const rawReal = cli('run', modelFile, '--input', `x=${path.join(dir, 'stored.npy')}`, '--input', `raw=${path.join(dir, 'raw-real.npy')}`);
+  t.equal(rawReal.code, 1);
+  t.equal(rawReal.stderr, `xnnlite run: ${path.join(dir, 'raw-real.npy')}: holds float32 values; input raw takes int16: give int16 values (arr.astype(numpy.int16)); the input has no scale and zero point to quantize real values with\n`,
+    'real values for an integer input without quantization parameters: one line naming the file and input');
+});
+
+t.test('run: .npy files an input cannot take', async (t) => {
+  const calibration = [1, 2].map((k) => ({ image: deterministicInput(192, -1, 1, k) }));
+  const dir = t.testdir({
+    'small.tflite': Buffer.from(smallModel()),
+    'small_int8.tflite': Buffer.from(await quantize(smallModel(), { mode: 'int8', ioType: 'int8', calibration })),
+    'int8.npy': Buffer.from(writeNpy(new Int8Array(192), [1, 8, 8, 3])),
+    'uint8.npy': Buffer.from(writeNpy(new Uint8Array(192), [1, 8, 8, 3])),
+    'short.npy': Buffer.from(writeNpy(new Int8Array(100), [100])),
+    'nan.npy': Buffer.from(writeNpy(new Float32Array(192).fill(NaN), [1, 8, 8, 3])),
+  });
+  const fails = (model: string, npy: string, message: RegExp) => {
+    const r = cli('run', path.join(dir, model), '--input', path.join(dir, npy));
+    t.equal(r.code, 1, `${npy} for ${model}: exit code 1`);
+    t.equal(r.stderr.split('\n').filter(Boolean).length, 1, `${npy} for ${model}: one line on stderr`);
+    t.match(r.stderr, message);
+  };
+  fails('small.tflite', 'int8.npy', /^xnnlite run: .*int8\.npy: holds int8 values; input image takes float32: save it with arr\.astype\(numpy\.float32\)$/m);
+  fails('small_int8.tflite', 'uint8.npy', /^xnnlite run: .*uint8\.npy: holds uint8 values; input image takes int8 \(scale [\d.e-]+, zero point -?\d+\): give int8 values \(arr\.astype\(numpy\.int8\)\), or real values as float32 to have them quantized$/m);
+  fails('small_int8.tflite', 'short.npy', /^xnnlite run: .*short\.npy: has shape \[100\] \(100 values\); input image needs \[1, 8, 8, 3\] \(192 values\)$/m);
+  fails('small_int8.tflite', 'nan.npy', /^xnnlite run: .*nan\.npy: Expected a real number for input image value 0 but received number NaN$/m);
 });
 
 t.test('errors say what is wrong', async (t) => {

@@ -5,8 +5,9 @@
  * same top-1 class. Integer inputs and outputs are converted with their
  * scale and zero point, so models with int8/uint8 edges compare too.
  */
-import type { Session } from '../session';
+import type { Session, TensorArray } from '../session';
 import type { TensorInfo } from '../tensor-info';
+import { realToStored, storedToReal } from '../tensor-values';
 
 export interface OutputGap {
   name: string;
@@ -27,30 +28,16 @@ const argmax = (values: ArrayLike<number>) => {
   return best;
 };
 
-function toModelInput(info: TensorInfo, values: Float32Array): ArrayBufferView {
-  if (info.dtype === 'float32' || !info.quantization) return values;
-  const { scale: [s], zeroPoint: [z] } = info.quantization;
-  const [lo, hi] = info.dtype === 'uint8' ? [0, 255] : [-128, 127];
-  const quantize = (v: number) => Math.max(lo, Math.min(hi, Math.round(v / s) + z));
-  return info.dtype === 'uint8' ? Uint8Array.from(values, quantize) : Int8Array.from(values, quantize);
-}
-
-function toReal(info: TensorInfo, values: ArrayLike<number>): ArrayLike<number> {
-  if (info.dtype === 'float32' || !info.quantization) return values;
-  const { scale: [s], zeroPoint: [z] } = info.quantization;
-  return Float32Array.from(values, (v) => (v - z) * s);
-}
-
 export async function accuracyGap(original: Session, quantized: Session, samples: Iterable<Record<string, Float32Array>>): Promise<{ count: number; outputs: OutputGap[] }> {
   const stats = original.outputs.map((info) => ({ info, max: 0, sum: 0, n: 0, agree: 0 }));
   let count = 0;
   for (const sample of samples) {
     const a = await original.run(sample);
-    const b = await quantized.run(Object.fromEntries(quantized.inputs.map((info) => [info.name, toModelInput(info, sample[info.name])])) as Record<string, Float32Array>);
+    const b = await quantized.run<TensorArray>(Object.fromEntries(quantized.inputs.map((info) => [info.name, realToStored(info, sample[info.name], `input "${info.name}"`)])));
     for (const s of stats) {
       const expected = a[s.info.name];
       const qInfo = quantized.outputs.find((o) => o.name === s.info.name)!;
-      const actual = toReal(qInfo, b[s.info.name] as ArrayLike<number>);
+      const actual = storedToReal(qInfo, b[s.info.name], `output "${qInfo.name}"`);
       for (let i = 0; i < expected.length; i++) {
         const d = Math.abs(expected[i] - actual[i]);
         if (d > s.max) s.max = d;

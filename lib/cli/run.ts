@@ -1,8 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadModel } from '../model';
-import { readNpy, writeNpy } from '../npy';
+import { writeNpy } from '../npy';
+import type { TensorArray } from '../session';
+import type { TensorInfo } from '../tensor-info';
+import { storedToReal } from '../tensor-values';
 import { shape } from './format';
+import { describeZeros, inputFromNpy, zeroInput } from './npy-input';
 import { integerOption, oneModel, UsageError, type Command } from './usage';
 
 function parseInputs(values: Record<string, unknown>, names: string[]): Map<string, string> {
@@ -23,17 +27,38 @@ function parseInputs(values: Record<string, unknown>, names: string[]): Map<stri
   return given;
 }
 
-function summary(values: Float32Array): string {
+function statistics(values: ArrayLike<number>): { min: number; max: number; mean: number } {
   let min = Infinity;
   let max = -Infinity;
   let sum = 0;
-  for (const v of values) {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
     min = Math.min(min, v);
     max = Math.max(max, v);
     sum += v;
   }
-  const head = Array.from(values.subarray(0, 6), (v) => v.toPrecision(5)).join(', ');
-  return `min ${min.toPrecision(5)}, max ${max.toPrecision(5)}, mean ${(sum / values.length).toPrecision(5)}; first values ${head}${values.length > 6 ? ', ...' : ''}`;
+  return { min, max, mean: sum / values.length };
+}
+
+/**
+ * One line about an output's values: statistics and first values of what it
+ * stores and, for a quantized output, the statistics of its real values.
+ */
+function summary(info: TensorInfo, values: TensorArray): string {
+  const number = values instanceof Float32Array ? (v: number) => v.toPrecision(5) : String;
+  const s = statistics(values);
+  const head = Array.from(values.subarray(0, 6), number).join(', ');
+  let line = `min ${number(s.min)}, max ${number(s.max)}, mean ${s.mean.toPrecision(5)}; first values ${head}${values.length > 6 ? ', ...' : ''}`;
+  if (!(values instanceof Float32Array) && info.quantization?.scale.length === 1) {
+    const r = statistics(storedToReal(info, values, `output ${info.name}`));
+    line += `; real values min ${r.min.toPrecision(5)}, max ${r.max.toPrecision(5)}, mean ${r.mean.toPrecision(5)}`;
+  }
+  return line;
+}
+
+/** An input or output as messages name it: its name, shape and, unless float32, dtype. */
+function label(info: TensorInfo): string {
+  return `${info.name} ${shape(info.shape)}${info.dtype === 'float32' ? '' : ` ${info.dtype}`}`;
 }
 
 export const runCommand: Command = {
@@ -41,9 +66,16 @@ export const runCommand: Command = {
   summary: 'run once on .npy inputs; print or save the outputs',
   usage: 'xnnlite run MODEL [--input NAME=FILE.npy ...] [--output DIR] [--threads N]',
   help: [
-    '  --input NAME=FILE.npy   an input as a float32 .npy file (repeat for each input; NAME= may be',
-    '                          left out when the model has one input). Inputs not given are zeros.',
-    '  --output DIR            write each output as DIR/NAME.npy (readable with numpy.load)',
+    '  --input NAME=FILE.npy   an input as a .npy file (repeat for each input; NAME= may be left out',
+    '                          when the model has one input): an array of the input\'s dtype (float32,',
+    '                          int8, uint8 or int16), used as it is, or, for a quantized input, real',
+    '                          values as float32 or float64, quantized with its scale and zero point.',
+    '                          Inputs not given are zeros; for a quantized input real zeros, i.e. its',
+    '                          zero point. `xnnlite inspect MODEL` shows each input\'s dtype.',
+    '  --output DIR            write each output as DIR/NAME.npy in the output\'s dtype (readable with',
+    '                          numpy.load). Without it, each output\'s min, max, mean and first values',
+    '                          are printed (for a quantized output, also the min, max and mean of its',
+    '                          real values).',
     '  --threads N             threads for the inference (default 1)',
   ].join('\n'),
   options: { input: { type: 'string', multiple: true }, output: { type: 'string' }, threads: { type: 'string' } },
@@ -53,23 +85,19 @@ export const runCommand: Command = {
     const model = await loadModel(file, { threads });
     try {
       const given = parseInputs(values, model.inputs.map((t) => t.name));
-      const inputs: Record<string, Float32Array> = {};
+      const inputs: Record<string, TensorArray> = {};
       for (const t of model.inputs) {
-        const count = t.shape.reduce((a, b) => a * b, 1);
         const npyFile = given.get(t.name);
-        if (!npyFile) {
-          process.stderr.write(`xnnlite: input ${t.name} ${shape(t.shape)} not given; using zeros\n`);
-          inputs[t.name] = new Float32Array(count);
-          continue;
+        if (npyFile) {
+          inputs[t.name] = inputFromNpy(t, npyFile);
+        } else {
+          inputs[t.name] = zeroInput(t);
+          process.stderr.write(`xnnlite: input ${label(t)} not given; using ${describeZeros(t)}\n`);
         }
-        const { data, shape: s } = readNpy(fs.readFileSync(npyFile), npyFile);
-        if (!(data instanceof Float32Array)) throw new UsageError(`${npyFile}: input ${t.name} must be float32 (save with arr.astype(numpy.float32))`, 'run');
-        if (data.length !== count) throw new UsageError(`${npyFile}: has shape ${shape(s)} (${data.length} values); input ${t.name} needs ${shape(t.shape)} (${count} values)`, 'run');
-        inputs[t.name] = data;
       }
       const session = await model.createSession();
       const started = performance.now();
-      const outputs = await session.run(inputs);
+      const outputs = await session.run<TensorArray>(inputs);
       const elapsed = performance.now() - started;
       const dir = values.output as string | undefined;
       if (dir) fs.mkdirSync(dir, { recursive: true });
@@ -78,9 +106,9 @@ export const runCommand: Command = {
         if (dir) {
           const target = path.join(dir, `${t.name.replace(/[^\w.-]+/g, '_')}.npy`);
           fs.writeFileSync(target, writeNpy(data, t.shape));
-          process.stdout.write(`${t.name} ${shape(t.shape)} -> ${target}\n`);
+          process.stdout.write(`${label(t)} -> ${target}\n`);
         } else {
-          process.stdout.write(`${t.name} ${shape(t.shape)}: ${summary(data)}\n`);
+          process.stdout.write(`${label(t)}: ${summary(t, data)}\n`);
         }
       }
       process.stderr.write(`xnnlite: inference took ${elapsed.toFixed(2)} ms\n`);
