@@ -135,6 +135,29 @@ for (const [label, options, size] of [
   }));
 }
 
+// Upscales whose 1/1024 scale is rounded up put the last rows' source
+// position on or past the input's last row; TFLite's kernel then reads past
+// the end of its input (so LiteRT.js is no reference here), ours clamps to
+// the last row, as float resizing does.
+for (const [label, options, input, size] of [
+  ['legacy sampling, 1 -> 55 rows', o.resizeBilinear(), [1, 1, 4, 3], [55, 4]],
+  ['half-pixel centres, 1 -> 55 rows', o.resizeBilinear({ halfPixelCenters: true }), [1, 1, 4, 3], [55, 4]],
+  ['legacy sampling, 5x4 -> 11x9', o.resizeBilinear(), [1, 5, 4, 3], [11, 9]],
+] as const) {
+  t.test(`RESIZE_BILINEAR, non-integer upscale, ${label}: the last rows stay inside the input`, (t) => expectInt16x8(t, {
+    op: 'RESIZE_BILINEAR', inputs: [f32([...input]), i32([...size])], outputs: [f32([1, ...size, input[3]])], options,
+  }, [-2, 2], false));
+}
+
+t.test('an int64 bias beyond the 48-bit accumulator is refused at load, naming the operator', async (t) => {
+  const float32 = opModel({ op: 'FULLY_CONNECTED', inputs: [f32([2, 12]), f32([5, 12], weights([5, 12], 7)), f32([5], weights([5], 8))], outputs: [f32([2, 5])], options: o.fullyConnected({}) });
+  const bytes = await quantize(float32, { mode: 'int16x8', calibration: [{ in0: deterministicInput(24, -2, 2, 1) }] });
+  const bias = readModel(bytes).subgraphs[0].tensors.find((x) => x.dtype === 'int64' && x.data)!;
+  const damaged = Uint8Array.from(bytes);
+  new DataView(damaged.buffer).setBigInt64(bias.data!.byteOffset - bytes.byteOffset + 8, 2n ** 62n, true);
+  await t.rejects(loadModel(damaged), { name: 'UnsupportedOpError', message: /^FULLY_CONNECTED #\d+: bias 1 \(got 4611686018427387904, expected within ±2\^47/ });
+});
+
 // TFLite's int16 SOFTMAX approximates exp and 1/x with lookup tables; ours
 // computes in double. Both are far closer to the float result than int8.
 for (const [label, options, shape] of [['beta 1', o.softmax(1), [2, 10]], ['beta 0.5, rank 3', o.softmax(0.5), [2, 3, 7]]] as const) {

@@ -6,7 +6,7 @@ import { paddingBeforeAfter } from '../../graph/padding';
 import { Padding } from '../../model/schema';
 import type { ReferenceFamily } from '../family';
 import { activationRange, quantOf, type ProgramBuilder } from '../program-builder';
-import { biasElementSize, outputMultipliers, weightScalesFit } from './weights';
+import { biasElementSize, biasFits, outputMultipliers, weightScalesFit } from './weights';
 
 function encode(b: ProgramBuilder, node: Node): void {
   const o = convolutionOptions(node);
@@ -31,6 +31,7 @@ export const convolutionReference: ReferenceFamily = {
   check: (node, statics) => first(
     () => convolution.check(node, statics, 'int16x8'),
     () => weightScalesFit(node, node.output(0).shape[3], node.op === 'DEPTHWISE_CONV_2D' ? 3 : 0),
+    () => biasFits(node, statics),
   ),
   encode,
 };

@@ -4,7 +4,7 @@ import type { Node } from '../../graph/node';
 import { fullyConnected, fullyConnectedOptions } from '../../graph/ops/fully-connected';
 import type { ReferenceFamily } from '../family';
 import { activationRange, elementsOf, quantOf, type ProgramBuilder } from '../program-builder';
-import { biasElementSize, outputMultipliers, weightScalesFit } from './weights';
+import { biasElementSize, biasFits, outputMultipliers, weightScalesFit } from './weights';
 
 function encode(b: ProgramBuilder, node: Node): void {
   const [outputs, inputs] = node.in(1).shape;
@@ -20,6 +20,7 @@ export const fullyConnectedReference: ReferenceFamily = {
   check: (node, statics) => first(
     () => fullyConnected.check(node, statics, 'int16x8'),
     () => weightScalesFit(node, node.in(1).shape[0], 0),
+    () => biasFits(node, statics),
     () => (elementsOf(node.output(0).shape) * node.in(1).shape[1] === elementsOf(node.in(0).shape) * node.in(1).shape[0]
       ? undefined : `output shape (got [${node.output(0).shape}], expected ${elementsOf(node.in(0).shape) / node.in(1).shape[1]} rows of ${node.in(1).shape[0]})`),
   ),

@@ -1,6 +1,8 @@
 // What the int16x8 kernels with weights share: one requantization multiplier
 // per output channel, and the bias element size.
+import type { Reason } from '../../graph/checks';
 import type { Node } from '../../graph/node';
+import type { StaticValues } from '../../graph/static-values';
 import type { TensorDef } from '../../model/types';
 import { quantOf, type ProgramBuilder } from '../program-builder';
 
@@ -23,4 +25,20 @@ export function weightScalesFit(node: Node, channels: number, axis: number): str
   if (q.scale.length === 1) return undefined;
   return q.scale.length === channels && q.quantizedDimension === axis ? undefined
     : `weight scales (got ${q.scale.length} along dimension ${q.quantizedDimension}, expected 1 or ${channels} along dimension ${axis})`;
+}
+
+/** TFLite's int16x8 kernels accumulate in 48 bits; the reference kernels refuse biases outside that range. */
+const ACCUMULATOR_LIMIT = 2n ** 47n;
+
+/** An int64 bias must fit the 48-bit accumulator, or sums with it overflow. */
+export function biasFits(node: Node, statics: StaticValues): Reason {
+  const bias = node.input(2);
+  const value = bias ? statics.get(bias) : undefined;
+  if (!value?.bytes || value.dtype !== 'int64') return undefined;
+  const view = new DataView(value.bytes.buffer, value.bytes.byteOffset, value.bytes.length);
+  for (let i = 0; i + 8 <= value.bytes.length; i += 8) {
+    const v = view.getBigInt64(i, true);
+    if (v > ACCUMULATOR_LIMIT || v < -ACCUMULATOR_LIMIT) return `bias ${i / 8} (got ${v}, expected within ±2^47, the range of TFLite's 48-bit accumulator)`;
+  }
+  return undefined;
 }

@@ -26,10 +26,7 @@ struct Conv {
   }
 };
 
-int64_t Bias(const Tensors& t, int32_t id, int64_t size, int64_t c) {
-  if (id < 0 || size == 0) return 0;
-  return size == 8 ? As<int64_t>(t, id)[c] : As<int32_t>(t, id)[c];
-}
+
 
 std::string Check(const Op& op, const Tensors& t, bool depthwise) {
   std::string e = Expect(op, t, 3, 1, 21, 0);
@@ -39,9 +36,9 @@ std::string Check(const Op& op, const Tensors& t, bool depthwise) {
   if (static_cast<int64_t>(op.reals.size()) != c.oc) return "one multiplier per output channel expected";
   if (c.bias_size != 0 && c.bias_size != 4 && c.bias_size != 8) return "bias element size";
   if (depthwise ? c.oc != c.ic * c.groups : (c.ic % c.groups != 0 || c.oc % c.groups != 0)) return "channel counts";
-  int64_t filter = depthwise ? c.kh * c.kw * c.oc : c.oc * c.kh * c.kw * (c.ic / c.groups);
-  if (!Holds(t, op.inputs[0], c.n * c.h * c.w * c.ic, 2) || !Holds(t, op.inputs[1], filter, 1) ||
-      !Holds(t, op.outputs[0], c.n * c.oh * c.ow * c.oc, 2)) return "operand sizes";
+  const int64_t filter = depthwise ? Product({c.kh, c.kw, c.oc}) : Product({c.oc, c.kh, c.kw, c.ic / c.groups});
+  if (!Holds(t, op.inputs[0], Product({c.n, c.h, c.w, c.ic}), 2) || !Holds(t, op.inputs[1], filter, 1) ||
+      !Holds(t, op.outputs[0], Product({c.n, c.oh, c.ow, c.oc}), 2)) return "operand sizes";
   if (c.bias_size != 0 && !Holds(t, op.inputs[2], c.oc, c.bias_size)) return "bias size";
   return "";
 }

@@ -33,8 +33,8 @@ std::string CheckPad(const Op& op, const Tensors& t) {
   for (int64_t d = 0; d < rank; d++) {
     const int64_t s = op.ints[2 + d], before = op.ints[2 + rank + d], o = op.ints[2 + 2 * rank + d];
     if (s <= 0 || before < 0 || o < s + before) return "bad shape";
-    in *= s;
-    out *= o;
+    in = Mul(in, s);
+    out = Mul(out, o);
   }
   return Holds(t, op.inputs[0], in, size) && Holds(t, op.outputs[0], out, size) ? "" : "operand sizes";
 }
@@ -75,10 +75,10 @@ std::string CheckConcat(const Op& op, const Tensors& t) {
   int64_t axis = 0;
   for (int64_t j = 0; j < k; j++) {
     const int64_t a = op.ints[4 + j];
-    if (a < 0 || !Holds(t, op.inputs[j], outer * a * inner, size)) return "operand sizes";
-    axis += a;
+    if (a < 0 || !Holds(t, op.inputs[j], Product({outer, a, inner}), size)) return "operand sizes";
+    if (__builtin_add_overflow(axis, a, &axis)) return "bad sizes";
   }
-  return Holds(t, op.outputs[0], outer * axis * inner, size) ? "" : "operand sizes";
+  return Holds(t, op.outputs[0], Product({outer, axis, inner}), size) ? "" : "operand sizes";
 }
 
 void RunConcat(const Op& op, Tensors& t) {

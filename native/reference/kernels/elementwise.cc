@@ -15,7 +15,10 @@ namespace {
 
 int64_t Extent(const int64_t* shape, const int64_t* strides, int64_t rank) {
   int64_t last = 0;
-  for (int64_t d = 0; d < rank; d++) last += (shape[d] - 1) * strides[d];
+  for (int64_t d = 0; d < rank; d++) {
+    const int64_t step = Mul(shape[d] - 1, strides[d]);
+    if (step < 0 || __builtin_add_overflow(last, step, &last)) return -1;
+  }
   return last + 1;
 }
 
@@ -28,7 +31,7 @@ std::string Check(const Op& op, const Tensors& t) {
   int64_t count = 1;
   for (int64_t d = 0; d < rank; d++) {
     if (shape[d] <= 0 || op.ints[2 + rank + d] < 0 || op.ints[2 + 2 * rank + d] < 0) return "bad shape";
-    count *= shape[d];
+    count = Mul(count, shape[d]);
   }
   if (!Holds(t, op.inputs[0], Extent(shape, &op.ints[2 + rank], rank), 2) || !Holds(t, op.inputs[1], Extent(shape, &op.ints[2 + 2 * rank], rank), 2) ||
       !Holds(t, op.outputs[0], count, 2)) return "operand sizes";

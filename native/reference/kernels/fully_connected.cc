@@ -17,7 +17,7 @@ std::string Check(const Op& op, const Tensors& t) {
   if (!AllPositive({i[0], i[1], i[2]})) return "bad sizes";
   if (static_cast<int64_t>(op.reals.size()) != i[2]) return "one multiplier per output expected";
   if (i[7] != 0 && i[7] != 4 && i[7] != 8) return "bias element size";
-  if (!Holds(t, op.inputs[0], i[0] * i[1], 2) || !Holds(t, op.inputs[1], i[1] * i[2], 1) || !Holds(t, op.outputs[0], i[0] * i[2], 2)) {
+  if (!Holds(t, op.inputs[0], Mul(i[0], i[1]), 2) || !Holds(t, op.inputs[1], Mul(i[1], i[2]), 1) || !Holds(t, op.outputs[0], Mul(i[0], i[2]), 2)) {
     return "operand sizes";
   }
   if (i[7] != 0 && !Holds(t, op.inputs[2], i[2], i[7])) return "bias size";
@@ -32,8 +32,7 @@ void Run(const Op& op, Tensors& t) {
   int16_t* y = As<int16_t>(t, op.outputs[0]);
   for (int64_t b = 0; b < batches; b++) {
     for (int64_t o = 0; o < out; o++) {
-      int64_t acc = bias_size == 8 ? As<int64_t>(t, op.inputs[2])[o] : bias_size == 4 ? As<int32_t>(t, op.inputs[2])[o] : 0;
-      acc += DotS16S8(x + b * in, w + o * in, in, in_zp);
+      const int64_t acc = Bias(t, op.inputs[2], bias_size, o) + DotS16S8(x + b * in, w + o * in, in, in_zp);
       y[b * out + o] = static_cast<int16_t>(Requantize(static_cast<double>(acc) * op.reals[o], out_zp, lo, hi));
     }
   }

@@ -17,7 +17,7 @@ std::string Check(const Op& op, const Tensors& t) {
   if (!e.empty()) return e;
   const auto& i = op.ints;
   if (!AllPositive({i[0], i[1], i[2], i[3], i[4], i[5], i[6], i[7], i[8], i[9]})) return "bad sizes";
-  if (!Holds(t, op.inputs[0], i[0] * i[1] * i[2] * i[3], 2) || !Holds(t, op.outputs[0], i[0] * i[4] * i[5] * i[3], 2)) return "operand sizes";
+  if (!Holds(t, op.inputs[0], Product({i[0], i[1], i[2], i[3]}), 2) || !Holds(t, op.outputs[0], Product({i[0], i[4], i[5], i[3]}), 2)) return "operand sizes";
   return "";
 }
 

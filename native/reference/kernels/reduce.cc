@@ -20,7 +20,7 @@ std::string Check(const Op& op, const Tensors& t) {
   if (!e.empty()) return e;
   const auto& i = op.ints;
   if (!AllPositive({i[0], i[1], i[2]})) return "bad sizes";
-  if (!Holds(t, op.inputs[0], i[0] * i[1] * i[2], 2) || !Holds(t, op.outputs[0], i[0] * i[2], 2)) return "operand sizes";
+  if (!Holds(t, op.inputs[0], Product({i[0], i[1], i[2]}), 2) || !Holds(t, op.outputs[0], Mul(i[0], i[2]), 2)) return "operand sizes";
   return "";
 }
 
@@ -43,7 +43,7 @@ std::string CheckSoftmax(const Op& op, const Tensors& t) {
   if (!e.empty()) return e;
   const auto& i = op.ints;
   if (!AllPositive({i[0], i[1]}) || !(op.reals[1] > 0)) return "bad sizes";
-  if (!Holds(t, op.inputs[0], i[0] * i[1], 2) || !Holds(t, op.outputs[0], i[0] * i[1], 2)) return "operand sizes";
+  if (!Holds(t, op.inputs[0], Mul(i[0], i[1]), 2) || !Holds(t, op.outputs[0], Mul(i[0], i[1]), 2)) return "operand sizes";
   return "";
 }
 

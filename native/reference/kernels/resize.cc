@@ -19,7 +19,7 @@ std::string Check(const Op& op, const Tensors& t) {
   if (!e.empty()) return e;
   const auto& i = op.ints;
   if (!AllPositive({i[0], i[1], i[2], i[3], i[4], i[5]}) || i[6] < 0 || i[7] < 0 || i[6] > (int64_t{1} << 30) || i[7] > (int64_t{1} << 30)) return "bad sizes";
-  if (!Holds(t, op.inputs[0], i[0] * i[1] * i[2] * i[3], 2) || !Holds(t, op.outputs[0], i[0] * i[4] * i[5] * i[3], 2)) return "operand sizes";
+  if (!Holds(t, op.inputs[0], Product({i[0], i[1], i[2], i[3]}), 2) || !Holds(t, op.outputs[0], Product({i[0], i[4], i[5], i[3]}), 2)) return "operand sizes";
   return "";
 }
 
@@ -28,11 +28,15 @@ struct Sample {
   int64_t weight_hi;  // in 1/1024; the low neighbour gets 1024 - weight_hi
 };
 
+// The scale is rounded to the nearest 1/1024, so for upscales that are not
+// whole numbers the last rows' source position can reach or pass the input's
+// last row: both neighbours are then clamped into the input (TFLite's kernel
+// reads past the end there), and the weights still sum to one.
 Sample Locate(int64_t out, int64_t scale, bool half_pixel, int64_t size) {
   const int64_t source = half_pixel ? out * scale + scale / 2 - kOne / 2 : out * scale;
-  const int64_t lo = std::max<int64_t>(source / kOne, 0);  // C++ division truncates toward zero, as TFLite's does
-  const int64_t hi = std::min<int64_t>((source + kOne - 1) / kOne, size - 1);
-  return {lo, hi, source - kOne * lo};
+  const int64_t lo = std::clamp<int64_t>(source / kOne, 0, size - 1);  // C++ division truncates toward zero, as TFLite's does
+  const int64_t hi = std::clamp<int64_t>((source + kOne - 1) / kOne, lo, size - 1);
+  return {lo, hi, std::clamp<int64_t>(source - kOne * lo, 0, kOne)};
 }
 
 void Run(const Op& op, Tensors& t) {

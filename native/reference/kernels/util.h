@@ -30,13 +30,42 @@ inline std::string Expect(const Op& op, const Tensors& t, size_t inputs, size_t 
   return "";
 }
 
+// Sizes come from the program, which a direct caller of the binding may have
+// written: they are multiplied with overflow checks. -1 means "not a size",
+// which Holds refuses.
+inline int64_t Mul(int64_t a, int64_t b) {
+  int64_t r = 0;
+  if (a < 0 || b < 0 || __builtin_mul_overflow(a, b, &r)) return -1;
+  return r;
+}
+
+inline int64_t Product(std::initializer_list<int64_t> factors) {
+  int64_t r = 1;
+  for (int64_t f : factors) r = Mul(r, f);
+  return r;
+}
+
 inline bool Holds(const Tensors& t, int32_t id, int64_t elements, size_t element_size) {
-  return id >= 0 && elements >= 0 && t[id].bytes >= static_cast<uint64_t>(elements) * element_size;
+  uint64_t bytes = 0;
+  if (id < 0 || elements < 0 || __builtin_mul_overflow(static_cast<uint64_t>(elements), element_size, &bytes)) return false;
+  return t[id].bytes >= bytes;
 }
 
 inline bool AllPositive(std::initializer_list<int64_t> values) {
   for (int64_t v : values) if (v <= 0 || v > (int64_t{1} << 31)) return false;
   return true;
+}
+
+// TFLite's int16x8 kernels accumulate in 48 bits: a bias outside that range
+// is refused when the model is lowered; clamping here keeps a bias that got
+// through anyway (a direct caller of the binding) from overflowing int64.
+constexpr int64_t kAccumulatorLimit = int64_t{1} << 47;
+
+// Bias of output channel `c` (0 without one), as int64, within the accumulator's range.
+inline int64_t Bias(const Tensors& t, int32_t id, int64_t element_size, int64_t c) {
+  if (id < 0 || element_size == 0) return 0;
+  const int64_t value = element_size == 8 ? As<int64_t>(t, id)[c] : As<int32_t>(t, id)[c];
+  return value < -kAccumulatorLimit ? -kAccumulatorLimit : value > kAccumulatorLimit ? kAccumulatorLimit : value;
 }
 
 // Round half away from zero (what TFLite's fixed-point rounding does at ties, up to one step), then clamp.
