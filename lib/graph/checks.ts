@@ -82,6 +82,18 @@ export function positive(value: number, what: string): Reason {
   return Number.isInteger(value) && value >= 1 ? undefined : `${what} (got ${value}, expected an integer >= 1)`;
 }
 
+/** Every operand holds at least one element (the reference kernels take no empty tensors). */
+export function nonEmptyOperands(node: Node): Reason {
+  const operands: [string, TensorDef | undefined][] = [
+    ...node.def.inputs.map((_, k) => [`input ${k}`, node.input(k)] as [string, TensorDef | undefined]),
+    ...node.def.outputs.map((_, k) => [`output ${k}`, node.output(k)] as [string, TensorDef | undefined]),
+  ];
+  for (const [what, t] of operands) {
+    if (t && t.shape.some((d) => d === 0)) return `${what} shape (got [${t.shape}], expected no dimension of size 0)`;
+  }
+  return undefined;
+}
+
 export function sameElementCount(a: TensorDef, b: TensorDef): Reason {
   const count = (t: TensorDef) => t.shape.reduce((x, y) => x * y, 1);
   return count(a) === count(b) ? undefined : `element count (got [${b.shape}] from [${a.shape}], expected the same number of elements)`;

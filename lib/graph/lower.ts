@@ -75,7 +75,16 @@ export function lowerSubgraph(analysis: SubgraphAnalysis, options: LowerOptions 
     const fusion = planActivationFusion(plan, subgraph);
     const g = new GraphBuilder(nativeSubgraph, statics, subgraph, externalIds, fusion.redirect, lazyWeightTensors(plan, subgraph, statics),
       options.precision ?? 'fp32');
-    for (const t of inputs) g.value(t);
+    for (const t of inputs) {
+      try {
+        g.value(t);
+      } catch (err) {
+        if (err instanceof XnnpackError) {
+          throw new ModelFormatError(`Model.subgraphs[${index}].tensors[${t.index}] (${t.name})`, `XNNPACK rejected the input: ${err.message}`, { cause: err });
+        }
+        throw err;
+      }
+    }
     for (const p of plan) {
       if (p.folded || fusion.removed.has(p.node.def.index)) continue;
       try {

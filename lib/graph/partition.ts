@@ -8,6 +8,7 @@
 import { ModelFormatError } from '../errors';
 import type { SubgraphDef } from '../model/types';
 import { Node } from './node';
+import { first, nonEmptyOperands } from './checks';
 import type { OpFamily } from './op-family';
 import { familyOf } from './registry';
 import type { StaticValues } from './static-values';
@@ -50,7 +51,7 @@ export function planSubgraph(subgraph: SubgraphDef, statics: StaticValues): Plan
     }
     let reason: string | undefined;
     try {
-      reason = checker.check(node, statics);
+      reason = runner === 'reference' ? first(() => nonEmptyOperands(node), () => checker.check(node, statics)) : checker.check(node, statics);
     } catch (err) {
       if (err instanceof ModelFormatError) throw err;
       throw new ModelFormatError(node.label, `options could not be read: ${(err as Error).message}`, { cause: err });

@@ -21,6 +21,16 @@ export const DEFAULT_LIMITS: ModelLimits = {
   maxRank: 8,
 };
 
+const FLOAT32_MIN_NORMAL = 2 ** -126;
+
+/** A quantized tensor's zero points are values of its own type. */
+const ZERO_POINT_RANGES: Partial<Record<string, readonly [number, number]>> = {
+  int8: [-128, 127],
+  uint8: [0, 255],
+  int16: [-32768, 32767],
+  int32: [-(2 ** 31), 2 ** 31 - 1],
+};
+
 function tensorWhere(sg: number, t: number): string {
   return `Model.subgraphs[${sg}].tensors[${t}]`;
 }
@@ -54,7 +64,19 @@ function checkTensor(t: TensorDef, sg: number, limits: ModelLimits): number {
       }
     }
     for (const s of q.scale) {
-      if (!(Number.isFinite(s) && s > 0)) throw new ModelFormatError(`${where}.quantization.scale`, `scale ${s} is not a positive finite number`);
+      // Scales are used as float32, where they must be normal numbers (XNNPACK refuses subnormal and infinite ones).
+      const single = Math.fround(s);
+      if (!(Number.isFinite(single) && single >= FLOAT32_MIN_NORMAL)) {
+        throw new ModelFormatError(`${where}.quantization.scale`, `scale ${s} is not a positive normal float32 number`);
+      }
+    }
+    const range = ZERO_POINT_RANGES[t.dtype];
+    if (range) {
+      for (const z of q.zeroPoint) {
+        if (!(Number.isInteger(z) && z >= range[0] && z <= range[1])) {
+          throw new ModelFormatError(`${where}.quantization.zero_point`, `zero point ${z} is outside the range of ${t.dtype} [${range[0]}, ${range[1]}]`);
+        }
+      }
     }
   }
   return bytes;
