@@ -4,12 +4,24 @@
  * (or RangeError for a number out of range), thrown before anything native runs.
  */
 
+const TypedArrayPrototype = Object.getPrototypeOf(Int8Array.prototype) as object;
+const lengthGetter = Object.getOwnPropertyDescriptor(TypedArrayPrototype, 'length')!.get!;
+const byteLengthGetter = Object.getOwnPropertyDescriptor(DataView.prototype, 'byteLength')!.get!;
+
+/**
+ * The real element count of a typed array (byte count of a DataView),
+ * whatever its own `length` property has been made to say.
+ */
+export function viewLength(view: ArrayBufferView): number {
+  return ArrayBuffer.isView(view) && !(view instanceof DataView) ? lengthGetter.call(view) : byteLengthGetter.call(view);
+}
+
 export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';
   if (typeof value === 'string') return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return `${typeof value} ${String(value)}`;
-  if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as { length?: number }).length ?? value.byteLength})`;
+  if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${viewLength(value)})`;
   if (Array.isArray(value)) return `array(${value.length})`;
   if (typeof value === 'function') return 'function';
   const name = (value as object).constructor?.name;

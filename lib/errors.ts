@@ -52,6 +52,27 @@ export class UnsupportedOpError extends Error {
   }
 }
 
+/**
+ * The model file changed on disk after it was loaded: it was truncated or
+ * written in place (e.g. `cp new.tflite model.tflite` over a loaded model).
+ * The loaded model can no longer trust its bytes; load the file again.
+ * Replacing a model by renaming a new file over the old path is safe: a
+ * loaded model keeps the file it opened.
+ */
+export class ModelChangedError extends Error {
+  readonly code = 'ERR_XNNLITE_MODEL_CHANGED';
+  constructor(
+    /** The model file. */
+    readonly path: string,
+    /** How it changed, e.g. `its size changed from 229032 to 0 bytes`. */
+    readonly change: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`model file ${path} changed on disk after it was loaded (${change}); load it again`, options);
+    this.name = 'ModelChangedError';
+  }
+}
+
 /** An object was used after `dispose()`. */
 export class DisposedError extends Error {
   readonly code = 'ERR_XNNLITE_DISPOSED';

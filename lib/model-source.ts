@@ -7,22 +7,30 @@ export type ModelSource = string | Uint8Array;
 
 export interface LoadedBytes {
   bytes: Uint8Array;
-  /** Set when the bytes are a mapping of the file; close it once nothing points into it. */
-  mapping?: NativeMappedFile;
+  /** The native memory behind `bytes`; close it once the model is disposed. */
+  mapping: NativeMappedFile;
+  /** The file's path, for models loaded from one. */
+  path?: string;
 }
 
-/** A path is memory-mapped (shared, read-only, not copied); bytes are copied, since XNNPACK keeps pointers to weights. */
+/**
+ * A path is memory-mapped (shared with other processes, not copied); bytes
+ * are copied into native memory. Either way the bytes live in native memory
+ * that XNNPACK and the digest can hold on to, whatever JS does with its views.
+ */
 export async function loadBytes(source: ModelSource): Promise<LoadedBytes> {
   if (typeof source === 'string') {
     const handle = await fs.promises.open(source, 'r');
     try {
-      const { size } = await handle.stat();
-      const mapping = new (native().MappedFile)(handle.fd, size);
-      return { bytes: new Uint8Array(mapping.buffer), mapping };
+      const mapping = new (native().MappedFile)(handle.fd);
+      return { bytes: new Uint8Array(mapping.buffer), mapping, path: source };
     } finally {
       await handle.close();
     }
   }
-  if (source instanceof Uint8Array) return { bytes: new Uint8Array(source) };
+  if (source instanceof Uint8Array) {
+    const mapping = native().MappedFile.copyOf(source);
+    return { bytes: new Uint8Array(mapping.buffer), mapping };
+  }
   throw invalid('a file path, Buffer or Uint8Array', 'source', source);
 }

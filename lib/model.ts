@@ -1,12 +1,13 @@
 import path from 'node:path';
 import { checkInteger, checkOptions } from './args';
-import { DisposedError } from './errors';
+import { DisposedError, ModelChangedError } from './errors';
 import { analyzeSubgraph, ensureSupported, lowerSubgraph, type SubgraphAnalysis } from './graph/lower';
 import { readModel, type ModelLimits } from './model/reader';
 import type { SignatureDef, TfliteModel } from './model/types';
 import { loadBytes, type ModelSource } from './model-source';
 import type { NativeCacheRequest, NativeMappedFile } from './native';
-import { modelDigest, planCache, resolveCacheDir, emitCacheWarning } from './cache/weight-cache';
+import { modelDigest } from './cache/model-digest';
+import { emitCacheWarning, planCache, prepareCacheDir, resolveCacheDir } from './cache/weight-cache';
 import { createSessionInternal, resolveSessionOptions, Session, type SessionOptions } from './session';
 import { graphTensorInfo, type TensorInfo } from './tensor-info';
 
@@ -47,24 +48,23 @@ export class Model {
   readonly byteLength: number;
 
   readonly #analysis: SubgraphAnalysis;
-  readonly #model: TfliteModel;
   /** The file's name, or the description for models loaded from bytes (recorded in cache files). */
   readonly #sourceName: string;
-  #digest: Buffer | undefined;
-  readonly #mapping: NativeMappedFile | undefined;
+  /** The file's path, for models loaded from one (named in errors). */
+  readonly #path: string | undefined;
+  /** SHA-256 of the model's bytes (names the weight-cache file), once asked for. */
+  #digest: Promise<Buffer> | undefined;
+  /** The native memory holding the model's bytes. */
+  readonly #mapping: NativeMappedFile;
   readonly #sessionDefaults: SessionOptions;
   readonly #sessions = new Set<Session>();
-  /** Released when every disposed session has let go of its runtime. */
-  readonly #closing: Promise<void>[] = [];
-  #creating = 0;
   #disposed = false;
-  #unmapped = false;
 
-  private constructor(model: TfliteModel, analysis: SubgraphAnalysis, mapping: NativeMappedFile | undefined, sessionDefaults: SessionOptions,
-    sourceName: string) {
+  private constructor(model: TfliteModel, analysis: SubgraphAnalysis, mapping: NativeMappedFile, sessionDefaults: SessionOptions,
+    sourceName: string, filePath: string | undefined) {
     this.#analysis = analysis;
     this.#sourceName = sourceName;
-    this.#model = model;
+    this.#path = filePath;
     this.#mapping = mapping;
     this.#sessionDefaults = sessionDefaults;
     const sg = model.subgraphs[0];
@@ -89,17 +89,27 @@ export class Model {
     const limits: Partial<ModelLimits> = {};
     if (o.maxTensorBytes !== undefined) limits.maxTensorBytes = checkInteger(o.maxTensorBytes, 'options.maxTensorBytes', 1, Number.MAX_SAFE_INTEGER);
     if (o.maxTotalBytes !== undefined) limits.maxTotalBytes = checkInteger(o.maxTotalBytes, 'options.maxTotalBytes', 1, Number.MAX_SAFE_INTEGER);
-    const { bytes, mapping } = await loadBytes(source);
+    const { bytes, mapping, path: filePath } = await loadBytes(source);
+    let model: Model;
     try {
-      const model = readModel(bytes, limits);
-      const analysis = analyzeSubgraph(model, 0);
+      const tflite = readModel(bytes, limits);
+      const analysis = analyzeSubgraph(tflite, 0);
       // Fail at load, naming the operator, rather than at the first session.
       ensureSupported(analysis);
-      return new Model(model, analysis, mapping, sessionDefaults, typeof source === 'string' ? path.basename(source) : model.description || 'model bytes');
+      model = new Model(tflite, analysis, mapping, sessionDefaults, filePath ? path.basename(filePath) : tflite.description || 'model bytes', filePath);
     } catch (err) {
-      mapping?.close();
+      mapping.close();
       throw err;
     }
+    // With a cache directory known now, the digest is computed while the caller goes on.
+    const dir = model.#packsWeights ? resolveCacheDir(sessionDefaults.weightCache, undefined) : undefined;
+    if (dir && !prepareCacheDir(dir)) void model.#digestFor(dir);
+    return model;
+  }
+
+  /** Whether sessions pack weights (and so use the weight cache): XNNPACK graphs do, the reference kernels do not. */
+  get #packsWeights(): boolean {
+    return !this.#analysis.plan.some((p) => p.runner === 'reference');
   }
 
   get disposed(): boolean {
@@ -122,51 +132,81 @@ export class Model {
   async createSession(options?: SessionOptions): Promise<Session> {
     this.#ensureNotDisposed();
     const resolved = resolveSessionOptions(options, 'options', this.#sessionDefaults);
+    this.#ensureUnchanged();
+    const dir = this.#packsWeights ? this.#usableCacheDir(resolved.weightCache) : undefined;
+    // Hashing (off the JavaScript thread) overlaps with lowering (on it).
+    const digest = dir ? this.#digestFor(dir) : undefined;
     const lowered = lowerSubgraph(this.#analysis, { precision: resolved.precision });
-    // The reference kernels (int16x8 models) read weights as they are: nothing to pack or cache.
-    const cache = lowered.runner === 'xnnpack' ? this.#cacheRequest(resolved.weightCache, `precision=${resolved.precision}`) : undefined;
-    this.#creating++;
+    let cache: NativeCacheRequest | undefined;
+    try {
+      cache = dir && digest ? planCache(dir, await digest, this.#sourceName, `precision=${resolved.precision}`) : undefined;
+    } catch (err) {
+      if (lowered.runner === 'xnnpack') lowered.subgraph.dispose();
+      throw this.#changedError(err);
+    }
     let session: Session;
     try {
-      session = await Session[createSessionInternal](lowered, resolved, cache, (s) => {
-        this.#sessions.delete(s);
-        this.#closing.push(s.whenReleased());
-      });
-    } finally {
-      this.#creating--;
+      session = await Session[createSessionInternal](lowered, resolved, cache, this.#path ?? this.#sourceName, (s) => this.#sessions.delete(s));
+    } catch (err) {
+      throw this.#changedError(err);
     }
     if (this.#disposed) {
       session.dispose();
-      this.#unmapWhenIdle();
       throw new DisposedError('Model');
+    }
+    try {
+      // The file may have been rewritten while the weights were packed from it.
+      this.#ensureUnchanged();
+    } catch (err) {
+      session.dispose();
+      throw err;
     }
     this.#sessions.add(session);
     return session;
   }
 
-  #cacheRequest(option: string | false | undefined, packing: string): NativeCacheRequest | undefined {
+  /** The session's cache directory, if it has one it may use (a warning otherwise). */
+  #usableCacheDir(option: string | false | undefined): string | undefined {
     const dir = resolveCacheDir(option, undefined);
     if (!dir) return undefined;
-    this.#digest ??= modelDigest(this.#model.bytes);
-    const plan = planCache(dir, this.#digest, this.#sourceName, packing);
-    if ('request' in plan) return plan.request;
-    emitCacheWarning(plan.warning);
+    const problem = prepareCacheDir(dir);
+    if (!problem) return dir;
+    emitCacheWarning(problem);
     return undefined;
   }
 
-  /** Disposes every session, then releases the file mapping once no inference is running. Safe to call twice. */
+  /** The model's SHA-256, computed once (and remembered in `dir` for model files). Never rejects unhandled. */
+  #digestFor(dir: string): Promise<Buffer> {
+    if (!this.#digest) {
+      this.#digest = modelDigest(this.#mapping, dir);
+      this.#digest.catch(() => {});
+    }
+    return this.#digest;
+  }
+
+  /** Throws ModelChangedError if the model file was rewritten or truncated since it was loaded. */
+  #ensureUnchanged(): void {
+    const change = this.#mapping.changed();
+    if (change) throw new ModelChangedError(this.#path ?? this.#sourceName, change);
+  }
+
+  /** `err` as a ModelChangedError if the file changed (the native side says so by code, or the file says so now). */
+  #changedError(err: unknown): unknown {
+    if (err instanceof ModelChangedError || this.#disposed) return err;
+    const reported = (err as { code?: unknown })?.code === 'ERR_XNNLITE_MODEL_CHANGED' ? (err as Error).message : undefined;
+    const change = reported ?? this.#mapping.changed();
+    return change ? new ModelChangedError(this.#path ?? this.#sourceName, change, { cause: err }) : err;
+  }
+
+  /**
+   * Disposes every session and releases the model's bytes: the file mapping
+   * goes once no native runtime uses it any more. Safe to call twice.
+   */
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
     for (const session of [...this.#sessions]) session.dispose();
-    this.#unmapWhenIdle();
-  }
-
-  /** Unmaps the file once no session is being created and every runtime pointing into it is gone. */
-  #unmapWhenIdle(): void {
-    if (this.#creating > 0 || this.#unmapped) return;
-    this.#unmapped = true;
-    void Promise.all(this.#closing).then(() => this.#mapping?.close());
+    this.#mapping.close();
   }
 
   [Symbol.dispose](): void {

@@ -136,9 +136,28 @@ export interface NativeCacheReport {
   misses: number;
 }
 
-/** A read-only shared mapping of a file; `close()` detaches `buffer` and unmaps. */
+/** The file a MappedFile maps, as it was when mapped (decimal strings: the numbers may exceed 2^53). */
+export interface NativeFileIdentity {
+  dev: string;
+  ino: string;
+  size: string;
+  mtimeNs: string;
+  ctimeNs: string;
+}
+
+/**
+ * A model's bytes in native memory: a private mapping of its file, or a copy
+ * (`MappedFile.copyOf`). `close()` detaches `buffer`; the memory goes once
+ * nothing native (a runtime, a digest) uses it any more.
+ */
 export interface NativeMappedFile {
   readonly buffer: ArrayBuffer;
+  /** The mapped file's identity; undefined for a copy. */
+  identity(): NativeFileIdentity | undefined;
+  /** Undefined while the mapped bytes are still the file's; else how the file changed since it was mapped. */
+  changed(): string | undefined;
+  /** SHA-256 of the bytes, computed off the JavaScript thread. */
+  digest(): Promise<Buffer>;
   close(): void;
 }
 
@@ -178,9 +197,14 @@ export interface NativeBinding {
   ReferenceRuntime: {
     create(program: Program, threads?: number): NativeRuntime;
   };
-  MappedFile: new (fd: number, size: number) => NativeMappedFile;
+  MappedFile: {
+    /** Maps the whole of the open file `fd`. */
+    new (fd: number): NativeMappedFile;
+    copyOf(bytes: ArrayBufferView): NativeMappedFile;
+  };
   verifyCacheFile(path: string): { ok: boolean; reason: string; metadata: string };
-  crc32c(view: ArrayBufferView, seed?: number): number;
+  /** Which SHA-256 code runs on this CPU: `sha-ni`, `armv8-crypto` or `portable`. */
+  sha256Implementation(): string;
 }
 
 const packageRoot = path.join(__dirname, '..');
@@ -217,7 +241,9 @@ export function native(): NativeBinding {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const load = require('node-gyp-build') as (dir: string) => NativeBinding;
-    const loaded = load(packageRoot);
+    // XNNLITE_ADDON names another build of the addon, e.g. the instrumented one `npm run test:sanitize` makes.
+    const override = process.env.XNNLITE_ADDON;
+    const loaded = override ? require(path.resolve(override)) as NativeBinding : load(packageRoot);
     loaded.setErrorClass(XnnpackError);
     binding = loaded;
     return loaded;

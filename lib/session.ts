@@ -1,11 +1,12 @@
 import os from 'node:os';
-import { checkInteger, checkOptions, describe, invalid, isPlainObject } from './args';
-import { DisposedError, ModelFormatError, XnnpackError } from './errors';
+import { checkInteger, checkOptions, describe, invalid, isPlainObject, viewLength } from './args';
+import { DisposedError, ModelChangedError, ModelFormatError, XnnpackError } from './errors';
 import type { LoweredGraph } from './graph/lower';
 import { touchCacheFile } from './cache/files';
 import { emitCacheWarning } from './cache/weight-cache';
 import { native, type NativeCacheRequest, type NativeRuntime } from './native';
 import { graphTensorInfo, type TensorInfo } from './tensor-info';
+import { arrayTypeOf } from './tensor-values';
 
 /** Options of `model.createSession()`. */
 export interface SessionOptions {
@@ -73,12 +74,6 @@ export type SessionInputs = Record<string, TensorArray> | TensorArray;
  */
 export type SessionOutputs<T extends TensorArray = Float32Array> = Record<string, T>;
 
-const ARRAY_TYPES: Record<string, { ctor: new (n: number) => TensorArray; name: string }> = {
-  float32: { ctor: Float32Array, name: 'Float32Array' },
-  int8: { ctor: Int8Array, name: 'Int8Array' },
-  uint8: { ctor: Uint8Array, name: 'Uint8Array' },
-  int16: { ctor: Int16Array, name: 'Int16Array' },
-};
 
 export const DEFAULT_THREADS = Math.max(1, Math.min(4, os.availableParallelism ? os.availableParallelism() : os.cpus().length));
 const SESSION_OPTIONS: (keyof SessionOptions)[] = ['threads', 'profile', 'weightCache', 'precision'];
@@ -149,18 +144,20 @@ export class Session {
   #queue: Promise<unknown> = Promise.resolve();
   #pending = 0;
   #disposed = false;
-  #closed: Promise<void> | undefined;
   readonly #inputSizes: number[];
   readonly #outputSizes: number[];
   readonly #onDispose: (session: Session) => void;
+  /** The model's file (or name), for ModelChangedError. */
+  readonly #modelName: string;
 
   readonly #profiling: boolean;
   /** What the weight cache did for this session; undefined without a cache. */
   readonly weightCache: WeightCacheInfo | undefined;
 
   private constructor(runtime: NativeRuntime, lowered: LoweredGraph, options: ResolvedSessionOptions, cache: WeightCacheInfo | undefined,
-    onDispose: (session: Session) => void) {
+    modelName: string, onDispose: (session: Session) => void) {
     this.#runtime = runtime;
+    this.#modelName = modelName;
     const io = graphTensorInfo(lowered.inputs, lowered.outputs);
     this.inputs = Object.freeze(io.inputs);
     this.outputs = Object.freeze(io.outputs);
@@ -174,7 +171,7 @@ export class Session {
 
   /** @internal Used by Model.createSession. */
   static async [createSessionInternal](lowered: LoweredGraph, options: ResolvedSessionOptions, cache: NativeCacheRequest | undefined,
-    onDispose: (session: Session) => void): Promise<Session> {
+    modelName: string, onDispose: (session: Session) => void): Promise<Session> {
     let runtime: NativeRuntime;
     const { constants: C, Runtime, ReferenceRuntime } = native();
     try {
@@ -202,16 +199,11 @@ export class Session {
     for (const warning of report?.warnings ?? []) emitCacheWarning(warning);
     const info = report && cache ? { state: report.state, path: cache.path, bytes: report.bytes } : undefined;
     if (info?.state === 'mapped') touchCacheFile(info.path);
-    return new Session(runtime, lowered, options, info, onDispose);
+    return new Session(runtime, lowered, options, info, modelName, onDispose);
   }
 
   get disposed(): boolean {
     return this.#disposed;
-  }
-
-  /** @internal Resolves once dispose() has released the native runtime. */
-  whenReleased(): Promise<void> {
-    return this.#closed ?? Promise.resolve();
   }
 
   #ensureNotDisposed(): void {
@@ -235,10 +227,10 @@ export class Session {
     }
     return this.inputs.map((t, k) => {
       const value = inputs[t.name];
-      const array = ARRAY_TYPES[t.dtype];
+      const array = arrayTypeOf(t.dtype, `input ${JSON.stringify(t.name)}`);
       if (value === undefined) throw new TypeError(`Missing input ${JSON.stringify(t.name)} (${array.name} of ${this.#inputSizes[k]} values, shape [${t.shape}])`);
-      if (!(value instanceof array.ctor)) throw invalid(`${/^[AEIOU]/.test(array.name) ? 'an' : 'a'} ${array.name} of ${this.#inputSizes[k]} values`, `input ${JSON.stringify(t.name)}`, value);
-      if (value.length !== this.#inputSizes[k]) {
+      if (!(value instanceof array)) throw invalid(`${/^[AEIOU]/.test(array.name) ? 'an' : 'a'} ${array.name} of ${this.#inputSizes[k]} values`, `input ${JSON.stringify(t.name)}`, value);
+      if (viewLength(value) !== this.#inputSizes[k]) {
         throw new TypeError(`Expected ${this.#inputSizes[k]} values (shape [${t.shape}]) for input ${JSON.stringify(t.name)} but received ${describe(value)}`);
       }
       return value;
@@ -246,7 +238,7 @@ export class Session {
   }
 
   #allocateOutputs(): TensorArray[] {
-    return this.#outputSizes.map((n, k) => new ARRAY_TYPES[this.outputs[k].dtype].ctor(n));
+    return this.#outputSizes.map((n, k) => new (arrayTypeOf(this.outputs[k].dtype))(n));
   }
 
   #named<T extends TensorArray>(values: TensorArray[]): SessionOutputs<T> {
@@ -298,7 +290,7 @@ export class Session {
       },
       (err) => {
         this.#pending--;
-        throw withCallerStack(err, callSite);
+        throw withCallerStack(this.#translate(err), callSite);
       },
     );
     this.#queue = settled.catch(() => {});
@@ -318,8 +310,20 @@ export class Session {
       throw Object.assign(new Error('Session is busy: asynchronous runs are queued or running; await them before runSync()'), { code: 'ERR_XNNLITE_BUSY' });
     }
     const outputs = this.#allocateOutputs();
-    this.#runtime!.invoke(views, outputs);
+    try {
+      this.#runtime!.invoke(views, outputs);
+    } catch (err) {
+      throw this.#translate(err);
+    }
     return this.#named<T>(outputs);
+  }
+
+  /** The native side reports a model file that changed under a session by code, with how it changed as the message; give it its class. */
+  #translate(err: unknown): unknown {
+    if ((err as { code?: unknown })?.code === 'ERR_XNNLITE_MODEL_CHANGED' && !(err instanceof ModelChangedError)) {
+      return new ModelChangedError(this.#modelName, (err as Error).message, { cause: err });
+    }
+    return err;
   }
 
   /**
@@ -350,7 +354,7 @@ export class Session {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
-    this.#closed = this.#queue.then(() => {
+    void this.#queue.then(() => {
       this.#runtime?.dispose();
       this.#runtime = undefined;
     });

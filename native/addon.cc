@@ -12,7 +12,7 @@
 #include "reference/runtime.h"
 #include "runtime.h"
 #include "subgraph.h"
-#include "crc32c.h"
+#include "sha256.h"
 #include "weight_cache.h"
 
 namespace xnnlite {
@@ -46,18 +46,8 @@ Napi::Value VerifyCacheFile(const Napi::CallbackInfo& info) {
   return result;
 }
 
-// crc32c(view, seed?) -> number: a fast checksum of bytes (the weight cache names models with it).
-Napi::Value Crc32cOf(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  if (info.Length() < 1 || !info[0].IsTypedArray()) {
-    Napi::TypeError::New(env, "crc32c(view, seed): expected a typed array").ThrowAsJavaScriptException();
-    return env.Undefined();
-  }
-  Napi::TypedArray view = info[0].As<Napi::TypedArray>();
-  uint32_t seed = info.Length() > 1 && info[1].IsNumber() ? info[1].As<Napi::Number>().Uint32Value() : 0;
-  const auto* data = static_cast<const uint8_t*>(view.ArrayBuffer().Data()) + view.ByteOffset();
-  return Napi::Number::New(env, Crc32c(data, view.ByteLength(), seed));
-}
+// sha256Implementation() -> "sha-ni" | "armv8-crypto" | "portable": how model digests are computed here.
+Napi::Value Sha256Implementation(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), Sha256::Implementation()); }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   // A cache write past RLIMIT_FSIZE must fail with EFBIG, not kill the process.
@@ -71,7 +61,6 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
 
   Napi::Function subgraph = Subgraph::Define(env);
   Napi::Function runtime = Runtime::Define(env);
-  data->subgraph_class = Napi::Persistent(subgraph);
   data->runtime_class = Napi::Persistent(runtime);
 
   exports.Set("version", Napi::Function::New(env, Version, "version"));
@@ -82,7 +71,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("ReferenceRuntime", reference::ReferenceRuntime::Define(env));
   exports.Set("MappedFile", MappedFile::Define(env));
   exports.Set("verifyCacheFile", Napi::Function::New(env, VerifyCacheFile, "verifyCacheFile"));
-  exports.Set("crc32c", Napi::Function::New(env, Crc32cOf, "crc32c"));
+  exports.Set("sha256Implementation", Napi::Function::New(env, Sha256Implementation, "sha256Implementation"));
   return exports;
 }
 

@@ -11,9 +11,9 @@ struct AddonData {
   xnn_status init_status = xnn_status_uninitialized;
   // JS error class for XNNPACK failures, handed over by lib/native.ts.
   Napi::FunctionReference xnnpack_error_class;
-  Napi::FunctionReference subgraph_class;
   Napi::FunctionReference runtime_class;
   Napi::FunctionReference reference_runtime_class;
+  Napi::FunctionReference mapped_file_class;
 };
 
 inline AddonData& Data(Napi::Env env) { return *env.GetInstanceData<AddonData>(); }

@@ -4,19 +4,12 @@
 #include <string>
 
 namespace xnnlite {
-namespace {
 
-bool ViewOf(const Napi::Value& value, void** data, size_t* length) {
-  if (!value.IsTypedArray() && !value.IsDataView()) return false;
-  Napi::Object view = value.As<Napi::Object>();
-  Napi::ArrayBuffer buffer = view.Get("buffer").As<Napi::ArrayBuffer>();
-  const size_t offset = view.Get("byteOffset").As<Napi::Number>().Int64Value();
-  *length = view.Get("byteLength").As<Napi::Number>().Int64Value();
-  *data = static_cast<uint8_t*>(buffer.Data()) + offset;
-  return true;
+ExternalLayout LayoutOf(const std::vector<ExternalBuffer>& externals) {
+  ExternalLayout layout;
+  for (const ExternalBuffer& e : externals) (e.is_input ? layout.input_bytes : layout.output_bytes).push_back(e.byte_length);
+  return layout;
 }
-
-}  // namespace
 
 Napi::Array DescribeExternals(Napi::Env env, const std::vector<ExternalBuffer>& externals) {
   Napi::Array result = Napi::Array::New(env, externals.size());
@@ -35,50 +28,89 @@ Napi::Array DescribeExternals(Napi::Env env, const std::vector<ExternalBuffer>& 
   return result;
 }
 
-bool BindViews(const Napi::CallbackInfo& info, std::vector<ExternalBuffer>& externals, OutputViews* outputs) {
+namespace {
+
+// Step one, which may run JS (array elements can be getters): collect the values.
+bool CollectList(Napi::Env env, const Napi::Array& list, size_t expected, const char* side, std::vector<Napi::Value>* values) {
+  if (list.Length() != expected) {
+    Napi::TypeError::New(env, std::string("invoke: expected ") + std::to_string(expected) + " " + side + "s, received " +
+                                  std::to_string(list.Length()))
+        .ThrowAsJavaScriptException();
+    return false;
+  }
+  for (uint32_t k = 0; k < expected; k++) {
+    values->push_back(list.Get(k));
+    if (env.IsExceptionPending()) return false;
+  }
+  return true;
+}
+
+// Step two, which runs no JS: resolve each value to its memory and check its length.
+bool ResolveList(Napi::Env env, const std::vector<Napi::Value>& values, const std::vector<size_t>& bytes, const char* side,
+                 std::vector<ByteView>* views) {
+  for (size_t k = 0; k < values.size(); k++) {
+    ByteView view;
+    if (!GetByteView(values[k], &view) || view.length != bytes[k] || (view.data == nullptr && bytes[k] > 0)) {
+      Napi::TypeError::New(env, std::string("invoke: ") + side + " " + std::to_string(k) + " must be an ArrayBufferView of " +
+                                    std::to_string(bytes[k]) + " bytes")
+          .ThrowAsJavaScriptException();
+      return false;
+    }
+    views->push_back(view);
+  }
+  return true;
+}
+
+}  // namespace
+
+bool ReadViews(const Napi::CallbackInfo& info, const ExternalLayout& layout, BoundViews* views) {
   Napi::Env env = info.Env();
   if (info.Length() < 2 || !info[0].IsArray() || !info[1].IsArray()) {
     Napi::TypeError::New(env, "invoke(inputs, outputs): expected two arrays of ArrayBufferViews").ThrowAsJavaScriptException();
     return false;
   }
-  Napi::Array inputs = info[0].As<Napi::Array>();
-  Napi::Array output_views = info[1].As<Napi::Array>();
-  uint32_t in_index = 0;
-  uint32_t out_index = 0;
-  std::vector<std::pair<ExternalBuffer*, std::pair<void*, size_t>>> pending_inputs;
-  for (ExternalBuffer& external : externals) {
-    const uint32_t index = external.is_input ? in_index++ : out_index++;
-    Napi::Array list = external.is_input ? inputs : output_views;
-    void* data = nullptr;
-    size_t length = 0;
-    if (index >= list.Length() || !ViewOf(list.Get(index), &data, &length) || length != external.byte_length) {
-      Napi::TypeError::New(env, std::string("invoke: ") + (external.is_input ? "input " : "output ") + std::to_string(index) +
-                                    " must be an ArrayBufferView of " + std::to_string(external.byte_length) + " bytes")
-          .ThrowAsJavaScriptException();
-      return false;
-    }
-    if (external.is_input) {
-      pending_inputs.push_back({&external, {data, length}});
-    } else {
-      outputs->emplace_back(data, length);
-    }
-  }
-  if (in_index != inputs.Length() || out_index != output_views.Length()) {
-    Napi::TypeError::New(env, "invoke: expected " + std::to_string(in_index) + " inputs and " + std::to_string(out_index) + " outputs")
-        .ThrowAsJavaScriptException();
-    return false;
-  }
-  for (auto& [external, view] : pending_inputs) std::memcpy(external->data, view.first, view.second);
-  return true;
+  std::vector<Napi::Value> inputs;
+  return CollectList(env, info[0].As<Napi::Array>(), layout.input_bytes.size(), "input", &inputs) &&
+         CollectList(env, info[1].As<Napi::Array>(), layout.output_bytes.size(), "output", &views->output_values) &&
+         ResolveList(env, inputs, layout.input_bytes, "input", &views->inputs) &&
+         ResolveList(env, views->output_values, layout.output_bytes, "output", &views->outputs);
 }
 
-void CopyOutputs(const std::vector<ExternalBuffer>& externals, const OutputViews& destinations) {
+void CopyInputs(std::vector<ExternalBuffer>& externals, const BoundViews& views) {
+  size_t index = 0;
+  for (ExternalBuffer& external : externals) {
+    if (!external.is_input) continue;
+    std::memcpy(external.data, views.inputs[index].data, external.byte_length);
+    index++;
+  }
+}
+
+void CopyOutputs(const std::vector<ExternalBuffer>& externals, const std::vector<ByteView>& outputs) {
   size_t index = 0;
   for (const ExternalBuffer& external : externals) {
     if (external.is_input) continue;
-    std::memcpy(destinations[index].first, external.data, external.byte_length);
+    std::memcpy(outputs[index].data, external.data, external.byte_length);
     index++;
   }
+}
+
+bool CopyOutputsToViews(Napi::Env env, const std::vector<ExternalBuffer>& externals,
+                        const std::vector<Napi::Reference<Napi::Value>>& views, std::string* error) {
+  std::vector<ByteView> outputs;
+  size_t index = 0;
+  for (const ExternalBuffer& external : externals) {
+    if (external.is_input) continue;
+    ByteView view;
+    if (index >= views.size() || !GetByteView(views[index].Value(), &view) || view.length != external.byte_length ||
+        (view.data == nullptr && external.byte_length > 0)) {
+      *error = "output " + std::to_string(index) + " was detached or resized while the inference ran";
+      return false;
+    }
+    outputs.push_back(view);
+    index++;
+  }
+  CopyOutputs(externals, outputs);
+  return true;
 }
 
 }  // namespace xnnlite

@@ -2,14 +2,22 @@
 // XNNPACK, ReferenceRuntime over the reference kernels): buffers for the
 // graph's external inputs and outputs, described to JS, filled from the
 // caller's typed arrays, and copied out into them.
+//
+// An invoke reads the caller's views in one step (JS may run there: an array
+// element can be a getter) before it touches the runtime, so the runtime
+// checks that it is still open and idle after reading them. Views are read
+// through N-API, so their real memory and length count, not what their JS
+// properties say.
 #pragma once
 
 #include <napi.h>
 
 #include <cstddef>
 #include <cstdint>
-#include <utility>
+#include <string>
 #include <vector>
+
+#include "js_views.h"
 
 namespace xnnlite {
 
@@ -22,17 +30,40 @@ struct ExternalBuffer {
   void* data = nullptr;
 };
 
-using OutputViews = std::vector<std::pair<void*, size_t>>;
+// What an invoke needs to know of the externals before it reads the views.
+struct ExternalLayout {
+  std::vector<size_t> input_bytes;
+  std::vector<size_t> output_bytes;
+};
+
+ExternalLayout LayoutOf(const std::vector<ExternalBuffer>& externals);
+
+// The caller's views of one invoke.
+struct BoundViews {
+  std::vector<ByteView> inputs;
+  std::vector<ByteView> outputs;
+  std::vector<Napi::Value> output_values;
+};
 
 // [{ id, input, datatype, shape, byteLength }] in external order.
 Napi::Array DescribeExternals(Napi::Env env, const std::vector<ExternalBuffer>& externals);
 
-// invoke(inputs, outputs): checks that every view has its external's byte
-// length, copies the inputs into the external buffers and collects the
-// output destinations. Throws a TypeError (and returns false) on a mismatch.
-bool BindViews(const Napi::CallbackInfo& info, std::vector<ExternalBuffer>& externals, OutputViews* outputs);
+// invoke(inputs, outputs): reads both arrays of views and checks every length
+// against `layout`. Throws a TypeError (and returns false) on a mismatch. JS
+// may run while the arrays are read; none runs after the views are resolved,
+// so they stay valid until the caller returns to JS.
+bool ReadViews(const Napi::CallbackInfo& info, const ExternalLayout& layout, BoundViews* views);
 
-// Copies every external output, in order, into `destinations`.
-void CopyOutputs(const std::vector<ExternalBuffer>& externals, const OutputViews& destinations);
+// Copies the inputs into the external buffers.
+void CopyInputs(std::vector<ExternalBuffer>& externals, const BoundViews& views);
+
+// Copies every external output, in order, into `outputs`.
+void CopyOutputs(const std::vector<ExternalBuffer>& externals, const std::vector<ByteView>& outputs);
+
+// After an asynchronous run, on the JS thread: reads the output views again
+// (one may have been detached or shrunk meanwhile) and copies the outputs
+// into them. False, with `error` set, if a view no longer fits.
+bool CopyOutputsToViews(Napi::Env env, const std::vector<ExternalBuffer>& externals,
+                        const std::vector<Napi::Reference<Napi::Value>>& views, std::string* error);
 
 }  // namespace xnnlite

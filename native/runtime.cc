@@ -6,6 +6,7 @@
 #include "addon_data.h"
 #include "datatype.h"
 #include "guards.h"
+#include "js_views.h"
 #include "promise_worker.h"
 #include "xnn_error.h"
 
@@ -13,6 +14,9 @@ namespace xnnlite {
 namespace {
 
 constexpr size_t kBufferAlignment = 64;
+constexpr napi_type_tag kRuntimeTag = {0x2a7c9e1b3d5f7a90ULL, 0xb1c3d5e7f9a1b3c5ULL};
+constexpr napi_type_tag kCoreHandOffTag = {0x5e3a1c9f7b5d3e1aULL, 0x0c2e4a6b8d0f2a4cULL};
+const char* const kModelChanged = "ERR_XNNLITE_MODEL_CHANGED";
 
 void* AllocatePadded(size_t bytes) {
   // XNNPACK may read up to XNN_EXTRA_BYTES past the end of an input.
@@ -36,10 +40,6 @@ size_t RuntimeCore::OwnedBytes() const {
   size_t total = 0;
   for (const ExternalBuffer& external : externals_) total += external.byte_length + XNN_EXTRA_BYTES;
   return total;
-}
-
-void RuntimeCore::ReleaseStaticData() {
-  if (static_data_) static_data_->Release();
 }
 
 bool RuntimeCore::Create(SubgraphParts parts, uint32_t threads, uint32_t flags, std::unique_ptr<CacheRequest> cache,
@@ -138,6 +138,12 @@ bool RuntimeCore::Profile(std::vector<std::string>* names, std::vector<uint64_t>
   return true;
 }
 
+std::string RuntimeCore::BackingChange() const {
+  std::string change = static_data_ ? static_data_->Changed() : "";
+  if (change.empty() && cache_ && cache_->Faulted()) change = "its weight cache file was truncated while in use";
+  return change;
+}
+
 bool RuntimeCore::Invoke(XnnFailure* failure) {
   xnn_status status = xnn_invoke_runtime(runtime_);
   if (status != xnn_status_success) {
@@ -160,19 +166,23 @@ class CreateRuntimeWorker : public PromiseWorker {
         core_(std::make_unique<RuntimeCore>()) {}
 
   ~CreateRuntimeWorker() override {
-    if (core_) core_->ReleaseStaticData();
-    if (parts_.static_data) parts_.static_data->Release();
+    if (parts_.subgraph != nullptr) xnn_delete_subgraph(parts_.subgraph);
   }
 
  protected:
   void Run() override {
     XnnFailure failure;
-    if (!core_->Create(std::move(parts_), threads_, flags_, std::move(cache_), &failure)) Fail(failure.call, failure.status);
+    SubgraphParts parts = std::move(parts_);
+    parts_.subgraph = nullptr;  // consumed by Create, whatever happens
+    if (!core_->Create(std::move(parts), threads_, flags_, std::move(cache_), &failure)) {
+      Fail(failure.call, failure.status);
+    } else if (std::string change = core_->BackingChange(); !change.empty()) {
+      FailWithCode(change, kModelChanged);
+    }
   }
 
   Napi::Value Result(Napi::Env env) override {
-    Napi::External<RuntimeCore> external = Napi::External<RuntimeCore>::New(env, core_.release());
-    return Data(env).runtime_class.New({external});
+    return Data(env).runtime_class.New({HandOff(env, std::move(core_), kCoreHandOffTag)});
   }
 
  private:
@@ -185,12 +195,11 @@ class CreateRuntimeWorker : public PromiseWorker {
 
 class InvokeWorker : public PromiseWorker {
  public:
-  InvokeWorker(Napi::Env env, Runtime* runtime, Napi::Object runtime_object,
-               std::vector<std::pair<void*, size_t>> outputs, Napi::Array output_views)
-      : PromiseWorker(env, "xnnlite:invoke"), runtime_(runtime), outputs_(std::move(outputs)) {
+  InvokeWorker(Napi::Env env, Runtime* runtime, Napi::Object runtime_object, const std::vector<Napi::Value>& output_views)
+      : PromiseWorker(env, "xnnlite:invoke"), runtime_(runtime), core_(runtime->core()) {
     runtime_ref_ = Napi::Persistent(runtime_object);
-    outputs_ref_ = Napi::Persistent(output_views.As<Napi::Object>());
-    core_ = runtime->core();
+    // Outputs are written on the JS thread once the run is done, into these views as they are then.
+    for (const Napi::Value& view : output_views) outputs_.push_back(Napi::Reference<Napi::Value>::New(view, 1));
   }
 
  protected:
@@ -198,10 +207,12 @@ class InvokeWorker : public PromiseWorker {
     XnnFailure failure;
     if (!core_->Invoke(&failure)) {
       Fail(failure.call, failure.status);
-      return;
+    } else if (std::string change = core_->BackingChange(); !change.empty()) {
+      FailWithCode(change, kModelChanged);
     }
-    CopyOutputs(core_->externals(), outputs_);
   }
+
+  bool Complete(Napi::Env env, std::string* error) override { return CopyOutputsToViews(env, core_->externals(), outputs_, error); }
 
   Napi::Value Result(Napi::Env env) override { return env.Undefined(); }
 
@@ -213,15 +224,14 @@ class InvokeWorker : public PromiseWorker {
  private:
   Runtime* runtime_;
   RuntimeCore* core_;
-  std::vector<std::pair<void*, size_t>> outputs_;
   Napi::ObjectReference runtime_ref_;
-  Napi::ObjectReference outputs_ref_;
+  std::vector<Napi::Reference<Napi::Value>> outputs_;
 };
 
 }  // namespace
 
 Napi::Function Runtime::Define(Napi::Env env) {
-  return DefineClass(env, "Runtime", {
+  Napi::Function ctor = DefineClass(env, "Runtime", {
       StaticMethod<&Runtime::Create>("create"),
       InstanceMethod<&Runtime::Externals>("externals"),
       InstanceMethod<&Runtime::Profile>("profile"),
@@ -229,29 +239,23 @@ Napi::Function Runtime::Define(Napi::Env env) {
       InstanceMethod<&Runtime::Invoke>("invoke"),
       InstanceMethod<&Runtime::InvokeAsync>("invokeAsync"),
       InstanceMethod<&Runtime::Dispose>("dispose"),
-      InstanceAccessor<&Runtime::IsBusy>("busy"),
   });
+  DefineCheckedGetter<Runtime, &Runtime::IsBusy>(ctor, "busy", kRuntimeTag);
+  return ctor;
 }
 
 // Only CreateRuntimeWorker constructs runtimes, passing the core as an External.
 Runtime::Runtime(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Runtime>(info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 1 || !info[0].IsExternal()) {
-    XNNLITE_THROW_TYPE(env, "Runtime cannot be constructed directly; use Runtime.create(subgraph, options)");
-  }
-  core_.reset(info[0].As<Napi::External<RuntimeCore>>().Data());
+  core_ = TakeHandOff<RuntimeCore>(info, kCoreHandOffTag);
+  if (!core_) XNNLITE_THROW_TYPE(env, "Runtime cannot be constructed directly; use Runtime.create(subgraph, options)");
+  TagReceiver(info, kRuntimeTag);
   reported_bytes_ = static_cast<int64_t>(core_->OwnedBytes());
   Napi::MemoryManagement::AdjustExternalMemory(env, reported_bytes_);
 }
 
-Runtime::~Runtime() {
-  // A finalizer runs only once no InvokeWorker holds a reference, so the core is idle.
-  if (core_) core_->ReleaseStaticData();
-}
-
 void Runtime::Release(Napi::Env env) {
   if (!core_) return;
-  core_->ReleaseStaticData();
   core_.reset();
   Napi::MemoryManagement::AdjustExternalMemory(env, -reported_bytes_);
   reported_bytes_ = 0;
@@ -271,23 +275,27 @@ Napi::Value Runtime::Create(const Napi::CallbackInfo& info) {
   if (!EnsureInitialized(env)) return env.Undefined();
   XNNLITE_REQUIRE(env, info.Length() >= 3 && info[0].IsObject() && info[1].IsNumber() && info[2].IsNumber(),
                   "Runtime.create(subgraph, threads, flags, cache): bad arguments");
-  Napi::Object object = info[0].As<Napi::Object>();
-  XNNLITE_REQUIRE(env, object.InstanceOf(Data(env).subgraph_class.Value()), "Runtime.create: first argument must be a Subgraph");
-  Subgraph* subgraph = Subgraph::Unwrap(object);
-  XNNLITE_REQUIRE_OPEN(env, subgraph->IsOpen(), "Subgraph");
+  XNNLITE_REQUIRE(env, info[1].As<Napi::Number>().DoubleValue() >= 1 && info[1].As<Napi::Number>().DoubleValue() <= kMaxThreads,
+                  "Runtime.create: threads must be between 1 and " + std::to_string(kMaxThreads));
   std::unique_ptr<CacheRequest> cache;
   if (info.Length() > 3 && info[3].IsObject()) {
+    // Reading the request may run JS (getters): all of it is read before the subgraph is looked at.
     Napi::Object c = info[3].As<Napi::Object>();
-    XNNLITE_REQUIRE(env, c.Get("path").IsString() && c.Get("lockPath").IsString() && c.Get("fingerprint").IsTypedArray(),
+    Napi::Value path = c.Get("path"), lock_path = c.Get("lockPath"), fingerprint = c.Get("fingerprint"), metadata = c.Get("metadata");
+    if (env.IsExceptionPending()) return env.Undefined();
+    ByteView digest;
+    XNNLITE_REQUIRE(env, path.IsString() && lock_path.IsString() && GetByteView(fingerprint, &digest),
                     "Runtime.create: cache needs path, lockPath and a 32-byte fingerprint");
-    Napi::Uint8Array fingerprint = c.Get("fingerprint").As<Napi::Uint8Array>();
-    XNNLITE_REQUIRE(env, fingerprint.ByteLength() == 32, "Runtime.create: the cache fingerprint must be 32 bytes");
+    XNNLITE_REQUIRE(env, digest.length == 32 && digest.data != nullptr, "Runtime.create: the cache fingerprint must be 32 bytes");
     cache = std::make_unique<CacheRequest>();
-    cache->path = c.Get("path").As<Napi::String>().Utf8Value();
-    cache->lock_path = c.Get("lockPath").As<Napi::String>().Utf8Value();
-    std::memcpy(cache->fingerprint, fingerprint.Data(), 32);
-    if (c.Get("metadata").IsString()) cache->metadata = c.Get("metadata").As<Napi::String>().Utf8Value();
+    std::memcpy(cache->fingerprint, digest.data, 32);
+    cache->path = path.As<Napi::String>().Utf8Value();
+    cache->lock_path = lock_path.As<Napi::String>().Utf8Value();
+    if (metadata.IsString()) cache->metadata = metadata.As<Napi::String>().Utf8Value();
   }
+  Subgraph* subgraph = Subgraph::FromValue(env, info[0]);
+  XNNLITE_REQUIRE(env, subgraph != nullptr, "Runtime.create: first argument must be a Subgraph");
+  XNNLITE_REQUIRE_OPEN(env, subgraph->IsOpen(), "Subgraph");
   auto* worker = new CreateRuntimeWorker(env, subgraph->Take(), info[1].As<Napi::Number>().Uint32Value(),
                                          info[2].As<Napi::Number>().Uint32Value(), std::move(cache));
   Napi::Promise promise = worker->Promise();
@@ -344,29 +352,36 @@ Napi::Value Runtime::CacheReport(const Napi::CallbackInfo& info) {
 // invoke(inputs: ArrayBufferView[], outputs: ArrayBufferView[]): runs on the calling thread.
 Napi::Value Runtime::Invoke(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  XNNLITE_REQUIRE_OPEN(env, core_ != nullptr && !dispose_pending_, "Runtime");
-  if (!EnsureIdle(env)) return env.Undefined();
-  OutputViews outputs;
-  if (!BindViews(info, core_->externals(), &outputs)) return env.Undefined();
+  if (!EnsureUsable(env)) return env.Undefined();
+  BoundViews views;
+  if (!ReadViews(info, LayoutOf(core_->externals()), &views) || !EnsureUsable(env)) return env.Undefined();
+  CopyInputs(core_->externals(), views);
   XnnFailure failure;
   if (!core_->Invoke(&failure)) {
     MakeXnnError(env, failure.call, failure.status).ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  CopyOutputs(core_->externals(), outputs);
+  if (std::string change = core_->BackingChange(); !change.empty()) {
+    Napi::Error e = Napi::Error::New(env, change);
+    e.Set("code", Napi::String::New(env, kModelChanged));
+    e.ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  CopyOutputs(core_->externals(), views.outputs);
   return env.Undefined();
 }
 
 // invokeAsync(inputs, outputs) -> Promise<void>: inputs are copied now, the
-// inference runs on the libuv pool and writes straight into `outputs`.
+// inference runs on the libuv pool, and the outputs are written into
+// `outputs` on the JS thread when it is done.
 Napi::Value Runtime::InvokeAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  XNNLITE_REQUIRE_OPEN(env, core_ != nullptr && !dispose_pending_, "Runtime");
-  if (!EnsureIdle(env)) return env.Undefined();
-  OutputViews outputs;
-  if (!BindViews(info, core_->externals(), &outputs)) return env.Undefined();
+  if (!EnsureUsable(env)) return env.Undefined();
+  BoundViews views;
+  if (!ReadViews(info, LayoutOf(core_->externals()), &views) || !EnsureUsable(env)) return env.Undefined();
+  CopyInputs(core_->externals(), views);
   busy_ = true;
-  auto* worker = new InvokeWorker(env, this, Value(), std::move(outputs), info[1].As<Napi::Array>());
+  auto* worker = new InvokeWorker(env, this, Value(), views.output_values);
   Napi::Promise promise = worker->Promise();
   worker->Queue();
   return promise;
@@ -383,6 +398,16 @@ Napi::Value Runtime::Dispose(const Napi::CallbackInfo& info) {
 }
 
 bool Runtime::EnsureIdle(Napi::Env env) { return !busy_ || ThrowBusy(env); }
+
+bool Runtime::EnsureUsable(Napi::Env env) {
+  if (core_ == nullptr || dispose_pending_) {
+    Napi::Error e = Napi::Error::New(env, "Runtime has been disposed");
+    e.Set("code", Napi::String::New(env, "ERR_XNNLITE_DISPOSED"));
+    e.ThrowAsJavaScriptException();
+    return false;
+  }
+  return EnsureIdle(env);
+}
 
 Napi::Value Runtime::IsBusy(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), busy_); }
 

@@ -36,8 +36,11 @@ class RuntimeCore {
   bool Create(SubgraphParts parts, uint32_t threads, uint32_t flags, std::unique_ptr<CacheRequest> cache, XnnFailure* failure);
   const WeightCacheProvider* cache() const { return cache_.get(); }
   bool Invoke(XnnFailure* failure);
-  // Must run on the JS thread (releases references to JS buffers).
-  void ReleaseStaticData();
+  // Empty while the files XNNPACK reads at run time (the model's, the weight
+  // cache's) are as they were; else how one changed. Checked after every
+  // inference and after creation: what was computed from a changed file is
+  // not returned.
+  std::string BackingChange() const;
 
   // Per-operator names and times (microseconds) of the last invoke; needs XNN_FLAG_BASIC_PROFILING.
   bool Profile(std::vector<std::string>* names, std::vector<uint64_t>* micros, XnnFailure* failure) const;
@@ -62,8 +65,6 @@ class Runtime : public Napi::ObjectWrap<Runtime> {
  public:
   static Napi::Function Define(Napi::Env env);
   explicit Runtime(const Napi::CallbackInfo& info);
-  ~Runtime() override;
-
   RuntimeCore* core() { return core_.get(); }
   void SetBusy(bool busy) { busy_ = busy; }
   // Completes a dispose() that arrived while an inference was running.
@@ -82,6 +83,8 @@ class Runtime : public Napi::ObjectWrap<Runtime> {
   void Release(Napi::Env env);
   // Throws ERR_XNNLITE_BUSY (and returns false) while an async inference runs.
   bool EnsureIdle(Napi::Env env);
+  // Throws (and returns false) unless the runtime is open and idle.
+  bool EnsureUsable(Napi::Env env);
 
   std::unique_ptr<RuntimeCore> core_;
   bool busy_ = false;

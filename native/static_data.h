@@ -1,22 +1,37 @@
-// Keeps the JS buffers behind static tensor data alive. XNNPACK keeps raw
-// pointers to static data for the life of the subgraph and of every runtime
-// created from it, so the references move from the subgraph to the runtime.
+// The bytes behind static tensor data. XNNPACK keeps raw pointers to static
+// data for the life of the subgraph and of every runtime created from it, so
+// the data must stay where it is for that long, whatever JS does with its
+// buffers meanwhile. Data inside a model's Mapping is shared (no copy);
+// anything else (constants lib computed, scales) is copied into memory owned
+// here.
 #pragma once
 
-#include <napi.h>
-
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <memory>
+#include <string>
 #include <vector>
+
+#include "mapped_file.h"
 
 namespace xnnlite {
 
 class StaticData {
  public:
-  void Keep(Napi::Object holder) { refs_.push_back(Napi::Persistent(holder)); }
-  // Must run on the JS thread.
-  void Release() { refs_.clear(); }
+  // The pointer XNNPACK should see for `bytes` bytes at `data` (a JS view's
+  // memory). Null when memory for a copy cannot be had.
+  const void* Keep(const void* data, size_t bytes);
+  // Empty while every file the data lives in is as it was when mapped; else
+  // how one changed (see Mapping::Changed: one fstat per file).
+  std::string Changed() const;
 
  private:
-  std::vector<Napi::ObjectReference> refs_;
+  struct Free {
+    void operator()(void* p) const { std::free(p); }
+  };
+  std::vector<std::shared_ptr<Mapping>> mappings_;
+  std::vector<std::unique_ptr<void, Free>> copies_;
 };
 
 }  // namespace xnnlite

@@ -8,7 +8,9 @@
 #include <map>
 #include <memory>
 #include <unordered_map>
+#include <vector>
 
+#include "js_views.h"
 #include "lazy_weights.h"
 #include "static_data.h"
 
@@ -35,6 +37,8 @@ class Subgraph : public Napi::ObjectWrap<Subgraph> {
   explicit Subgraph(const Napi::CallbackInfo& info);
   ~Subgraph() override;
 
+  // The Subgraph wrapped by `value`, or null if it is not one (checked by type tag, not instanceof).
+  static Subgraph* FromValue(Napi::Env env, const Napi::Value& value);
   // Hands the subgraph to a runtime being created; the wrapper becomes unusable.
   SubgraphParts Take();
   bool IsOpen() const { return subgraph_ != nullptr; }
@@ -69,9 +73,18 @@ class Subgraph : public Napi::ObjectWrap<Subgraph> {
   Napi::Value DefineCopy(const Napi::CallbackInfo& info);
   Napi::Value Dispose(const Napi::CallbackInfo& info);
 
-  // Reads the optional static data argument `index` (an ArrayBufferView of at least `bytes`), keeps it
-  // alive and records its cache id (argument `cache_index`, if given). False (with a JS exception) on misuse.
-  bool StaticDataArg(const Napi::CallbackInfo& info, size_t index, size_t bytes, size_t cache_index, const void** data);
+  struct StaticArg {
+    bool present = false;
+    ByteView view;
+    size_t bytes = 0;
+  };
+  // Reads the optional static data argument `index` (an ArrayBufferView of at least `bytes`) without
+  // keeping it yet. False (with a JS exception) on misuse.
+  bool StaticDataArg(const Napi::CallbackInfo& info, size_t index, size_t bytes, StaticArg* arg);
+  // Keeps the data (see static_data.h) and records its cache id; `data` is what XNNPACK is given.
+  bool KeepStatic(Napi::Env env, const StaticArg& arg, const Napi::Value& cache_id, const void** data);
+  // The byte size of a tensor, or a thrown RangeError if it overflows.
+  static bool TensorBytes(Napi::Env env, const std::vector<size_t>& dims, size_t element_size, size_t* bytes);
   // Records an external value's datatype so the runtime can size its buffer.
   void RecordExternal(uint32_t id, xnn_datatype datatype, uint32_t flags);
 

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdlib>
+#include <cstdio>
 #include <cstring>
 #include <map>
 
@@ -20,7 +21,8 @@ namespace xnnlite {
 namespace {
 
 constexpr char kMagic[8] = {'X', 'N', 'N', 'L', 'W', 'C', 0, 1};
-constexpr uint32_t kFormatVersion = 1;
+// 2: models are named by SHA-256 of their bytes (1 used a CRC, which two models can share).
+constexpr uint32_t kFormatVersion = 2;
 constexpr size_t kAlignment = 128;
 // Offsets at or above this point into the in-memory area, not the file.
 constexpr uint64_t kMemoryBase = uint64_t{1} << 62;
@@ -66,6 +68,23 @@ uint32_t HeaderCrc(CacheHeader header) {
 
 std::string Errno(const std::string& what, int error) { return what + ": " + std::strerror(error); }
 
+// A cache file decides what a process computes, so only a file that no one
+// but this user (or root) could have written is used: the rule OpenSSH
+// applies to its key files. Empty when the file may be trusted.
+std::string Untrusted(const struct stat& st) {
+  const uid_t me = geteuid();
+  if (st.st_uid != me && st.st_uid != 0) {
+    return "owned by another user (uid " + std::to_string(st.st_uid) + ", this process runs as uid " + std::to_string(me) + ")";
+  }
+  if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+    char mode[8];
+    std::snprintf(mode, sizeof(mode), "%03o", static_cast<unsigned>(st.st_mode & 0777));
+    return std::string("writable by other users (mode ") + mode + ")";
+  }
+  if (!S_ISREG(st.st_mode)) return "not a regular file";
+  return "";
+}
+
 bool WriteAll(int fd, const void* data, size_t size, std::string* error) {
   const auto* p = static_cast<const uint8_t*>(data);
   while (size > 0) {
@@ -96,6 +115,7 @@ std::map<std::string, RegistryEntry>& Registry() {
 }  // namespace
 
 CacheMapping::~CacheMapping() {
+  guard_.reset();
   if (base_ != nullptr) munmap(base_, size_);
 }
 
@@ -109,6 +129,11 @@ std::shared_ptr<CacheMapping> CacheMapping::Open(const std::string& path, const 
   reason->clear();
   if (stat(path.c_str(), &st) != 0) {
     if (errno != ENOENT) *reason = Errno("stat", errno);
+    return nullptr;
+  }
+  std::string untrusted = Untrusted(st);
+  if (!untrusted.empty()) {
+    *reason = untrusted;
     return nullptr;
   }
   {
@@ -138,14 +163,20 @@ bool CacheMapping::Verify(const std::string& path, std::string* reason, std::str
 std::shared_ptr<CacheMapping> CacheMapping::MapAndValidate(const std::string& path, const uint8_t* fingerprint,
                                                            std::string* reason, std::string* metadata, uint64_t* dev,
                                                            uint64_t* ino) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0) {
-    *reason = errno == ENOENT ? "" : Errno("open", errno);
+    *reason = errno == ENOENT ? "" : errno == ELOOP ? "it is a symbolic link" : Errno("open", errno);
     return nullptr;
   }
   struct stat st{};
   if (fstat(fd, &st) != 0) {
     *reason = Errno("fstat", errno);
+    close(fd);
+    return nullptr;
+  }
+  const std::string untrusted = Untrusted(st);
+  if (!untrusted.empty()) {
+    *reason = untrusted;
     close(fd);
     return nullptr;
   }
@@ -166,6 +197,7 @@ std::shared_ptr<CacheMapping> CacheMapping::MapAndValidate(const std::string& pa
   std::shared_ptr<CacheMapping> mapping(new CacheMapping());
   mapping->base_ = base;
   mapping->size_ = size;
+  mapping->guard_ = GuardedRange::Register(base, (size + sysconf(_SC_PAGESIZE) - 1) / sysconf(_SC_PAGESIZE) * sysconf(_SC_PAGESIZE));
   auto fail = [&](const std::string& why) {
     *reason = why;
     return std::shared_ptr<CacheMapping>();
@@ -243,7 +275,7 @@ void WeightCacheProvider::Prepare() {
     return;
   }
   if (!reason.empty()) report_.warnings.push_back("cache file " + request_.path + " is unusable (" + reason + "); rebuilding it");
-  lock_fd_ = open(request_.lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  lock_fd_ = open(request_.lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
   if (lock_fd_ < 0) {
     report_.warnings.push_back("cannot create " + request_.lock_path + " (" + std::strerror(errno) + "); packing weights in memory for this session");
     return;
@@ -460,6 +492,8 @@ void* WeightCacheProvider::OffsetToAddr(void* context, size_t offset) {
   if (self->mapping_) return const_cast<uint8_t*>(self->mapping_->data()) + offset;
   return self->memory_ + offset;
 }
+
+bool WeightCacheProvider::Faulted() const { return mapping_ && mapping_->Faulted(); }
 
 xnn_status WeightCacheProvider::DeleteCache(void*) {
   // The runtime that owns this provider deletes it; XNNPACK must not.

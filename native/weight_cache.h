@@ -2,6 +2,11 @@
 // every session and process that runs the same model on the same XNNPACK
 // build and CPU configuration. It implements xnn_weights_cache_provider.
 //
+// Trust: a cache file decides the weights a process computes with, so a file
+// owned by another user or writable by others is never used (the directory
+// is checked the same way in lib/cache). Whoever can write the directory
+// controls the results; keep it private to the service's user.
+//
 // File layout (little-endian):
 //   header (128 bytes, see CacheHeader) | packed data (entries aligned to 128) |
 //   index (CacheIndexEntry[]) | metadata (JSON text from the caller)
@@ -22,6 +27,7 @@
 
 #include <xnnpack.h>
 
+#include "fault_guard.h"
 #include "lazy_weights.h"
 
 #include <cstdint>
@@ -73,6 +79,8 @@ class CacheMapping {
   uint64_t data_size() const { return data_size_; }
   uint64_t file_size() const { return size_; }
   const CacheEntry* Find(const CacheKey& key) const;
+  // True once the file was found truncated under the mapping (see fault_guard.h).
+  bool Faulted() const { return guard_ && guard_->faulted(); }
 
  private:
   CacheMapping() = default;
@@ -86,6 +94,7 @@ class CacheMapping {
   const uint8_t* data_ = nullptr;
   uint64_t data_size_ = 0;
   std::unordered_map<CacheKey, CacheEntry, CacheKeyHash> index_;
+  std::unique_ptr<GuardedRange> guard_;
 };
 
 struct CacheReport {
@@ -109,6 +118,8 @@ class WeightCacheProvider {
   void Finish();
 
   xnn_weights_cache_t provider() { return &provider_; }
+  // True once the cache file this provider maps was found truncated.
+  bool Faulted() const;
   const CacheReport& report() const { return report_; }
 
  private:

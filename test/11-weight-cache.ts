@@ -8,30 +8,7 @@ import path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { loadModel } from '../lib/index';
 import { zooModel } from './helpers/zoo';
-
-const worker = path.join(__dirname, 'helpers', 'cache-worker.js');
-
-interface WorkerResult {
-  state: string;
-  warnings: string[];
-  outputs: string;
-}
-
-// Workers run in a plain environment. The test runner injects its own hooks into child processes
-// (NODE_OPTIONS, whatever env is passed); they write files and trap SIGXFSZ, so the one shell
-// case below strips them with `env -u`.
-const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' };
-
-function runWorker(model: string, dir: string, shell?: string): WorkerResult {
-  const r = shell
-    ? spawnSync('bash', ['-c', `${shell}; exec env -u NODE_OPTIONS "${process.execPath}" "${worker}" "${model}" "${dir}"`], { encoding: 'utf8', env })
-    : spawnSync(process.execPath, [worker, model, dir], { encoding: 'utf8', env });
-  if (r.status !== 0) throw new Error(`worker failed (status ${r.status}, signal ${r.signal}): ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop() as string);
-}
-
-const cacheFiles = (dir: string) => fs.readdirSync(dir).filter((f) => f.endsWith('.xnnwc'));
-const tempFiles = (dir: string) => fs.readdirSync(dir).filter((f) => f.includes('.tmp-'));
+import { cacheFiles, runWorker, tempFiles, worker, workerEnv as env, type WorkerResult } from './helpers/cache-run';
 
 const small = zooModel('face_detection_short_range').file;
 const reference = new Map<string, string>();

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { native } from '../native';
+import { DIGEST_EXTENSION } from './model-digest';
 import { CACHE_EXTENSION } from './weight-cache';
 
 export interface CacheFileInfo {
@@ -27,7 +28,14 @@ function entries(dir: string): string[] {
 }
 
 function isCacheArtifact(name: string): boolean {
-  return name.endsWith(CACHE_EXTENSION) || name.endsWith('.lock') || name.includes(`${CACHE_EXTENSION}.tmp-`);
+  return name.endsWith(CACHE_EXTENSION) || name.endsWith('.lock') || name.includes(`${CACHE_EXTENSION}.tmp-`)
+    || name.endsWith(DIGEST_EXTENSION) || name.includes(`${DIGEST_EXTENSION}.tmp-`);
+}
+
+/** The file whose use decides whether `name` is kept: the cache file for its lock and temporary files; a remembered model digest for itself. */
+function principal(dir: string, name: string): string {
+  const stem = name.slice(0, name.indexOf('.'));
+  return path.join(dir, `${stem}${name.includes(DIGEST_EXTENSION) ? DIGEST_EXTENSION : CACHE_EXTENSION}`);
 }
 
 /** Every cache file in `dir`, fully verified (checksums of header, index, data and metadata). */
@@ -46,13 +54,11 @@ export function listCacheFiles(dir: string): CacheFileInfo[] {
   });
 }
 
-/** Removes cache files (and their lock and leftover temporary files); returns what was removed. */
+/** Removes cache files (and their lock and leftover temporary files, and remembered model digests); returns what was removed. */
 export function clearCache(dir: string, keep: (file: string) => boolean = () => false): string[] {
   const removed: string[] = [];
   for (const name of entries(dir).filter(isCacheArtifact)) {
-    const stem = name.slice(0, name.indexOf('.'));
-    const cacheFile = path.join(dir, `${stem}${CACHE_EXTENSION}`);
-    if (keep(cacheFile)) continue;
+    if (keep(principal(dir, name))) continue;
     // Unlinking is safe while other processes have the file mapped: they keep the old inode.
     fs.rmSync(path.join(dir, name), { force: true });
     removed.push(path.join(dir, name));
@@ -60,9 +66,13 @@ export function clearCache(dir: string, keep: (file: string) => boolean = () => 
   return removed;
 }
 
-/** Removes cache files not used for `olderThanMs`. */
+/** Removes cache files (and remembered model digests) not used for `olderThanMs`. */
 export function pruneCache(dir: string, olderThanMs: number, now = Date.now()): string[] {
   const lastUse = new Map(listCacheFiles(dir).map((f) => [f.file, Math.max(f.lastUsed.getTime(), fs.statSync(f.file).mtimeMs)]));
+  for (const name of entries(dir).filter((n) => n.endsWith(DIGEST_EXTENSION))) {
+    const st = fs.statSync(path.join(dir, name));
+    lastUse.set(path.join(dir, name), Math.max(st.atimeMs, st.mtimeMs));
+  }
   return clearCache(dir, (file) => {
     const used = lastUse.get(file);
     return used !== undefined && now - used < olderThanMs;

@@ -7,10 +7,38 @@
 
 #include "../addon_data.h"
 #include "../guards.h"
+#include "../js_views.h"
 #include "../promise_worker.h"
 
 namespace xnnlite::reference {
 namespace {
+
+// Typed reads of the program object. Lib builds it; a malformed one (from a
+// direct caller of the binding) is a std::runtime_error, never a crash.
+Napi::Value Field(const Napi::Object& object, const char* key) {
+  Napi::Value value = object.Get(key);
+  if (object.Env().IsExceptionPending()) throw std::runtime_error(std::string("reading ") + key + " threw");
+  return value;
+}
+
+Napi::Array ArrayField(const Napi::Object& object, const char* key) {
+  Napi::Value value = Field(object, key);
+  if (!value.IsArray()) throw std::runtime_error(std::string(key) + " must be an array");
+  return value.As<Napi::Array>();
+}
+
+Napi::Object ObjectAt(const Napi::Array& array, uint32_t k, const char* what) {
+  Napi::Value value = array.Get(k);
+  if (array.Env().IsExceptionPending()) throw std::runtime_error(std::string("reading ") + what + " threw");
+  if (!value.IsObject()) throw std::runtime_error(std::string(what) + " must be objects");
+  return value.As<Napi::Object>();
+}
+
+double NumberField(const Napi::Object& object, const char* key) {
+  Napi::Value value = Field(object, key);
+  if (!value.IsNumber()) throw std::runtime_error(std::string(key) + " must be a number");
+  return value.As<Napi::Number>().DoubleValue();
+}
 
 std::vector<double> Reals(const Napi::Value& value, const char* what) {
   if (!value.IsArray()) throw std::runtime_error(std::string(what) + " must be an array");
@@ -35,40 +63,43 @@ std::vector<int64_t> Integers(const Napi::Value& value, const char* what) {
   return out;
 }
 
+int64_t IntegerField(const Napi::Object& object, const char* key, int64_t lo, int64_t hi, const char* what = nullptr) {
+  const double d = NumberField(object, key);
+  if (!(d >= static_cast<double>(lo) && d <= static_cast<double>(hi)) || d != static_cast<double>(static_cast<int64_t>(d))) {
+    throw std::runtime_error(std::string(what != nullptr ? what : key) + " out of range");
+  }
+  return static_cast<int64_t>(d);
+}
+
 // Builds the graph from its JS description; throws std::runtime_error naming what is inconsistent.
 std::unique_ptr<Graph> Parse(const Napi::Object& program) {
   auto graph = std::make_unique<Graph>();
-  Napi::Array tensors = program.Get("tensors").As<Napi::Array>();
+  Napi::Array tensors = ArrayField(program, "tensors");
   graph->tensors.resize(tensors.Length());
   for (uint32_t k = 0; k < tensors.Length(); k++) {
-    Napi::Object t = tensors.Get(k).As<Napi::Object>();
-    double bytes = t.Get("bytes").As<Napi::Number>().DoubleValue();
-    if (!(bytes >= 0 && bytes <= 1e12)) throw std::runtime_error("tensor " + std::to_string(k) + ": bad byte size");
+    Napi::Object t = ObjectAt(tensors, k, "tensors");
     Tensor& tensor = graph->tensors[k];
-    tensor.bytes = static_cast<size_t>(bytes);
+    tensor.bytes = static_cast<size_t>(IntegerField(t, "bytes", 0, int64_t{1} << 40));
     tensor.storage.assign(tensor.bytes + 16, 0);  // a little slack: no kernel reads past, but a zero-size tensor still has an address
-    Napi::Value data = t.Get("data");
+    Napi::Value data = Field(t, "data");
     if (!data.IsUndefined() && !data.IsNull()) {
-      if (!data.IsTypedArray() || data.As<Napi::TypedArray>().ByteLength() != tensor.bytes) {
+      ByteView view;
+      if (!GetByteView(data, &view) || view.length != tensor.bytes || (view.data == nullptr && tensor.bytes > 0)) {
         throw std::runtime_error("tensor " + std::to_string(k) + ": data does not match its size");
       }
-      Napi::TypedArray view = data.As<Napi::TypedArray>();
-      const uint8_t* source = static_cast<const uint8_t*>(view.ArrayBuffer().Data()) + view.ByteOffset();
-      const size_t length = view.ByteLength();
-      std::memcpy(tensor.storage.data(), source, length);
+      if (tensor.bytes > 0) std::memcpy(tensor.storage.data(), view.data, tensor.bytes);
     }
   }
   for (const char* side : {"inputs", "outputs"}) {
-    Napi::Array list = program.Get(side).As<Napi::Array>();
+    Napi::Array list = ArrayField(program, side);
     for (uint32_t k = 0; k < list.Length(); k++) {
-      Napi::Object e = list.Get(k).As<Napi::Object>();
-      const int32_t tensor = e.Get("tensor").As<Napi::Number>().Int32Value();
-      if (tensor < 0 || tensor >= static_cast<int32_t>(graph->tensors.size())) throw std::runtime_error("external tensor out of range");
+      Napi::Object e = ObjectAt(list, k, side);
+      const int64_t tensor = IntegerField(e, "tensor", 0, static_cast<int64_t>(graph->tensors.size()) - 1, "external tensor");
       ExternalBuffer external;
       external.id = static_cast<uint32_t>(graph->externals.size());
       external.is_input = std::strcmp(side, "inputs") == 0;
-      external.datatype = e.Get("datatype").As<Napi::Number>().Uint32Value();
-      for (int64_t d : Integers(e.Get("shape"), "shape")) {
+      external.datatype = static_cast<uint32_t>(IntegerField(e, "datatype", 0, 1 << 16));
+      for (int64_t d : Integers(Field(e, "shape"), "shape")) {
         if (d < 0) throw std::runtime_error("negative dimension");
         external.dims.push_back(static_cast<size_t>(d));
       }
@@ -77,18 +108,20 @@ std::unique_ptr<Graph> Parse(const Napi::Object& program) {
       graph->externals.push_back(std::move(external));
     }
   }
-  Napi::Array ops = program.Get("ops").As<Napi::Array>();
+  Napi::Array ops = ArrayField(program, "ops");
   for (uint32_t k = 0; k < ops.Length(); k++) {
-    Napi::Object o = ops.Get(k).As<Napi::Object>();
+    Napi::Object o = ObjectAt(ops, k, "ops");
     Op op;
-    std::string name = o.Get("kernel").As<Napi::String>().Utf8Value();
+    Napi::Value kernel = Field(o, "kernel"), label = Field(o, "label");
+    if (!kernel.IsString() || !label.IsString()) throw std::runtime_error("ops need a kernel name and a label");
+    std::string name = kernel.As<Napi::String>().Utf8Value();
     op.kernel = FindKernel(name);
-    op.label = o.Get("label").As<Napi::String>().Utf8Value();
+    op.label = label.As<Napi::String>().Utf8Value();
     if (op.kernel == nullptr) throw std::runtime_error(op.label + ": no reference kernel named " + name);
-    for (int64_t id : Integers(o.Get("inputs"), "inputs")) op.inputs.push_back(static_cast<int32_t>(id));
-    for (int64_t id : Integers(o.Get("outputs"), "outputs")) op.outputs.push_back(static_cast<int32_t>(id));
-    op.ints = Integers(o.Get("ints"), "ints");
-    op.reals = Reals(o.Get("reals"), "reals");
+    for (int64_t id : Integers(Field(o, "inputs"), "inputs")) op.inputs.push_back(static_cast<int32_t>(id));
+    for (int64_t id : Integers(Field(o, "outputs"), "outputs")) op.outputs.push_back(static_cast<int32_t>(id));
+    op.ints = Integers(Field(o, "ints"), "ints");
+    op.reals = Reals(Field(o, "reals"), "reals");
     std::string problem = op.kernel->check(op, graph->tensors);
     if (!problem.empty()) throw std::runtime_error(op.label + ": " + name + " parameters do not fit its tensors (" + problem + ")");
     graph->ops.push_back(std::move(op));
@@ -99,17 +132,15 @@ std::unique_ptr<Graph> Parse(const Napi::Object& program) {
 
 class InvokeWorker : public PromiseWorker {
  public:
-  InvokeWorker(Napi::Env env, ReferenceRuntime* runtime, Napi::Object self, OutputViews outputs, Napi::Array views)
-      : PromiseWorker(env, "xnnlite:reference-invoke"), runtime_(runtime), graph_(runtime->graph()), outputs_(std::move(outputs)) {
+  InvokeWorker(Napi::Env env, ReferenceRuntime* runtime, Napi::Object self, const std::vector<Napi::Value>& output_views)
+      : PromiseWorker(env, "xnnlite:reference-invoke"), runtime_(runtime), graph_(runtime->graph()) {
     self_ = Napi::Persistent(self);
-    views_ = Napi::Persistent(views.As<Napi::Object>());
+    for (const Napi::Value& view : output_views) outputs_.push_back(Napi::Reference<Napi::Value>::New(view, 1));
   }
 
  protected:
-  void Run() override {
-    graph_->Invoke();
-    CopyOutputs(graph_->externals, outputs_);
-  }
+  void Run() override { graph_->Invoke(); }
+  bool Complete(Napi::Env env, std::string* error) override { return CopyOutputsToViews(env, graph_->externals, outputs_, error); }
   Napi::Value Result(Napi::Env env) override { return env.Undefined(); }
   void Finish(Napi::Env) override {
     runtime_->SetBusy(false);
@@ -119,10 +150,12 @@ class InvokeWorker : public PromiseWorker {
  private:
   ReferenceRuntime* runtime_;
   Graph* graph_;
-  OutputViews outputs_;
   Napi::ObjectReference self_;
-  Napi::ObjectReference views_;
+  std::vector<Napi::Reference<Napi::Value>> outputs_;
 };
+
+constexpr napi_type_tag kReferenceRuntimeTag = {0x4c6e8a0b2d4f6a81ULL, 0x93b5d7f9a1c3e5f7ULL};
+constexpr napi_type_tag kGraphHandOffTag = {0x7a9c1e3f5b7d9f1bULL, 0x2d4f6a8c0e2a4c6eULL};
 
 }  // namespace
 
@@ -168,18 +201,19 @@ Napi::Function ReferenceRuntime::Define(Napi::Env env) {
       InstanceMethod<&ReferenceRuntime::Invoke>("invoke"),
       InstanceMethod<&ReferenceRuntime::InvokeAsync>("invokeAsync"),
       InstanceMethod<&ReferenceRuntime::Dispose>("dispose"),
-      InstanceAccessor<&ReferenceRuntime::IsBusy>("busy"),
   });
+  DefineCheckedGetter<ReferenceRuntime, &ReferenceRuntime::IsBusy>(ctor, "busy", kReferenceRuntimeTag);
   Data(env).reference_runtime_class = Napi::Persistent(ctor);
   return ctor;
 }
 
 ReferenceRuntime::ReferenceRuntime(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ReferenceRuntime>(info) {
-  if (info.Length() < 1 || !info[0].IsExternal()) {
+  graph_ = TakeHandOff<Graph>(info, kGraphHandOffTag);
+  if (!graph_) {
     Napi::TypeError::New(info.Env(), "ReferenceRuntime cannot be constructed directly; use ReferenceRuntime.create(program)").ThrowAsJavaScriptException();
     return;
   }
-  graph_.reset(info[0].As<Napi::External<Graph>>().Data());
+  TagReceiver(info, kReferenceRuntimeTag);
 }
 
 // create(program, threads) -> ReferenceRuntime; throws a TypeError naming what in the program is inconsistent.
@@ -189,7 +223,12 @@ Napi::Value ReferenceRuntime::Create(const Napi::CallbackInfo& info) {
     Napi::TypeError::New(env, "ReferenceRuntime.create(program): expected an object").ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  const uint32_t threads = info.Length() > 1 && info[1].IsNumber() ? info[1].As<Napi::Number>().Uint32Value() : 1;
+  const double requested = info.Length() > 1 && info[1].IsNumber() ? info[1].As<Napi::Number>().DoubleValue() : 1;
+  if (!(requested >= 1 && requested <= kMaxThreads)) {
+    Napi::TypeError::New(env, "ReferenceRuntime.create: threads must be between 1 and " + std::to_string(kMaxThreads)).ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  const auto threads = static_cast<uint32_t>(requested);
   std::unique_ptr<Graph> graph;
   try {
     graph = Parse(info[0].As<Napi::Object>());
@@ -204,8 +243,7 @@ Napi::Value ReferenceRuntime::Create(const Napi::CallbackInfo& info) {
     Napi::TypeError::New(env, std::string("ReferenceRuntime.create: ") + e.what()).ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  Napi::Value external = Napi::External<Graph>::New(env, graph.release());
-  return Data(env).reference_runtime_class.New({external});
+  return Data(env).reference_runtime_class.New({HandOff(env, std::move(graph), kGraphHandOffTag)});
 }
 
 Napi::Value ReferenceRuntime::Externals(const Napi::CallbackInfo& info) {
@@ -216,7 +254,7 @@ Napi::Value ReferenceRuntime::Externals(const Napi::CallbackInfo& info) {
 
 Napi::Value ReferenceRuntime::Profile(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!graph_ || !EnsureIdle(env)) return env.Undefined();
+  if (!EnsureUsable(env)) return env.Undefined();
   Napi::Array result = Napi::Array::New(env, graph_->ops.size());
   for (size_t i = 0; i < graph_->ops.size(); i++) {
     Napi::Object item = Napi::Object::New(env);
@@ -231,23 +269,23 @@ Napi::Value ReferenceRuntime::CacheReport(const Napi::CallbackInfo& info) { retu
 
 Napi::Value ReferenceRuntime::Invoke(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  XNNLITE_REQUIRE_OPEN(env, graph_ != nullptr && !dispose_pending_, "Runtime");
-  if (!EnsureIdle(env)) return env.Undefined();
-  OutputViews outputs;
-  if (!BindViews(info, graph_->externals, &outputs)) return env.Undefined();
+  if (!EnsureUsable(env)) return env.Undefined();
+  BoundViews views;
+  if (!ReadViews(info, LayoutOf(graph_->externals), &views) || !EnsureUsable(env)) return env.Undefined();
+  CopyInputs(graph_->externals, views);
   graph_->Invoke();
-  CopyOutputs(graph_->externals, outputs);
+  CopyOutputs(graph_->externals, views.outputs);
   return env.Undefined();
 }
 
 Napi::Value ReferenceRuntime::InvokeAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  XNNLITE_REQUIRE_OPEN(env, graph_ != nullptr && !dispose_pending_, "Runtime");
-  if (!EnsureIdle(env)) return env.Undefined();
-  OutputViews outputs;
-  if (!BindViews(info, graph_->externals, &outputs)) return env.Undefined();
+  if (!EnsureUsable(env)) return env.Undefined();
+  BoundViews views;
+  if (!ReadViews(info, LayoutOf(graph_->externals), &views) || !EnsureUsable(env)) return env.Undefined();
+  CopyInputs(graph_->externals, views);
   busy_ = true;
-  auto* worker = new InvokeWorker(env, this, Value(), std::move(outputs), info[1].As<Napi::Array>());
+  auto* worker = new InvokeWorker(env, this, Value(), views.output_values);
   Napi::Promise promise = worker->Promise();
   worker->Queue();
   return promise;
@@ -267,6 +305,16 @@ Napi::Value ReferenceRuntime::Dispose(const Napi::CallbackInfo& info) {
 }
 
 bool ReferenceRuntime::EnsureIdle(Napi::Env env) { return !busy_ || ThrowBusy(env); }
+
+bool ReferenceRuntime::EnsureUsable(Napi::Env env) {
+  if (graph_ == nullptr || dispose_pending_) {
+    Napi::Error e = Napi::Error::New(env, "Runtime has been disposed");
+    e.Set("code", Napi::String::New(env, "ERR_XNNLITE_DISPOSED"));
+    e.ThrowAsJavaScriptException();
+    return false;
+  }
+  return EnsureIdle(env);
+}
 
 Napi::Value ReferenceRuntime::IsBusy(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), busy_); }
 

@@ -51,6 +51,7 @@ class ReferenceRuntime : public Napi::ObjectWrap<ReferenceRuntime> {
   Napi::Value Dispose(const Napi::CallbackInfo& info);
   Napi::Value IsBusy(const Napi::CallbackInfo& info);
   bool EnsureIdle(Napi::Env env);
+  bool EnsureUsable(Napi::Env env);
 
   std::unique_ptr<Graph> graph_;
   bool busy_ = false;

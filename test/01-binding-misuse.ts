@@ -1,0 +1,193 @@
+// The native binding on its own, called the way lib never calls it: a
+// getter on another class's object, arguments whose getters dispose the
+// object mid-call, buffers detached while a run is under way, shared memory,
+// views whose properties lie, sizes that overflow, biases at the edge of
+// int64. Each is a clear exception or a correct result, never a crash or
+// undefined behaviour (test:sanitize runs this file under ASan and UBSan).
+import t from 'tap';
+import crypto from 'node:crypto';
+import { native } from '../lib/native';
+
+const binding = native();
+const { Subgraph, Runtime, ReferenceRuntime, MappedFile, constants: C } = binding;
+const NONE = C.invalidValueId;
+
+/** input [n] -> clamp -> output [n], as a runtime. */
+async function copyRuntime(n = 16) {
+  const g = new Subgraph(2);
+  const x = g.defineTensor(C.datatype.fp32, [n], null, 0, C.valueFlags.externalInput);
+  const y = g.defineTensor(C.datatype.fp32, [n], null, 1, C.valueFlags.externalOutput);
+  g.defineUnary(C.unary.clamp, x, y, { min: -1e30, max: 1e30 });
+  return Runtime.create(g, 1, 0);
+}
+
+/** An array whose element `index` is a getter that calls `effect` first. */
+function withGetter<T>(values: T[], index: number, effect: () => void): T[] {
+  const array = [...values];
+  Object.defineProperty(array, index, { get: () => { effect(); return values[index]; } });
+  return array;
+}
+
+const referenceProgram = (bias: bigint, data?: Uint8Array) => ({
+  tensors: [
+    { bytes: 2 * 4 },
+    { bytes: 4 * 2, data: data ?? new Uint8Array(Int8Array.of(1, 2, 3, 4, -1, -2, -3, -4).buffer) },
+    { bytes: 8 * 2, data: new Uint8Array(BigInt64Array.of(bias, -bias).buffer) },
+    { bytes: 2 * 2 },
+  ],
+  inputs: [{ tensor: 0, datatype: 0, shape: [1, 4] }],
+  outputs: [{ tensor: 3, datatype: 0, shape: [1, 2] }],
+  ops: [{ kernel: 'fully_connected_s16', label: 'FULLY_CONNECTED #0', inputs: [0, 1, 2], outputs: [3], ints: [1, 4, 2, 0, 0, -32768, 32767, 8], reals: [1e-3, 1e-3] }],
+});
+
+t.test('getters check their receiver: another class\'s object is a TypeError, not a reinterpretation', async (t) => {
+  const runtime = await copyRuntime();
+  const mapped = MappedFile.copyOf(new Uint8Array(8));
+  const g = new Subgraph(1);
+  const getter = (cls: { prototype: object }, name: string) => Object.getOwnPropertyDescriptor(cls.prototype, name)!.get!;
+  for (const [cls, name, wrong] of [[Runtime, 'busy', g], [Runtime, 'busy', mapped], [ReferenceRuntime, 'busy', runtime], [MappedFile, 'buffer', runtime], [MappedFile, 'buffer', {}]] as const) {
+    t.throws(() => getter(cls as never, name).call(wrong), { name: 'TypeError', message: 'Illegal invocation' }, `${(cls as { name: string }).name}.${name} on a ${wrong.constructor.name}`);
+  }
+  t.equal(runtime.busy, false, 'on its own object it works');
+  t.equal(mapped.buffer.byteLength, 8);
+  t.throws(() => new (Runtime as never as new (x: unknown) => unknown)(undefined), { name: 'TypeError' }, 'runtimes are not constructed from JS');
+  runtime.dispose();
+  mapped.close();
+  g.dispose();
+});
+
+t.test('an argument whose getter disposes the object mid-call gets a disposed error', async (t) => {
+  const g = new Subgraph(2);
+  t.throws(() => g.defineTensor(C.datatype.fp32, withGetter([4], 0, () => g.dispose()), null, 0, C.valueFlags.externalInput),
+    { code: 'ERR_XNNLITE_DISPOSED' }, 'Subgraph.defineTensor');
+
+  const h = new Subgraph(2);
+  const x = h.defineTensor(C.datatype.fp32, [4], null, 0, C.valueFlags.externalInput);
+  const y = h.defineTensor(C.datatype.fp32, [4], null, 1, C.valueFlags.externalOutput);
+  t.throws(() => h.defineUnary(C.unary.clamp, x, y, { get min() { h.dispose(); return 0; }, max: 1 } as never),
+    { code: 'ERR_XNNLITE_DISPOSED' }, 'Subgraph.defineUnary params');
+
+  const k = new Subgraph(2);
+  const a = k.defineTensor(C.datatype.fp32, [4], null, 0, C.valueFlags.externalInput);
+  const b = k.defineTensor(C.datatype.fp32, [4], null, 1, C.valueFlags.externalOutput);
+  k.defineUnary(C.unary.clamp, a, b, { min: 0, max: 1 });
+  const cache = { get path() { k.dispose(); return '/nonexistent/x.xnnwc'; }, lockPath: '/nonexistent/x.lock', fingerprint: new Uint8Array(32), metadata: '' };
+  t.throws(() => Runtime.create(k, 1, 0, cache), { code: 'ERR_XNNLITE_DISPOSED' }, 'Runtime.create with a cache request');
+
+  for (const method of ['invoke', 'invokeAsync'] as const) {
+    const runtime = await copyRuntime(4);
+    const out = new Float32Array(4);
+    t.throws(() => runtime[method](withGetter([new Float32Array(4)], 0, () => runtime.dispose()), [out]), { code: 'ERR_XNNLITE_DISPOSED' }, `Runtime.${method}`);
+    const busy = await copyRuntime(4);
+    let started: Promise<void> | undefined;
+    t.throws(() => busy[method](withGetter([new Float32Array(4)], 0, () => { started = busy.invokeAsync([new Float32Array(4)], [new Float32Array(4)]); }), [out]),
+      { code: 'ERR_XNNLITE_BUSY' }, `Runtime.${method} whose argument starts another run`);
+    await started;
+    busy.dispose();
+  }
+});
+
+t.test('an output buffer detached while an asynchronous run is under way is reported, not written', async (t) => {
+  const runtime = await copyRuntime(1 << 16);
+  const input = Float32Array.from({ length: 1 << 16 }, (_, i) => i);
+  const output = new Float32Array(1 << 16);
+  const done = runtime.invokeAsync([input], [output]);
+  const moved = structuredClone(output.buffer, { transfer: [output.buffer] });
+  t.equal(output.length, 0, 'the view is detached');
+  await t.rejects(done, { message: /output 0 was detached or resized while the inference ran/ });
+  t.equal(new Float32Array(moved)[5], 0, 'the memory it moved to is untouched');
+  const again = new Float32Array(1 << 16);
+  await runtime.invokeAsync([input], [again]);
+  t.equal(again[5], 5, 'the runtime goes on working');
+  runtime.dispose();
+});
+
+t.test('views over a SharedArrayBuffer, and views whose properties lie', async (t) => {
+  const runtime = await copyRuntime(8);
+  const sharedIn = new Float32Array(new SharedArrayBuffer(32));
+  sharedIn.set([1, 2, 3, 4, 5, 6, 7, 8]);
+  const sharedOut = new Float32Array(new SharedArrayBuffer(32));
+  runtime.invoke([sharedIn], [sharedOut]);
+  t.same(Array.from(sharedOut), [1, 2, 3, 4, 5, 6, 7, 8], 'invoke');
+  const asyncOut = new Float32Array(new SharedArrayBuffer(32));
+  await runtime.invokeAsync([sharedIn], [asyncOut]);
+  t.same(Array.from(asyncOut), [1, 2, 3, 4, 5, 6, 7, 8], 'invokeAsync');
+
+  const small = new Float32Array(2);
+  Object.defineProperty(small, 'byteLength', { value: 32 });
+  Object.defineProperty(small, 'length', { value: 8 });
+  t.throws(() => runtime.invoke([small], [new Float32Array(8)]), { name: 'TypeError', message: 'invoke: input 0 must be an ArrayBufferView of 32 bytes' }, 'a short input that claims to be long');
+  t.throws(() => runtime.invoke([new Float32Array(8)], [small]), { name: 'TypeError', message: 'invoke: output 0 must be an ArrayBufferView of 32 bytes' }, 'a short output that claims to be long');
+  runtime.dispose();
+
+  const g = new Subgraph(2);
+  const shared = new Float32Array(new SharedArrayBuffer(16));
+  shared.set([1, 2, 3, 4]);
+  const x = g.defineTensor(C.datatype.fp32, [4], null, 0, C.valueFlags.externalInput);
+  const c = g.defineTensor(C.datatype.fp32, [4], shared, NONE, 0);
+  const y = g.defineTensor(C.datatype.fp32, [4], null, 1, C.valueFlags.externalOutput);
+  g.defineBinary(C.binary.add, x, c, y, -Infinity, Infinity);
+  const adder = await Runtime.create(g, 1, 0);
+  shared.fill(100);  // static data is kept as it was at definition
+  const sum = new Float32Array(4);
+  adder.invoke([Float32Array.of(10, 20, 30, 40)], [sum]);
+  t.same(Array.from(sum), [11, 22, 33, 44], 'static data in shared memory');
+  adder.dispose();
+
+  const sab = new Uint8Array(new SharedArrayBuffer(3));
+  sab.set([1, 2, 3]);
+  t.same(Array.from(new Uint8Array(MappedFile.copyOf(sab).buffer)), [1, 2, 3], 'MappedFile.copyOf');
+  const weights = new Uint8Array(new SharedArrayBuffer(8));
+  weights.set(new Uint8Array(Int8Array.of(1, 2, 3, 4, -1, -2, -3, -4).buffer));
+  const ref = ReferenceRuntime.create(referenceProgram(0n, weights));
+  const out = new Int16Array(2);
+  ref.invoke([Int16Array.of(100, 100, 100, 100)], [out]);
+  t.same(Array.from(out), [1, -1], 'reference program data in shared memory');
+  ref.dispose();
+});
+
+t.test('tensor sizes that overflow are refused', async (t) => {
+  const g = new Subgraph(1);
+  t.throws(() => g.defineTensor(C.datatype.fp32, [2 ** 31, 2 ** 31, 2 ** 31], null, NONE, 0), { name: 'RangeError', message: /too large/ });
+  t.throws(() => g.defineQuantizedTensor(C.datatype.qint8, 0, 1, [2 ** 40, 2 ** 40], null, NONE, 0), { name: 'RangeError' });
+  t.throws(() => g.defineLazyFp16Tensor([2 ** 40, 2 ** 40], new Uint8Array(4), 0), { name: 'RangeError' });
+  t.throws(() => g.defineTensor(C.datatype.fp32, [4], new Float32Array(3), NONE, 0), { name: 'TypeError', message: 'static data is smaller than the tensor (12 bytes, the tensor needs 16)' });
+  g.dispose();
+  const huge = referenceProgram(0n);
+  huge.ops[0].ints = [2 ** 31, 2 ** 31, 2 ** 31, 0, 0, -32768, 32767, 8];
+  huge.ops[0].reals = [];
+  t.throws(() => ReferenceRuntime.create(huge), { name: 'TypeError', message: /parameters do not fit its tensors/ }, 'reference kernel sizes whose product overflows');
+});
+
+t.test('a thread count no pool should have is refused', async (t) => {
+  const g = new Subgraph(1);
+  t.throws(() => Runtime.create(g, 2 ** 32 - 1, 0), { name: 'TypeError', message: 'Runtime.create: threads must be between 1 and 1024' });
+  t.throws(() => Runtime.create(g, 0, 0), { name: 'TypeError' });
+  t.throws(() => ReferenceRuntime.create(referenceProgram(0n), 1e9), { name: 'TypeError', message: 'ReferenceRuntime.create: threads must be between 1 and 1024' });
+  g.dispose();
+});
+
+t.test('int64 biases at the edge of the range neither overflow nor wrap', async (t) => {
+  for (const bias of [2n ** 62n, 2n ** 63n - 1n, 2n ** 47n]) {
+    const runtime = ReferenceRuntime.create(referenceProgram(bias));
+    const out = new Int16Array(2);
+    runtime.invoke([Int16Array.of(32767, 32767, 32767, 32767)], [out]);
+    t.same(Array.from(out), [32767, -32768], `bias ±${bias}: saturates`);
+    runtime.dispose();
+  }
+});
+
+t.test('SHA-256 of model bytes matches node:crypto, whatever the length', async (t) => {
+  t.match(binding.sha256Implementation(), /^(sha-ni|armv8-crypto|portable)$/);
+  for (const n of [0, 1, 55, 56, 63, 64, 65, 119, 120, 1000, 65537, 1 << 20]) {
+    const bytes = crypto.randomBytes(n);
+    const mapped = MappedFile.copyOf(bytes);
+    const digest = await mapped.digest();
+    mapped.close();
+    t.equal(digest.toString('hex'), crypto.createHash('sha256').update(bytes).digest('hex'), `${n} bytes`);
+  }
+  const closing = MappedFile.copyOf(crypto.randomBytes(1 << 22));
+  const pending = closing.digest();
+  closing.close();
+  t.equal((await pending).length, 32, 'a digest under way outlives close()');
+});
