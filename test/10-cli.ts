@@ -93,6 +93,10 @@ t.test('run: .npy in, .npy out, matching the API', async (t) => {
   t.same(Array.from(scores.data), Array.from(expected));
   const printed = cli('run', modelFile, '--input', path.join(dir, 'x.npy'));
   t.match(printed.stdout, /^scores \[1, 4, 4, 4\]: min .*, max .*, mean .*; first values/m);
+  fs.writeFileSync(path.join(dir, 'x64.npy'), writeNpy(Float64Array.from(x), [1, 8, 8, 3]));
+  const out64 = path.join(dir, 'out64');
+  t.equal(cli('run', modelFile, '--input', path.join(dir, 'x64.npy'), '--output', out64).code, 0, 'a float64 .npy (numpy\'s default) feeds a float32 input');
+  t.same(Array.from(readNpy(fs.readFileSync(path.join(out64, 'scores.npy'))).data), Array.from(expected));
   const wrong = cli('run', modelFile, '--input', `img=${path.join(dir, 'x.npy')}`);
   t.equal(wrong.code, 2);
   t.match(wrong.stderr, /the model has no input "img" \(inputs: image\)/);

@@ -49,6 +49,8 @@ export function inputFromNpy(info: TensorInfo, file: string): TensorArray {
   }
   const dtype = npyDtype(data);
   if (dtype === info.dtype) return data as TensorArray;
+  // numpy saves float64 unless told otherwise: real values are real values.
+  if (dtype === 'float64' && info.dtype === 'float32') return Float32Array.from(data);
   const real = dtype === 'float32' || dtype === 'float64';
   if (!real || info.dtype === 'float32' || !info.quantization) {
     throw new InputError(`${file}: holds ${dtype} values; input ${info.name} takes ${describeInput(info)}: ${remedy(info)}`);

@@ -68,8 +68,9 @@ export const runCommand: Command = {
   help: [
     '  --input NAME=FILE.npy   an input as a .npy file (repeat for each input; NAME= may be left out',
     '                          when the model has one input): an array of the input\'s dtype (float32,',
-    '                          int8, uint8 or int16), used as it is, or, for a quantized input, real',
-    '                          values as float32 or float64, quantized with its scale and zero point.',
+    '                          int8, uint8 or int16), used as it is; for a float32 input, float64 is',
+    '                          taken too; for a quantized input, real values as float32 or float64,',
+    '                          quantized with its scale and zero point.',
     '                          Inputs not given are zeros; for a quantized input real zeros, i.e. its',
     '                          zero point. `xnnlite inspect MODEL` shows each input\'s dtype.',
     '  --output DIR            write each output as DIR/NAME.npy in the output\'s dtype (readable with',
