@@ -48,9 +48,10 @@ function requireTool(cmd, hint) {
 
 /**
  * Builds the addon with cmake-js against the XNNPACK prefix, into
- * `<out>/Release/xnnlite.node` (default out: build/).
+ * `<out>/Release/xnnlite.node` (default out: build/). `defines` are extra
+ * CMake cache entries, e.g. { XNNLITE_SANITIZE: 'ON' }.
  */
-function buildAddon({ arch, rebuild, out } = {}) {
+function buildAddon({ arch, rebuild, out, defines = {} } = {}) {
   requireTool('cmake', 'install CMake 3.19 or newer (Debian: apt-get install cmake).');
   let deps;
   try {
@@ -62,6 +63,7 @@ function buildAddon({ arch, rebuild, out } = {}) {
   const args = [cmakeJs, rebuild ? 'rebuild' : 'build', '--directory', root,
     `--CDXNNLITE_DEPS_PREFIX=${deps.prefix}`, '--log-level', 'warn'];
   if (out) args.push('--out', out);
+  for (const [name, value] of Object.entries(defines)) args.push(`--CD${name}=${value}`);
   if (arch) args.push('--arch', arch);
   if (arch && arch !== process.arch) {
     // The addon is C++ only: Debian's cross g++ compiles it against the target's libraries.

@@ -14,7 +14,7 @@
 // or a hang is reported as its case, with the edits that make it, and the
 // rest still run; each failing file is kept in a temporary directory named
 // in the failure. Mutations per seed model: its base count times
-// XNNLITE_FUZZ_SCALE (1 by default; `npm run test:sanitize` uses 4). On a
+// XNNLITE_FUZZ_SCALE (1 by default; `npm run test:sanitize` uses 2). On a
 // 2-core machine the file takes about 25 s at scale 1 (2 s to build the
 // seeds, 4 s to start the worker, 13 s for the 3,669 cases, most of it on
 // the three zoo models) and about 65 s at scale 4; against the sanitizer
