@@ -8,6 +8,13 @@
 //     and without the cache: each process's RSS and PSS (from
 //     /proc/PID/smaps_rollup) once its session has run.
 // Writes bench/results/cache.{json,md}; --readme replaces the README's cache table.
+//
+// npm run bench:cache -- --compare DIR [--model NAME] [--runs N]: instead,
+// warm starts of this checkout and of another one (DIR, built, e.g. a git
+// worktree of the commit before a change) side by side: fresh processes,
+// alternating, each with its own warm cache directory; prints the medians of
+// load, session creation and both, and the ratios. This is how a change to
+// the start-up path is shown not to slow warm starts down.
 
 const fs = require('node:fs');
 const os = require('node:os');
@@ -18,8 +25,8 @@ const { ZOO, zooModel } = require('./lib/zoo');
 const child = path.join(__dirname, 'lib', 'cache-child.js');
 const root = path.join(__dirname, '..');
 
-function start(model, dir) {
-  const proc = spawn(process.execPath, [child, model, dir], { stdio: ['pipe', 'pipe', 'inherit'] });
+function start(model, dir, script = child) {
+  const proc = spawn(process.execPath, [script, model, dir], { stdio: ['pipe', 'pipe', 'inherit'] });
   const ready = new Promise((resolve, reject) => {
     let out = '';
     proc.stdout.on('data', (d) => {
@@ -35,8 +42,8 @@ function start(model, dir) {
   return { ready, stop };
 }
 
-async function once(model, dir) {
-  const p = start(model, dir);
+async function once(model, dir, script) {
+  const p = start(model, dir, script);
   const r = await p.ready;
   await p.stop();
   return r;
@@ -56,7 +63,48 @@ async function workers(model, count, dir) {
   return { count, totalPssMiB: memory.reduce((s, m) => s + m.pssMiB, 0), meanRssMiB: memory.reduce((s, m) => s + m.rssMiB, 0) / count, states: results.map((r) => r.state) };
 }
 
+function option(name, fallback) {
+  const k = process.argv.indexOf(name);
+  return k >= 0 && k + 1 < process.argv.length ? process.argv[k + 1] : fallback;
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+async function compare(otherRoot) {
+  const model = zooModel(option('--model', 'pose_landmark_heavy'));
+  const runs = Number(option('--runs', '12'));
+  const trees = [['this checkout', child], [path.resolve(otherRoot), path.join(path.resolve(otherRoot), 'bench', 'lib', 'cache-child.js')]];
+  if (!fs.existsSync(trees[1][1])) throw new Error(`${trees[1][1]} does not exist: --compare takes a built checkout of xnnlite`);
+  const dirs = trees.map(() => fs.mkdtempSync(path.join(os.tmpdir(), 'xnnlite-cache-compare-')));
+  try {
+    const samples = trees.map(() => []);
+    // Build each cache and let the file settle; then alternate, so that both see the same machine.
+    for (let k = 0; k < trees.length; k++) for (let i = 0; i < 2; i++) await once(model.file, dirs[k], trees[k][1]);
+    for (let i = 0; i < runs; i++) {
+      for (const k of i % 2 ? [1, 0] : [0, 1]) samples[k].push(await once(model.file, dirs[k], trees[k][1]));
+    }
+    const stats = samples.map((s) => ({ load: median(s.map((r) => r.loadMs)), init: median(s.map((r) => r.initMs)), both: median(s.map((r) => r.loadMs + r.initMs)), state: s[0].state }));
+    const lines = [
+      `Machine: ${os.cpus()[0]?.model.trim()}, ${os.availableParallelism()} CPUs. ${model.name}, warm starts, ${runs} fresh processes each, alternating; medians.`,
+      '',
+      '| checkout | cache | load | session creation | load + session creation |',
+      '|---|---|---:|---:|---:|',
+      ...trees.map(([name], k) => `| ${name} | ${stats[k].state} | ${stats[k].load.toFixed(1)} ms | ${stats[k].init.toFixed(1)} ms | ${stats[k].both.toFixed(1)} ms |`),
+      '',
+      `this / other: session creation ${(stats[0].init / stats[1].init).toFixed(2)}x, load + session creation ${(stats[0].both / stats[1].both).toFixed(2)}x`,
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  }
+}
+
 async function main() {
+  const other = option('--compare');
+  if (other) return compare(other);
   const results = { machine: `${os.cpus()[0]?.model.trim()}, ${os.availableParallelism()} CPUs`, startup: [], workers: [] };
   for (const m of ZOO) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xnnlite-cache-bench-'));

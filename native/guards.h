@@ -25,14 +25,12 @@
     if (!(cond)) XNNLITE_THROW_TYPE_VALUE(env, msg); \
   } while (0)
 
-#define XNNLITE_REQUIRE_OPEN(env, cond, what)                                               \
-  do {                                                                                      \
-    if (!(cond)) {                                                                          \
-      Napi::Error e = Napi::Error::New((env), std::string(what) + " has been disposed");   \
-      e.Set("code", Napi::String::New((env), "ERR_XNNLITE_DISPOSED"));                      \
-      e.ThrowAsJavaScriptException();                                                       \
-      return (env).Undefined();                                                             \
-    }                                                                                       \
+#define XNNLITE_REQUIRE_OPEN(env, cond, what)    \
+  do {                                           \
+    if (!(cond)) {                               \
+      ::xnnlite::ThrowDisposed((env), (what));   \
+      return (env).Undefined();                  \
+    }                                            \
   } while (0)
 
 #define XNNLITE_CALL(env, call_name, expr)                                    \
@@ -45,6 +43,14 @@
   } while (0)
 
 namespace xnnlite {
+
+// Throws ERR_XNNLITE_DISPOSED: "<what> has been disposed". Returns false, for `return open || ThrowDisposed(...)`.
+inline bool ThrowDisposed(Napi::Env env, const std::string& what) {
+  Napi::Error e = Napi::Error::New(env, what + " has been disposed");
+  e.Set("code", Napi::String::New(env, "ERR_XNNLITE_DISPOSED"));
+  e.ThrowAsJavaScriptException();
+  return false;
+}
 
 // Marks `info.This()` (in a constructor) as an instance of the class `tag` names.
 inline void TagReceiver(const Napi::CallbackInfo& info, const napi_type_tag& tag) {

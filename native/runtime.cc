@@ -400,12 +400,7 @@ Napi::Value Runtime::Dispose(const Napi::CallbackInfo& info) {
 bool Runtime::EnsureIdle(Napi::Env env) { return !busy_ || ThrowBusy(env); }
 
 bool Runtime::EnsureUsable(Napi::Env env) {
-  if (core_ == nullptr || dispose_pending_) {
-    Napi::Error e = Napi::Error::New(env, "Runtime has been disposed");
-    e.Set("code", Napi::String::New(env, "ERR_XNNLITE_DISPOSED"));
-    e.ThrowAsJavaScriptException();
-    return false;
-  }
+  if (core_ == nullptr || dispose_pending_) return ThrowDisposed(env, "Runtime");
   return EnsureIdle(env);
 }
 

@@ -15,18 +15,7 @@ import { blockDamage, blockSparseModel, denseDamage, float16Damage, sparseDamage
 import { fieldPositions, type Field, type FieldPositions } from './helpers/field-positions';
 import { smallModel } from './helpers/small-model';
 import { zooModel } from './helpers/zoo';
-
-/** mulberry32: a small seeded PRNG, so that every run tries the same corpus. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { random } from './helpers/random';
 
 interface Outcome {
   ran: number;

@@ -34,24 +34,13 @@ import { opModel, weights, f32, i32 } from './helpers/op-model';
 import * as o from './helpers/options';
 import { floatModel } from './helpers/quantize';
 import { smallModel } from './helpers/small-model';
+import { random } from './helpers/random';
 import type { FuzzCase, FuzzJob, FuzzOutcome } from './helpers/quantized-fuzz-worker';
 
 const SCALE = Number(process.env.XNNLITE_FUZZ_SCALE || 1);
 if (!(SCALE > 0)) throw new TypeError(`XNNLITE_FUZZ_SCALE must be a positive number (got ${JSON.stringify(process.env.XNNLITE_FUZZ_SCALE)})`);
 /** A case that takes longer than this (the seeds run in well under a second, 3x that with sanitizers) is a hang. */
 const HANG_MS = 60_000;
-
-/** mulberry32: a small seeded PRNG, so that every run tries the same corpus. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // ---- Seed models ---------------------------------------------------------
 

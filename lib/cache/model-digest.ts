@@ -2,7 +2,8 @@
  * The SHA-256 of a model's bytes, which names its weight-cache file. It is
  * computed natively, off the JavaScript thread (with the CPU's SHA
  * instructions where it has them: x86 SHA extensions, Armv8 crypto; about
- * 2 GB/s on a recent x86 core, 100-200 MB/s in software on a Raspberry Pi 4).
+ * 1.2 GB/s on an AMD EPYC core, and on the order of 100 MB/s in software on
+ * a Raspberry Pi 4, which has no SHA instructions).
  *
  * So that a large model on a slow CPU is not hashed at every start, the
  * digest of a model file is remembered in the cache directory, in a small

@@ -307,12 +307,7 @@ Napi::Value ReferenceRuntime::Dispose(const Napi::CallbackInfo& info) {
 bool ReferenceRuntime::EnsureIdle(Napi::Env env) { return !busy_ || ThrowBusy(env); }
 
 bool ReferenceRuntime::EnsureUsable(Napi::Env env) {
-  if (graph_ == nullptr || dispose_pending_) {
-    Napi::Error e = Napi::Error::New(env, "Runtime has been disposed");
-    e.Set("code", Napi::String::New(env, "ERR_XNNLITE_DISPOSED"));
-    e.ThrowAsJavaScriptException();
-    return false;
-  }
+  if (graph_ == nullptr || dispose_pending_) return ThrowDisposed(env, "Runtime");
   return EnsureIdle(env);
 }
 
