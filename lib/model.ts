@@ -103,7 +103,8 @@ export class Model {
     }
     // With a cache directory known now, the digest is computed while the caller goes on.
     const dir = model.#packsWeights ? resolveCacheDir(sessionDefaults.weightCache, undefined) : undefined;
-    if (dir && !prepareCacheDir(dir)) void model.#digestFor(dir);
+    const prepared = dir ? prepareCacheDir(dir) : undefined;
+    if (prepared && 'dir' in prepared) void model.#digestFor(prepared.dir);
     return model;
   }
 
@@ -169,9 +170,9 @@ export class Model {
   #usableCacheDir(option: string | false | undefined): string | undefined {
     const dir = resolveCacheDir(option, undefined);
     if (!dir) return undefined;
-    const problem = prepareCacheDir(dir);
-    if (!problem) return dir;
-    emitCacheWarning(problem);
+    const prepared = prepareCacheDir(dir);
+    if ('dir' in prepared) return prepared.dir;
+    emitCacheWarning(prepared.warning);
     return undefined;
   }
 

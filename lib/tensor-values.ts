@@ -6,19 +6,15 @@
  * kind these conversions take.
  */
 import { invalid } from './args';
-import type { DType } from './model/schema';
+import { INTEGER_DTYPE_RANGES, type DType } from './model/schema';
 import type { TensorArray } from './session';
 import type { TensorInfo } from './tensor-info';
 
 /** The integer dtypes `session.run()` takes and gives. */
 export type IntegerDType = 'int8' | 'uint8' | 'int16';
 
-/** The values each integer dtype can hold (int16 is symmetric, as TFLite's int16x8 models use it). */
-export const INTEGER_RANGES: Readonly<Record<IntegerDType, readonly [number, number]>> = {
-  int8: [-128, 127],
-  uint8: [0, 255],
-  int16: [-32768, 32767],
-};
+/** The values each integer dtype can hold (int16 as TFLite's int16x8 models use it, with zero point 0). */
+export const INTEGER_RANGES = INTEGER_DTYPE_RANGES as Readonly<Record<IntegerDType, readonly [number, number]>>;
 
 /** A constructor of one of the arrays `session.run()` takes and gives. */
 export interface TensorArrayType {

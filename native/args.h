@@ -37,8 +37,9 @@ class Args {
     std::vector<size_t> out;
     if (i >= info_.Length() || !info_[i].IsArray()) return Bad<std::vector<size_t>>(i, "an array of integers");
     Napi::Array array = info_[i].As<Napi::Array>();
-    if (array.Length() > max_length) return Bad<std::vector<size_t>>(i, "a shorter array");
-    for (uint32_t k = 0; k < array.Length(); k++) {
+    const uint32_t length = array.Length();  // read once: a getter on an element may change it
+    if (length > max_length) return Bad<std::vector<size_t>>(i, "a shorter array");
+    for (uint32_t k = 0; k < length; k++) {
       Napi::Value v = array.Get(k);
       double d = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : -1;
       if (!(d >= 0 && d <= 9007199254740991.0 && d == std::floor(d))) return Bad<std::vector<size_t>>(i, "an array of non-negative integers");

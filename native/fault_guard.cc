@@ -24,6 +24,7 @@ struct GuardTable {
   struct sigaction previous {};
   bool installed = false;
   bool install_failed = false;
+  uintptr_t page_size = 4096;  // set at install: sysconf is not async-signal-safe
 
   static void MarkFaulted(GuardedRange* range) { range->faulted_.store(true, std::memory_order_release); }
 
@@ -45,23 +46,28 @@ void ForwardToPrevious(int signal, siginfo_t* info, void* context) {
     previous.sa_handler(signal);
     return;
   }
-  // Default action: restore it; returning re-runs the faulting access, which now ends the process as before.
+  // Default action: restore it and deliver the signal again, which ends the process as it would have.
   struct sigaction fallback {};
   fallback.sa_handler = SIG_DFL;
   sigemptyset(&fallback.sa_mask);
   sigaction(SIGBUS, &fallback, nullptr);
+  raise(SIGBUS);
 }
 
 void OnSigbus(int signal, siginfo_t* info, void* context) {
-  const auto address = reinterpret_cast<uintptr_t>(info->si_addr);
   GuardTable& table = GuardTable::Get();
+  // Only a fault on an address (a page past a file's end) is ours; a SIGBUS sent by kill() is not.
+  if (info == nullptr || info->si_code != BUS_ADRERR) {
+    ForwardToPrevious(signal, info, context);
+    return;
+  }
+  const auto address = reinterpret_cast<uintptr_t>(info->si_addr);
   for (GuardTable::Slot& slot : table.slots) {
     const uintptr_t start = slot.start.load(std::memory_order_acquire);
     if (start == 0 || address < start) continue;
     const uintptr_t end = slot.end.load(std::memory_order_acquire);
     if (address >= end) continue;
-    const uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
-    const uintptr_t from = address / page * page;
+    const uintptr_t from = address / table.page_size * table.page_size;
     // Everything from this page on lies past the file's end: read zeros there.
     void* zeros = mmap(reinterpret_cast<void*>(from), end - from, PROT_READ | PROT_WRITE,
                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
@@ -75,6 +81,7 @@ void OnSigbus(int signal, siginfo_t* info, void* context) {
 bool EnsureInstalled(GuardTable& table) {
   if (table.installed) return true;
   if (table.install_failed) return false;
+  table.page_size = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
   struct sigaction action {};
   action.sa_sigaction = OnSigbus;
   action.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;

@@ -21,8 +21,8 @@ namespace xnnlite {
 class GuardedRange {
  public:
   // Registers [start, start + size); both page-aligned. Returns null when the
-  // handler cannot be installed or the table is full: the range is then
-  // simply not guarded.
+  // handler cannot be installed or the table is full; the caller must then
+  // not leave a file mapped there (mapped_file.cc reads the file instead).
   static std::unique_ptr<GuardedRange> Register(void* start, size_t size);
   ~GuardedRange();
   GuardedRange(const GuardedRange&) = delete;

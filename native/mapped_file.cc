@@ -67,9 +67,32 @@ std::shared_ptr<Mapping> Mapping::OfFile(int fd, std::string* error) {
     }
     mapping->address_ = address;
     mapping->guard_ = GuardedRange::Register(address, mapping->mapped_bytes_);
+    if (!mapping->guard_ && !mapping->ReadInstead(error)) return nullptr;
   }
   Register(mapping);
   return mapping;
+}
+
+bool Mapping::ReadInstead(std::string* error) {
+  // No guard could be had (the table is full, or SIGBUS cannot be handled):
+  // a mapping the file can shrink under is not safe, so read it into memory.
+  munmap(address_, size_);
+  address_ = mmap(nullptr, mapped_bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (address_ == MAP_FAILED) {
+    address_ = nullptr;
+    *error = Errno("mmap");
+    return false;
+  }
+  for (size_t done = 0; done < size_;) {
+    const ssize_t n = pread(fd_, static_cast<uint8_t*>(address_) + done, size_ - done, static_cast<off_t>(done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      *error = n < 0 ? Errno("read") : "the file shrank while it was read";
+      return false;
+    }
+    done += static_cast<size_t>(n);
+  }
+  return true;
 }
 
 std::shared_ptr<Mapping> Mapping::CopyOf(const void* data, size_t size, std::string* error) {
@@ -129,9 +152,14 @@ std::string Mapping::Changed() const {
   if (now.st_size != identity_.st_size) {
     return "its size changed from " + std::to_string(identity_.st_size) + " to " + std::to_string(now.st_size) + " bytes";
   }
-  // A rename over the path or an unlink leaves the mapped inode's bytes and
-  // modification time alone; only a write into the file itself changes them.
-  if (!SameTime(now.st_mtim, identity_.st_mtim)) return "it was modified in place";
+  if (!SameTime(now.st_mtim, identity_.st_mtim)) return "it was modified in place (or its modification time was set)";
+  // The change time also moves when someone writes and then sets the
+  // modification time back. It moves too when a link to the file goes (a
+  // new file renamed over the path, an unlink), which leaves the loaded bytes
+  // alone: that is told apart by the link count.
+  if (!SameTime(now.st_ctim, identity_.st_ctim) && now.st_nlink == identity_.st_nlink) {
+    return "its metadata changed (change time), so its bytes may have";
+  }
   return "";
 }
 
@@ -193,9 +221,11 @@ MappedFile::MappedFile(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Mapped
   int fd = a.I32(0);
   if (!a.Valid()) return;
   std::string error;
+  errno = 0;
   std::shared_ptr<Mapping> mapping = Mapping::OfFile(fd, &error);
   if (!mapping) {
     Napi::Error e = Napi::Error::New(env, "MappedFile: " + error);
+    if (errno != 0) e.Set("errno", Napi::Number::New(env, errno));
     e.ThrowAsJavaScriptException();
     return;
   }

@@ -53,6 +53,7 @@ class Mapping {
  private:
   Mapping() = default;
   static void Register(const std::shared_ptr<Mapping>& mapping);
+  bool ReadInstead(std::string* error);
 
   void* address_ = nullptr;
   size_t size_ = 0;

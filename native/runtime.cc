@@ -65,7 +65,9 @@ bool RuntimeCore::Create(SubgraphParts parts, uint32_t threads, uint32_t flags, 
   xnn_status status =
       xnn_create_runtime_v4(parts.subgraph, cache_ ? cache_->provider() : nullptr, nullptr, threadpool_, flags, &runtime_);
   xnn_delete_subgraph(parts.subgraph);
-  if (cache_) cache_->Finish();
+  // Weights packed from a model file that changed meanwhile must not reach a
+  // cache file, where they would serve every later start of the real model.
+  if (cache_) cache_->Finish(status == xnn_status_success && (!static_data_ || static_data_->Changed().empty()));
   // Packed copies exist now; the float32 forms of lazy weights are no longer read.
   if (lazy_) lazy_->ReleasePages();
   if (status != xnn_status_success) {

@@ -1,5 +1,6 @@
 #include "sha256.h"
 
+#include <cstdlib>
 #include <cstring>
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -156,6 +157,9 @@ struct Choice {
 };
 
 Choice Choose() {
+  // XNNLITE_SHA256=portable makes the portable code run anywhere, so that tests can check it on any CPU.
+  const char* forced = std::getenv("XNNLITE_SHA256");
+  if (forced != nullptr && std::strcmp(forced, "portable") == 0) return {CompressPortable, "portable"};
 #if XNNLITE_SHA_X86
   if (HasShaNi()) return {CompressShaNi, "sha-ni"};
 #endif

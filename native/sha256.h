@@ -17,7 +17,8 @@ class Sha256 {
   void Update(const void* data, size_t size);
   void Final(uint8_t digest[kSha256Bytes]);
 
-  // Which implementation runs on this CPU: "sha-ni", "armv8-crypto" or "portable".
+  // Which implementation runs on this CPU: "sha-ni", "armv8-crypto" or
+  // "portable" (also when the environment sets XNNLITE_SHA256=portable).
   static const char* Implementation();
 
  private:

@@ -197,11 +197,14 @@ std::shared_ptr<CacheMapping> CacheMapping::MapAndValidate(const std::string& pa
   std::shared_ptr<CacheMapping> mapping(new CacheMapping());
   mapping->base_ = base;
   mapping->size_ = size;
-  mapping->guard_ = GuardedRange::Register(base, (size + sysconf(_SC_PAGESIZE) - 1) / sysconf(_SC_PAGESIZE) * sysconf(_SC_PAGESIZE));
   auto fail = [&](const std::string& why) {
     *reason = why;
     return std::shared_ptr<CacheMapping>();
   };
+  const uint64_t page = static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+  mapping->guard_ = GuardedRange::Register(base, (size + page - 1) / page * page);
+  // Without a guard a file truncated under the mapping would kill the process: do without the cache then.
+  if (!mapping->guard_) return fail("no room to guard another mapped file");
   CacheHeader h;
   std::memcpy(&h, base, sizeof(h));
   if (std::memcmp(h.magic, kMagic, sizeof(kMagic)) != 0) return fail("not an xnnlite weight cache (bad magic)");
@@ -371,11 +374,13 @@ bool WeightCacheProvider::Publish(std::string* error) {
   return true;
 }
 
-void WeightCacheProvider::Finish() {
+void WeightCacheProvider::Finish(bool publish) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (building_) {
     std::string error;
-    if (Publish(&error)) {
+    if (!publish) {
+      // What was packed may not be what the file will say (the model changed, or creation failed): never publish it.
+    } else if (Publish(&error)) {
       std::string reason;
       auto published = CacheMapping::Open(request_.path, request_.fingerprint, &reason);
       if (published) {

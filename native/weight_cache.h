@@ -114,8 +114,9 @@ class WeightCacheProvider {
 
   // Before xnn_create_runtime: maps a valid published file, or takes the lock to build one.
   void Prepare();
-  // After xnn_create_runtime: publishes what was packed (when building) and finalizes.
-  void Finish();
+  // After xnn_create_runtime: publishes what was packed (when building and
+  // `publish`: the runtime was created from unchanged sources) and finalizes.
+  void Finish(bool publish);
 
   xnn_weights_cache_t provider() { return &provider_; }
   // True once the cache file this provider maps was found truncated.

@@ -43,7 +43,8 @@ function testFiles() {
   return [...list('test'), ...list('test/ops')].filter((f) => !skipped.has(f)).sort();
 }
 
-buildAddon({ out, defines: { XNNLITE_SANITIZE: 'ON' } });
+// g++ builds it, so that the runtimes preloaded below are the ones it was built against.
+buildAddon({ out, defines: { XNNLITE_SANITIZE: 'ON', CMAKE_CXX_COMPILER: 'g++' } });
 const addon = path.join(out, 'Release', 'xnnlite.node');
 const reports = fs.mkdtempSync(path.join(os.tmpdir(), 'xnnlite-sanitize-'));
 const env = {

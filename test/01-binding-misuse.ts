@@ -6,6 +6,8 @@
 // undefined behaviour (test:sanitize runs this file under ASan and UBSan).
 import t from 'tap';
 import crypto from 'node:crypto';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { native } from '../lib/native';
 
 const binding = native();
@@ -85,6 +87,29 @@ t.test('an argument whose getter disposes the object mid-call gets a disposed er
     await started;
     busy.dispose();
   }
+});
+
+t.test('arrays that grow while the binding reads them are read as they were', async (t) => {
+  const program = referenceProgram(0n);
+  const tensors = program.tensors;
+  const grown = [...tensors];
+  Object.defineProperty(grown, 0, { get: () => { for (let i = 0; i < 1000; i++) grown.push({ bytes: 4 }); return tensors[0]; } });
+  const runtime = ReferenceRuntime.create({ ...program, tensors: grown });
+  const out = new Int16Array(2);
+  runtime.invoke([Int16Array.of(100, 100, 100, 100)], [out]);
+  t.same(Array.from(out), [1, -1], 'the program is the one it was when create() began');
+  runtime.dispose();
+  const reals = [1e-3, 1e-3];
+  const growing = [...reals];
+  Object.defineProperty(growing, 0, { get: () => { for (let i = 0; i < 1000; i++) growing.push(1); return reals[0]; } });
+  const withReals = referenceProgram(0n);
+  withReals.ops[0].reals = growing;
+  ReferenceRuntime.create(withReals).dispose();
+  const g = new Subgraph(1);
+  const dims = [2, 3];
+  Object.defineProperty(dims, 0, { get: () => { for (let i = 0; i < 100; i++) dims.push(1); return 2; } });
+  t.equal(typeof g.defineTensor(C.datatype.fp32, dims, null, NONE, 0), 'number', 'dims grown by a getter');
+  g.dispose();
 });
 
 t.test('an output buffer detached while an asynchronous run is under way is reported, not written', async (t) => {
@@ -190,4 +215,29 @@ t.test('SHA-256 of model bytes matches node:crypto, whatever the length', async 
   const pending = closing.digest();
   closing.close();
   t.equal((await pending).length, 32, 'a digest under way outlives close()');
+});
+
+t.test('the portable SHA-256 gives the same digests as the CPU\'s SHA instructions', async (t) => {
+  const script = `
+    const { native } = require(${JSON.stringify(path.join(__dirname, '..', 'dist', 'native.js'))});
+    const b = native();
+    const out = [b.sha256Implementation()];
+    (async () => {
+      for (const n of [0, 3, 63, 64, 65, 1000, 100001]) {
+        const bytes = Buffer.alloc(n);
+        for (let i = 0; i < n; i++) bytes[i] = (i * 131 + (i >> 7)) & 255;
+        out.push((await b.MappedFile.copyOf(bytes).digest()).toString('hex'));
+      }
+      console.log(JSON.stringify(out));
+    })();`;
+  const run = (env: Record<string, string>) => JSON.parse(execFileSync(process.execPath, ['-e', script], { env: { ...process.env, ...env }, encoding: 'utf8' }));
+  const portable = run({ XNNLITE_SHA256: 'portable' });
+  t.equal(portable[0], 'portable');
+  const expected = [0, 3, 63, 64, 65, 1000, 100001].map((n) => {
+    const bytes = Buffer.alloc(n);
+    for (let i = 0; i < n; i++) bytes[i] = (i * 131 + (i >> 7)) & 255;
+    return crypto.createHash('sha256').update(bytes).digest('hex');
+  });
+  t.same(portable.slice(1), expected, 'portable');
+  t.same(run({}).slice(1), expected, `${binding.sha256Implementation()} (this CPU's choice)`);
 });

@@ -55,12 +55,19 @@ t.test('cache files of the previous format (CRC-named) are ignored, not misread'
 });
 
 t.test('a cache directory other users can write is refused, with a warning; the session packs in memory', async (t) => {
-  const root = t.testdir({ open: { cache: {} }, shared: {}, sticky: {} });
+  const root = t.testdir({ open: { cache: {} }, shared: {}, sticky: { cache: {} }, elsewhere: { cache: {} } });
+  const link = path.join(root, 'link');
+  fs.symlinkSync(path.join(root, 'elsewhere', 'cache'), link);
+  const reset = () => {
+    for (const d of ['shared', 'open', 'sticky', 'elsewhere']) fs.chmodSync(path.join(root, d), 0o755);
+  };
   const cases: [string, string, () => void, RegExp | undefined][] = [
-    ['world-writable', path.join(root, 'shared'), () => fs.chmodSync(path.join(root, 'shared'), 0o777), /writable by other users \(mode 777\) without the sticky bit/],
+    ['world-writable', path.join(root, 'shared'), () => fs.chmodSync(path.join(root, 'shared'), 0o777), /shared is writable by other users \(mode 777\)/],
     ['group-writable', path.join(root, 'shared'), () => fs.chmodSync(path.join(root, 'shared'), 0o775), /writable by other users \(mode 775\)/],
-    ['inside a world-writable directory', path.join(root, 'open', 'cache'), () => fs.chmodSync(path.join(root, 'open'), 0o777), /open is writable by other users/],
-    ['world-writable with the sticky bit, as /tmp', path.join(root, 'sticky'), () => fs.chmodSync(path.join(root, 'sticky'), 0o1777), undefined],
+    ['world-writable with the sticky bit (as /tmp)', path.join(root, 'sticky'), () => fs.chmodSync(path.join(root, 'sticky'), 0o1777), /sticky is writable by other users \(mode 1777\)/],
+    ['inside a world-writable directory', path.join(root, 'open', 'cache'), () => fs.chmodSync(path.join(root, 'open'), 0o777), /open is writable by other users \(mode 777\) without the sticky bit/],
+    ['a link to a directory inside a world-writable one', link, () => fs.chmodSync(path.join(root, 'elsewhere'), 0o777), /elsewhere is writable by other users/],
+    ['inside a sticky world-writable directory, as /tmp/mine', path.join(root, 'sticky', 'cache'), () => fs.chmodSync(path.join(root, 'sticky'), 0o1777), undefined],
   ];
   for (const [label, dir, prepare, refusal] of cases) {
     prepare();
@@ -81,8 +88,7 @@ t.test('a cache directory other users can write is refused, with a warning; the 
       t.same(warnings, []);
     }
     model.dispose();
-    fs.chmodSync(path.join(root, 'shared'), 0o755);
-    fs.chmodSync(path.join(root, 'open'), 0o755);
+    reset();
   }
 });
 

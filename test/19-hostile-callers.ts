@@ -131,6 +131,50 @@ t.test('a model file truncated or rewritten in place: clear errors, no crash', a
   model.dispose();
 });
 
+t.test('weights packed while the model file is overwritten never reach the cache', async (t) => {
+  const dir = t.testdir({});
+  const genuine = zooModel('pose_landmark_heavy').file;
+  const run = async (source: string, weightCache: string | false) => {
+    const model = await loadModel(source, { weightCache });
+    try {
+      const session = await model.createSession({ threads: 1 });
+      const info = session.inputs[0];
+      const out = await session.run(new Float32Array(info.shape.reduce((a, b) => a * b, 1)).fill(0.5));
+      return { state: session.weightCache?.state, first: Array.from(out[session.outputs[0].name].slice(0, 16)) };
+    } finally {
+      model.dispose();
+    }
+  };
+  const expected = (await run(genuine, false)).first;
+  let refused = 0;
+  for (const delay of [0, 30, 50, 70, 90, 120, 160]) {
+    const copy = path.join(dir, `copy-${delay}.tflite`);
+    fs.copyFileSync(genuine, copy);
+    // A cache of its own each time, so that the copy's session is the one that builds it.
+    const cache = path.join(dir, `cache-${delay}`);
+    const model = await loadModel(copy, { weightCache: cache });
+    const creating = model.createSession({ threads: 1 });
+    // Zeros over the weights while the file is hashed (first delays), then while XNNPACK packs it (later ones).
+    const overwrite = new Promise<void>((resolve) => setTimeout(() => {
+      const fd = fs.openSync(copy, 'r+');
+      fs.writeSync(fd, Buffer.alloc(16 << 20), 0, 16 << 20, 4 << 20);
+      fs.closeSync(fd);
+      resolve();
+    }, delay));
+    try {
+      await creating;
+    } catch (err) {
+      t.type(err, ModelChangedError, `overwritten after ${delay} ms: ModelChangedError`);
+      refused++;
+    }
+    await overwrite;
+    model.dispose();
+    const check = await run(genuine, cache);
+    t.same(check.first, expected, `after ${delay} ms: the real model's cached weights are its own (${check.state})`);
+  }
+  t.ok(refused > 0, `the overwrite landed during session creation ${refused} times`);
+});
+
 t.test('replacing a model by renaming a new file over it is safe for loaded models', async (t) => {
   const dir = t.testdir({});
   const file = path.join(dir, 'model.tflite');

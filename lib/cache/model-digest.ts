@@ -18,6 +18,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { NativeFileIdentity, NativeMappedFile } from '../native';
+import { untrustedFile } from './trust';
 
 export const DIGEST_EXTENSION = '.digest';
 const MEMO_FORMAT = 1;
@@ -51,9 +52,7 @@ async function recall(file: string, identity: NativeFileIdentity): Promise<Buffe
   try {
     handle = await fs.promises.open(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
     const st = await handle.stat();
-    const uid = process.geteuid?.();
-    if (uid !== undefined && ((st.uid !== uid && st.uid !== 0) || (st.mode & 0o022) !== 0)) return undefined;
-    if (st.size > 4096) return undefined;
+    if (untrustedFile(st) || st.size > 4096) return undefined;
     const memo = JSON.parse(await handle.readFile('utf8')) as Memo & { check: string };
     if (memo.format !== MEMO_FORMAT || memo.check !== checksum(memo) || !sameIdentity(memo.identity, identity)) return undefined;
     const digest = Buffer.from(memo.sha256, 'hex');

@@ -35,16 +35,18 @@ export function cacheFingerprint(modelSha256: Buffer, packing = ''): Buffer {
 
 /**
  * Creates the cache directory if needed and checks that it may be trusted
- * (lib/cache/trust.ts). Returns why it cannot be used, or undefined.
+ * (lib/cache/trust.ts). Returns its real path (symbolic links resolved: the
+ * directory the files will be in), or why it cannot be used.
  */
-export function prepareCacheDir(dir: string): string | undefined {
+export function prepareCacheDir(dir: string): { dir: string } | { warning: string } {
   try {
     fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
-    const untrusted = untrustedDirectory(dir);
-    if (untrusted) return `weight cache directory ${dir} is not used: ${untrusted}, so another user could change the weights this process computes with; weights stay in memory for this session`;
-    return undefined;
+    const real = fs.realpathSync(dir);
+    const untrusted = untrustedDirectory(real);
+    if (untrusted) return { warning: `weight cache directory ${dir} is not used: ${untrusted}, so another user could change the weights this process computes with; weights stay in memory for this session` };
+    return { dir: real };
   } catch (err) {
-    return `cannot use weight cache directory ${dir} (${(err as Error).message}); weights stay in memory for this session`;
+    return { warning: `cannot use weight cache directory ${dir} (${(err as Error).message}); weights stay in memory for this session` };
   }
 }
 

@@ -44,6 +44,14 @@ export const DTYPE_NAMES: readonly DType[] = [
 ];
 
 /** Bytes per element; 0 for types without a fixed size (string, resource, variant) and for int4 (packed). */
+/** The values each integer type holds. */
+export const INTEGER_DTYPE_RANGES: Readonly<Partial<Record<DType, readonly [number, number]>>> = {
+  int8: [-128, 127],
+  uint8: [0, 255],
+  int16: [-32768, 32767],
+  int32: [-(2 ** 31), 2 ** 31 - 1],
+};
+
 export const DTYPE_BYTES: Readonly<Record<DType, number>> = {
   float32: 4, float16: 2, int32: 4, uint8: 1, int64: 8, string: 0, bool: 1, int16: 2, complex64: 8, int8: 1,
   float64: 8, complex128: 16, uint64: 8, resource: 0, variant: 0, uint32: 4, uint16: 2, int4: 0, bfloat16: 2,

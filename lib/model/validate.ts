@@ -1,6 +1,6 @@
 import { ModelFormatError } from '../errors';
 import { elementCount } from './element-count';
-import { DTYPE_BYTES } from './schema';
+import { DTYPE_BYTES, INTEGER_DTYPE_RANGES } from './schema';
 import type { SubgraphDef, TensorDef, TfliteModel } from './types';
 import { checkFoldedConstants } from './validate-folding';
 import { checkSparsity } from './validate-sparsity';
@@ -23,13 +23,6 @@ export const DEFAULT_LIMITS: ModelLimits = {
 
 const FLOAT32_MIN_NORMAL = 2 ** -126;
 
-/** A quantized tensor's zero points are values of its own type. */
-const ZERO_POINT_RANGES: Partial<Record<string, readonly [number, number]>> = {
-  int8: [-128, 127],
-  uint8: [0, 255],
-  int16: [-32768, 32767],
-  int32: [-(2 ** 31), 2 ** 31 - 1],
-};
 
 function tensorWhere(sg: number, t: number): string {
   return `Model.subgraphs[${sg}].tensors[${t}]`;
@@ -70,7 +63,8 @@ function checkTensor(t: TensorDef, sg: number, limits: ModelLimits): number {
         throw new ModelFormatError(`${where}.quantization.scale`, `scale ${s} is not a positive normal float32 number`);
       }
     }
-    const range = ZERO_POINT_RANGES[t.dtype];
+    // A quantized tensor's zero points are values of its own type.
+    const range = INTEGER_DTYPE_RANGES[t.dtype];
     if (range) {
       for (const z of q.zeroPoint) {
         if (!(Number.isInteger(z) && z >= range[0] && z <= range[1])) {

@@ -43,8 +43,10 @@ double NumberField(const Napi::Object& object, const char* key) {
 std::vector<double> Reals(const Napi::Value& value, const char* what) {
   if (!value.IsArray()) throw std::runtime_error(std::string(what) + " must be an array");
   Napi::Array array = value.As<Napi::Array>();
-  std::vector<double> out(array.Length());
-  for (uint32_t k = 0; k < array.Length(); k++) {
+  // The length is read once: a getter on an element may change it.
+  const uint32_t n = array.Length();
+  std::vector<double> out(n);
+  for (uint32_t k = 0; k < n; k++) {
     Napi::Value v = array.Get(k);
     if (!v.IsNumber()) throw std::runtime_error(std::string(what) + " must hold numbers");
     out[k] = v.As<Napi::Number>().DoubleValue();
@@ -75,8 +77,10 @@ int64_t IntegerField(const Napi::Object& object, const char* key, int64_t lo, in
 std::unique_ptr<Graph> Parse(const Napi::Object& program) {
   auto graph = std::make_unique<Graph>();
   Napi::Array tensors = ArrayField(program, "tensors");
-  graph->tensors.resize(tensors.Length());
-  for (uint32_t k = 0; k < tensors.Length(); k++) {
+  // Lengths are read once: a getter on an element may change them.
+  const uint32_t tensor_count = tensors.Length();
+  graph->tensors.resize(tensor_count);
+  for (uint32_t k = 0; k < tensor_count; k++) {
     Napi::Object t = ObjectAt(tensors, k, "tensors");
     Tensor& tensor = graph->tensors[k];
     tensor.bytes = static_cast<size_t>(IntegerField(t, "bytes", 0, int64_t{1} << 40));
@@ -92,7 +96,8 @@ std::unique_ptr<Graph> Parse(const Napi::Object& program) {
   }
   for (const char* side : {"inputs", "outputs"}) {
     Napi::Array list = ArrayField(program, side);
-    for (uint32_t k = 0; k < list.Length(); k++) {
+    const uint32_t count = list.Length();
+    for (uint32_t k = 0; k < count; k++) {
       Napi::Object e = ObjectAt(list, k, side);
       const int64_t tensor = IntegerField(e, "tensor", 0, static_cast<int64_t>(graph->tensors.size()) - 1, "external tensor");
       ExternalBuffer external;
@@ -109,7 +114,8 @@ std::unique_ptr<Graph> Parse(const Napi::Object& program) {
     }
   }
   Napi::Array ops = ArrayField(program, "ops");
-  for (uint32_t k = 0; k < ops.Length(); k++) {
+  const uint32_t op_count = ops.Length();
+  for (uint32_t k = 0; k < op_count; k++) {
     Napi::Object o = ObjectAt(ops, k, "ops");
     Op op;
     Napi::Value kernel = Field(o, "kernel"), label = Field(o, "label");
