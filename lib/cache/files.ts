@@ -29,7 +29,7 @@ function entries(dir: string): string[] {
 
 function isCacheArtifact(name: string): boolean {
   return name.endsWith(CACHE_EXTENSION) || name.endsWith('.lock') || name.includes(`${CACHE_EXTENSION}.tmp-`)
-    || name.endsWith(DIGEST_EXTENSION) || name.includes(`${DIGEST_EXTENSION}.tmp-`);
+    || name.endsWith(DIGEST_EXTENSION);
 }
 
 /** The file whose use decides whether `name` is kept: the cache file for its lock and temporary files; a remembered model digest for itself. */

@@ -64,16 +64,15 @@ async function recall(file: string, identity: NativeFileIdentity): Promise<Buffe
   }
 }
 
-/** Writes the memo (temporary file, then rename). Best effort: a failure only means hashing again next time. */
+/**
+ * Writes the memo in place. Every writer of one memo writes the same bytes
+ * (the name is the identity), and a torn memo (a writer killed midway, a
+ * reader racing a writer) fails its check and is only hashed again, so no
+ * temporary file is needed, and none can be left behind. Best effort.
+ */
 async function remember(file: string, identity: NativeFileIdentity, digest: Buffer): Promise<void> {
   const memo: Memo = { format: MEMO_FORMAT, identity, sha256: digest.toString('hex') };
-  const tmp = `${file}.tmp-${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
-  try {
-    await fs.promises.writeFile(tmp, JSON.stringify({ ...memo, check: checksum(memo) }), { flag: 'wx', mode: 0o644 });
-    await fs.promises.rename(tmp, file);
-  } catch {
-    await fs.promises.rm(tmp, { force: true }).catch(() => {});
-  }
+  await fs.promises.writeFile(file, JSON.stringify({ ...memo, check: checksum(memo) }), { mode: 0o644 }).catch(() => {});
 }
 
 function settled(identity: NativeFileIdentity, nowNs: bigint): boolean {
