@@ -1,6 +1,6 @@
 'use strict';
 
-// The MediaPipe models of the guide, from their npm packages (devDependencies),
+// The MediaPipe models xnnlite is tested and measured on, from their npm packages (devDependencies),
 // with the input range each expects. Shared by the tests and the benchmark.
 
 const path = require('node:path');

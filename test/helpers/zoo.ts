@@ -1,4 +1,4 @@
-// The MediaPipe models of the guide; the list lives in bench/lib/zoo.js, shared with the benchmark.
+// The MediaPipe models xnnlite is tested and measured on; the list lives in bench/lib/zoo.js, shared with the benchmark.
 export interface ZooModel {
   name: string;
   file: string;
