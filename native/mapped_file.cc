@@ -303,9 +303,7 @@ Napi::Value MappedFile::Digest(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   XNNLITE_REQUIRE_OPEN(env, mapping_ != nullptr, "MappedFile");
   auto* worker = new DigestWorker(env, mapping_);
-  Napi::Promise promise = worker->Promise();
-  worker->Queue();
-  return promise;
+  return PromiseWorker::Start(worker);
 }
 
 // close(): detaches the ArrayBuffer and drops JS's share of the memory; it is

@@ -4,10 +4,12 @@
 // it reports XNNPACK failures through Fail(call, status) so that the promise
 // rejects with an XnnpackError naming the failing call.
 //
-// When the environment is being torn down (worker.terminate() while the work
-// ran), no JS can run: the promise is left unsettled, which
-// NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS (set for the whole addon) lets
-// node-addon-api accept instead of aborting the process.
+// worker.terminate() can land at any moment. If it lands while a method is
+// starting work, V8 refuses to make the promise: Start() then drops the work
+// and returns undefined (never an uninitialized value, which Node would
+// dereference). If it lands while the work runs, settling fails quietly and
+// the promise stays pending; NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS (set for
+// the whole addon) keeps node-addon-api from aborting on the way.
 #pragma once
 
 #include <napi.h>
@@ -23,10 +25,25 @@ namespace xnnlite {
 
 class PromiseWorker : public Napi::AsyncWorker {
  public:
-  explicit PromiseWorker(Napi::Env env, const char* resource_name)
-      : Napi::AsyncWorker(env, resource_name), deferred_(Napi::Promise::Deferred::New(env)) {}
+  explicit PromiseWorker(Napi::Env env, const char* resource_name) : Napi::AsyncWorker(env, resource_name) {
+    if (napi_create_promise(env, &deferred_, &promise_) != napi_ok) {
+      deferred_ = nullptr;
+      promise_ = nullptr;
+    }
+  }
 
-  Napi::Promise Promise() const { return deferred_.Promise(); }
+  // Queues `worker` (taking ownership) and returns its promise; undefined,
+  // with the work dropped, if no promise could be made.
+  static Napi::Value Start(PromiseWorker* worker) {
+    Napi::Env env = worker->Env();
+    if (worker->promise_ == nullptr) {
+      delete worker;
+      return env.Undefined();
+    }
+    napi_value promise = worker->promise_;
+    worker->Queue();
+    return Napi::Value(env, promise);
+  }
 
  protected:
   // The work itself, on a libuv pool thread. No napi values here.
@@ -70,11 +87,11 @@ class PromiseWorker : public Napi::AsyncWorker {
     std::string error;
     if (!Complete(env, &error)) {
       Finish(env);
-      deferred_.Reject(Napi::Error::New(env, error).Value());
+      Settle(env, false, Napi::Error::New(env, error).Value());
       return;
     }
     Finish(env);
-    deferred_.Resolve(Result(env));
+    Settle(env, true, Result(env));
   }
 
   void OnError(const Napi::Error& error) override {
@@ -82,17 +99,27 @@ class PromiseWorker : public Napi::AsyncWorker {
     Napi::HandleScope scope(env);
     Finish(env);
     if (!call_.empty()) {
-      deferred_.Reject(MakeXnnError(env, call_, status_).Value());
+      Settle(env, false, MakeXnnError(env, call_, status_).Value());
     } else if (!code_.empty()) {
       Napi::Error coded = Napi::Error::New(env, error.Message());
       coded.Set("code", Napi::String::New(env, code_));
-      deferred_.Reject(coded.Value());
+      Settle(env, false, coded.Value());
     } else {
-      deferred_.Reject(error.Value());
+      Settle(env, false, error.Value());
     }
   }
 
-  Napi::Promise::Deferred deferred_;
+  // Settling fails only while the environment is torn down; there is nobody to tell then.
+  void Settle(Napi::Env env, bool ok, Napi::Value value) {
+    if (deferred_ == nullptr) return;
+    napi_value v = value.IsEmpty() ? env.Undefined() : value;
+    if (ok) napi_resolve_deferred(env, deferred_, v);
+    else napi_reject_deferred(env, deferred_, v);
+    deferred_ = nullptr;
+  }
+
+  napi_deferred deferred_ = nullptr;
+  napi_value promise_ = nullptr;
   std::string call_;
   std::string code_;
   xnn_status status_ = xnn_status_success;

@@ -300,9 +300,7 @@ Napi::Value Runtime::Create(const Napi::CallbackInfo& info) {
   XNNLITE_REQUIRE_OPEN(env, subgraph->IsOpen(), "Subgraph");
   auto* worker = new CreateRuntimeWorker(env, subgraph->Take(), info[1].As<Napi::Number>().Uint32Value(),
                                          info[2].As<Napi::Number>().Uint32Value(), std::move(cache));
-  Napi::Promise promise = worker->Promise();
-  worker->Queue();
-  return promise;
+  return PromiseWorker::Start(worker);
 }
 
 // externals() -> [{ id, input, datatype, shape, byteLength }]
@@ -382,10 +380,9 @@ Napi::Value Runtime::InvokeAsync(const Napi::CallbackInfo& info) {
   BoundViews views;
   if (!ReadViews(info, LayoutOf(core_->externals()), &views) || !EnsureUsable(env)) return env.Undefined();
   CopyInputs(core_->externals(), views);
-  busy_ = true;
-  auto* worker = new InvokeWorker(env, this, Value(), views.output_values);
-  Napi::Promise promise = worker->Promise();
-  worker->Queue();
+  Napi::Value promise = PromiseWorker::Start(new InvokeWorker(env, this, Value(), views.output_values));
+  // Nothing was queued when no promise could be made (a worker thread being terminated).
+  busy_ = promise.IsPromise();
   return promise;
 }
 

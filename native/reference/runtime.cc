@@ -290,10 +290,9 @@ Napi::Value ReferenceRuntime::InvokeAsync(const Napi::CallbackInfo& info) {
   BoundViews views;
   if (!ReadViews(info, LayoutOf(graph_->externals), &views) || !EnsureUsable(env)) return env.Undefined();
   CopyInputs(graph_->externals, views);
-  busy_ = true;
-  auto* worker = new InvokeWorker(env, this, Value(), views.output_values);
-  Napi::Promise promise = worker->Promise();
-  worker->Queue();
+  Napi::Value promise = PromiseWorker::Start(new InvokeWorker(env, this, Value(), views.output_values));
+  // Nothing was queued when no promise could be made (a worker thread being terminated).
+  busy_ = promise.IsPromise();
   return promise;
 }
 
