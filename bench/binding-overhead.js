@@ -2,10 +2,10 @@
 'use strict';
 
 // Cost of the binding itself: a trivial model (one RELU over 4 floats) run
-// through Session.runSync (calling thread) and Session.run (libuv pool), so
+// through Session.runSync (calling thread) and Session.run (task pool), so
 // that what is measured is the round
 // trip, not the work. Prints JSON with --json.
-// (Session.run's figure includes the libuv thread-pool hop: queueing the work,
+// (Session.run's figure includes the task-pool hop: queueing the work,
 // waking a pool thread, and signalling the event loop back.)
 
 const { loadModel } = require('../dist/index.js');

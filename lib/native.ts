@@ -175,7 +175,7 @@ export interface NativeRuntime {
   externals(): NativeExternal[];
   /** Runs on the calling thread. Views are in the order of `externals()`, inputs and outputs separately. */
   invoke(inputs: ArrayBufferView[], outputs: ArrayBufferView[]): void;
-  /** Copies inputs now, runs on the libuv pool, writes into `outputs`. */
+  /** Copies inputs now, runs on xnnlite's task pool, writes into `outputs`. */
   invokeAsync(inputs: ArrayBufferView[], outputs: ArrayBufferView[]): Promise<void>;
   /** What the weight cache did for this runtime; undefined when it was created without one. */
   cacheReport(): NativeCacheReport | undefined;
@@ -205,6 +205,8 @@ export interface NativeBinding {
   verifyCacheFile(path: string): { ok: boolean; reason: string; metadata: string };
   /** Which SHA-256 code runs on this CPU: `sha-ni`, `armv8-crypto` or `portable`. */
   sha256Implementation(): string;
+  /** How many native tasks (inferences, session creations, digests) run at once in this process. */
+  concurrency(): number;
 }
 
 const packageRoot = path.join(__dirname, '..');
@@ -234,10 +236,27 @@ function explain(err: unknown): string {
   return lines.join('\n');
 }
 
+/** Settings the addon's task pool reads once, when it starts: a malformed value is refused before the addon loads. */
+const POOL_SETTINGS = [
+  { name: 'XNNLITE_CONCURRENCY', min: 1, max: 1024, meaning: 'inferences run at once' },
+  { name: 'XNNLITE_NICE', min: 0, max: 19, meaning: "how much lower than the process xnnlite's threads are scheduled" },
+] as const;
+
+function checkPoolSettings(): void {
+  for (const { name, min, max, meaning } of POOL_SETTINGS) {
+    const value = process.env[name];
+    if (value === undefined || value === '') continue;
+    if (!/^[0-9]+$/.test(value) || Number(value) < min || Number(value) > max) {
+      throw new RangeError(`${name} must be a whole number from ${min} to ${max} (${meaning}); got ${JSON.stringify(value)}`);
+    }
+  }
+}
+
 /** The loaded addon. Throws NativeLoadError (every time) if it cannot be loaded. */
 export function native(): NativeBinding {
   if (binding) return binding;
   if (loadError) throw loadError;
+  checkPoolSettings();
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const load = require('node-gyp-build') as (dir: string) => NativeBinding;

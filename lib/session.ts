@@ -128,9 +128,11 @@ export function resolveSessionOptions(options: unknown, name: string, defaults: 
 }
 
 /**
- * An inference session: one XNNPACK runtime of a model. `run` executes on the
- * libuv thread pool and never blocks the event loop; calls on one session are
- * queued and run one at a time. Sessions of the same model run in parallel.
+ * An inference session: one XNNPACK runtime of a model. `run` executes on
+ * xnnlite's own threads (never libuv's pool, which Node's fs, dns and zlib
+ * use) and never blocks the event loop; calls on one session are queued and
+ * run one at a time. Sessions of the same model run in parallel, up to
+ * `version().concurrency` at once in a process.
  */
 export class Session {
   /** The model's inputs, in order. */

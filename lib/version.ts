@@ -17,6 +17,12 @@ export interface VersionInfo {
   isa: string[];
   /** False when XNNPACK cannot run on this CPU; every inference call then throws an XnnpackError. */
   supported: boolean;
+  /**
+   * How many inferences (and session creations) run at once in this process,
+   * on xnnlite's own threads: the CPUs the process may use (at least 2), or
+   * `XNNLITE_CONCURRENCY` when set. More are queued in the order they were made.
+   */
+  concurrency: number;
 }
 
 let packageVersion: string | undefined;
@@ -45,5 +51,6 @@ export function version(): VersionInfo {
     arch: v.arch,
     isa: v.isa,
     supported: v.initialized,
+    concurrency: native().concurrency(),
   };
 }

@@ -11,8 +11,9 @@
 #include "platform.h"
 #include "reference/runtime.h"
 #include "runtime.h"
-#include "subgraph.h"
 #include "sha256.h"
+#include "subgraph.h"
+#include "task_pool.h"
 #include "weight_cache.h"
 
 namespace xnnlite {
@@ -49,6 +50,9 @@ Napi::Value VerifyCacheFile(const Napi::CallbackInfo& info) {
 // sha256Implementation() -> "sha-ni" | "armv8-crypto" | "portable": how model digests are computed here.
 Napi::Value Sha256Implementation(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), Sha256::Implementation()); }
 
+// concurrency() -> how many inferences (and other native tasks) run at once in this process.
+Napi::Value ConcurrencyValue(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), Concurrency()); }
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   // A cache write past RLIMIT_FSIZE must fail with EFBIG, not kill the process.
   struct sigaction current {};
@@ -58,6 +62,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   // xnn_initialize is idempotent and thread-safe; each environment records its result.
   data->init_status = xnn_initialize(nullptr);
   env.SetInstanceData(data);
+  data->tasks = EnvTasks::Create(env);
+  if (data->tasks == nullptr) return exports;
 
   Napi::Function subgraph = Subgraph::Define(env);
   Napi::Function runtime = Runtime::Define(env);
@@ -71,6 +77,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("ReferenceRuntime", reference::ReferenceRuntime::Define(env));
   exports.Set("MappedFile", MappedFile::Define(env));
   exports.Set("verifyCacheFile", Napi::Function::New(env, VerifyCacheFile, "verifyCacheFile"));
+  exports.Set("concurrency", Napi::Function::New(env, ConcurrencyValue, "concurrency"));
   exports.Set("sha256Implementation", Napi::Function::New(env, Sha256Implementation, "sha256Implementation"));
   return exports;
 }

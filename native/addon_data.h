@@ -4,6 +4,8 @@
 #include <napi.h>
 #include <xnnpack.h>
 
+#include "task_pool.h"
+
 namespace xnnlite {
 
 struct AddonData {
@@ -14,6 +16,8 @@ struct AddonData {
   Napi::FunctionReference runtime_class;
   Napi::FunctionReference reference_runtime_class;
   Napi::FunctionReference mapped_file_class;
+  // Hands this environment's finished pool tasks back to its JS thread; freed by its own teardown.
+  EnvTasks* tasks = nullptr;
 };
 
 inline AddonData& Data(Napi::Env env) { return *env.GetInstanceData<AddonData>(); }

@@ -170,7 +170,7 @@ namespace {
 class DigestWorker : public PromiseWorker {
  public:
   DigestWorker(Napi::Env env, std::shared_ptr<Mapping> mapping)
-      : PromiseWorker(env, "xnnlite:digest"), mapping_(std::move(mapping)) {}
+      : PromiseWorker(env), mapping_(std::move(mapping)) {}
 
  protected:
   void Run() override {

@@ -1,15 +1,14 @@
-// Base for every asynchronous operation: runs Run() on the libuv pool,
-// settles a Promise on the JS thread. Run() must not touch napi values and
-// any C++ exception it throws becomes a rejection, never a crash;
-// it reports XNNPACK failures through Fail(call, status) so that the promise
-// rejects with an XnnpackError naming the failing call.
+// Base for every asynchronous operation: runs Run() on xnnlite's task pool
+// (native/task_pool.h), settles a Promise on the JS thread. Run() must not
+// touch napi values and any C++ exception it throws becomes a rejection,
+// never a crash; it reports XNNPACK failures through Fail(call, status) so
+// that the promise rejects with an XnnpackError naming the failing call.
 //
 // worker.terminate() can land at any moment. If it lands while a method is
 // starting work, V8 refuses to make the promise: Start() then drops the work
 // and returns undefined (never an uninitialized value, which Node would
-// dereference). If it lands while the work runs, settling fails quietly and
-// the promise stays pending; NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS (set for
-// the whole addon) keeps node-addon-api from aborting on the way.
+// dereference). If it lands while the work is queued or running, the
+// environment's teardown drops or waits for it and the promise stays pending.
 #pragma once
 
 #include <napi.h>
@@ -19,13 +18,15 @@
 #include <new>
 #include <string>
 
+#include "addon_data.h"
+#include "task_pool.h"
 #include "xnn_error.h"
 
 namespace xnnlite {
 
-class PromiseWorker : public Napi::AsyncWorker {
+class PromiseWorker : public PoolTask {
  public:
-  explicit PromiseWorker(Napi::Env env, const char* resource_name) : Napi::AsyncWorker(env, resource_name) {
+  explicit PromiseWorker(Napi::Env env) : env_(env) {
     if (napi_create_promise(env, &deferred_, &promise_) != napi_ok) {
       deferred_ = nullptr;
       promise_ = nullptr;
@@ -35,18 +36,23 @@ class PromiseWorker : public Napi::AsyncWorker {
   // Queues `worker` (taking ownership) and returns its promise; undefined,
   // with the work dropped, if no promise could be made.
   static Napi::Value Start(PromiseWorker* worker) {
-    Napi::Env env = worker->Env();
+    Napi::Env env = worker->env_;
     if (worker->promise_ == nullptr) {
       delete worker;
       return env.Undefined();
     }
     napi_value promise = worker->promise_;
-    worker->Queue();
+    EnvTasks* tasks = Data(env).tasks;
+    if (tasks == nullptr || !tasks->Submit(worker)) {
+      worker->SetError("xnnlite could not start a worker thread");
+      worker->Deliver(env);
+      delete worker;
+    }
     return Napi::Value(env, promise);
   }
 
  protected:
-  // The work itself, on a libuv pool thread. No napi values here.
+  // The work itself, on a pool thread. No napi values here.
   virtual void Run() = 0;
   // Called on the JS thread once Run() succeeded.
   virtual Napi::Value Result(Napi::Env env) = 0;
@@ -61,6 +67,13 @@ class PromiseWorker : public Napi::AsyncWorker {
     code_ = code;
     SetError(message);
   }
+
+  void SetError(const std::string& message) {
+    failed_ = true;
+    message_ = message;
+  }
+
+  Napi::Env Env() const { return env_; }
 
   void Fail(const std::string& call, xnn_status status, const std::string& detail = "") {
     call_ = call;
@@ -81,9 +94,26 @@ class PromiseWorker : public Napi::AsyncWorker {
     }
   }
 
-  void OnOK() override {
-    Napi::Env env = Env();
+  void Deliver(napi_env raw_env) final {
+    Napi::Env env(raw_env);
     Napi::HandleScope scope(env);
+    try {
+      if (failed_) {
+        OnError(env);
+      } else {
+        OnOK(env);
+      }
+    } catch (const std::exception&) {
+      // Out of memory while building the result: reject rather than let the exception reach Node's C frames.
+      failed_ = true;
+      message_ = "out of memory while delivering a result";
+      call_.clear();
+      code_.clear();
+      Settle(env, false, Napi::Error::New(env, message_).Value());
+    }
+  }
+
+  void OnOK(Napi::Env env) {
     std::string error;
     if (!Complete(env, &error)) {
       Finish(env);
@@ -94,19 +124,15 @@ class PromiseWorker : public Napi::AsyncWorker {
     Settle(env, true, Result(env));
   }
 
-  void OnError(const Napi::Error& error) override {
-    Napi::Env env = Env();
-    Napi::HandleScope scope(env);
+  void OnError(Napi::Env env) {
     Finish(env);
     if (!call_.empty()) {
       Settle(env, false, MakeXnnError(env, call_, status_).Value());
-    } else if (!code_.empty()) {
-      Napi::Error coded = Napi::Error::New(env, error.Message());
-      coded.Set("code", Napi::String::New(env, code_));
-      Settle(env, false, coded.Value());
-    } else {
-      Settle(env, false, error.Value());
+      return;
     }
+    Napi::Error error = Napi::Error::New(env, message_);
+    if (!code_.empty()) error.Set("code", Napi::String::New(env, code_));
+    Settle(env, false, error.Value());
   }
 
   // Settling fails only while the environment is torn down; there is nobody to tell then.
@@ -118,6 +144,9 @@ class PromiseWorker : public Napi::AsyncWorker {
     deferred_ = nullptr;
   }
 
+  Napi::Env env_;
+  bool failed_ = false;
+  std::string message_;
   napi_deferred deferred_ = nullptr;
   napi_value promise_ = nullptr;
   std::string call_;

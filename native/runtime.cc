@@ -160,7 +160,7 @@ namespace {
 class CreateRuntimeWorker : public PromiseWorker {
  public:
   CreateRuntimeWorker(Napi::Env env, SubgraphParts parts, uint32_t threads, uint32_t flags, std::unique_ptr<CacheRequest> cache)
-      : PromiseWorker(env, "xnnlite:createRuntime"),
+      : PromiseWorker(env),
         parts_(std::move(parts)),
         threads_(threads),
         flags_(flags),
@@ -198,7 +198,7 @@ class CreateRuntimeWorker : public PromiseWorker {
 class InvokeWorker : public PromiseWorker {
  public:
   InvokeWorker(Napi::Env env, Runtime* runtime, Napi::Object runtime_object, const std::vector<Napi::Value>& output_views)
-      : PromiseWorker(env, "xnnlite:invoke"), runtime_(runtime), core_(runtime->core()) {
+      : PromiseWorker(env), runtime_(runtime), core_(runtime->core()) {
     runtime_ref_ = Napi::Persistent(runtime_object);
     // Outputs are written on the JS thread once the run is done, into these views as they are then.
     for (const Napi::Value& view : output_views) outputs_.push_back(Napi::Reference<Napi::Value>::New(view, 1));
@@ -372,7 +372,7 @@ Napi::Value Runtime::Invoke(const Napi::CallbackInfo& info) {
 }
 
 // invokeAsync(inputs, outputs) -> Promise<void>: inputs are copied now, the
-// inference runs on the libuv pool, and the outputs are written into
+// inference runs on the task pool, and the outputs are written into
 // `outputs` on the JS thread when it is done.
 Napi::Value Runtime::InvokeAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -380,9 +380,11 @@ Napi::Value Runtime::InvokeAsync(const Napi::CallbackInfo& info) {
   BoundViews views;
   if (!ReadViews(info, LayoutOf(core_->externals()), &views) || !EnsureUsable(env)) return env.Undefined();
   CopyInputs(core_->externals(), views);
+  // Busy before starting: a start that fails settles at once and clears it.
+  busy_ = true;
   Napi::Value promise = PromiseWorker::Start(new InvokeWorker(env, this, Value(), views.output_values));
   // Nothing was queued when no promise could be made (a worker thread being terminated).
-  busy_ = promise.IsPromise();
+  if (!promise.IsPromise()) busy_ = false;
   return promise;
 }
 

@@ -139,7 +139,7 @@ std::unique_ptr<Graph> Parse(const Napi::Object& program) {
 class InvokeWorker : public PromiseWorker {
  public:
   InvokeWorker(Napi::Env env, ReferenceRuntime* runtime, Napi::Object self, const std::vector<Napi::Value>& output_views)
-      : PromiseWorker(env, "xnnlite:reference-invoke"), runtime_(runtime), graph_(runtime->graph()) {
+      : PromiseWorker(env), runtime_(runtime), graph_(runtime->graph()) {
     self_ = Napi::Persistent(self);
     for (const Napi::Value& view : output_views) outputs_.push_back(Napi::Reference<Napi::Value>::New(view, 1));
   }
@@ -290,9 +290,11 @@ Napi::Value ReferenceRuntime::InvokeAsync(const Napi::CallbackInfo& info) {
   BoundViews views;
   if (!ReadViews(info, LayoutOf(graph_->externals), &views) || !EnsureUsable(env)) return env.Undefined();
   CopyInputs(graph_->externals, views);
+  // Busy before starting: a start that fails settles at once and clears it.
+  busy_ = true;
   Napi::Value promise = PromiseWorker::Start(new InvokeWorker(env, this, Value(), views.output_values));
   // Nothing was queued when no promise could be made (a worker thread being terminated).
-  busy_ = promise.IsPromise();
+  if (!promise.IsPromise()) busy_ = false;
   return promise;
 }
 
