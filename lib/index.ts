@@ -3,7 +3,7 @@ export { loadModel, Model } from './model';
 export type { LoadModelOptions } from './model';
 export type { ModelSource } from './model-source';
 export { Session } from './session';
-export type { SessionOptions, SessionInputs, SessionOutputs, TensorArray, OperatorProfile } from './session';
+export type { SessionOptions, SessionInputs, SessionOutputs, RunOptions, TensorArray, OperatorProfile } from './session';
 export type { TensorInfo } from './tensor-info';
 export type { DType } from './model/schema';
 export type { SignatureDef } from './model/types';

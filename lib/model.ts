@@ -58,7 +58,11 @@ export class Model {
   readonly #mapping: NativeMappedFile;
   readonly #sessionDefaults: SessionOptions;
   readonly #sessions = new Set<Session>();
+  /** Sessions being created: they are not in #sessions yet, but a disposal waits for them too. */
+  readonly #creating = new Set<Promise<Session>>();
   #disposed = false;
+  /** Settles once every session's runtime is released, after `dispose()`. */
+  #released: Promise<void> | undefined;
 
   private constructor(model: TfliteModel, analysis: SubgraphAnalysis, mapping: NativeMappedFile, sessionDefaults: SessionOptions,
     sourceName: string, filePath: string | undefined) {
@@ -131,6 +135,16 @@ export class Model {
    * const session = await model.createSession({ threads: 1 });
    */
   async createSession(options?: SessionOptions): Promise<Session> {
+    const creating = this.#createSession(options);
+    this.#creating.add(creating);
+    try {
+      return await creating;
+    } finally {
+      this.#creating.delete(creating);
+    }
+  }
+
+  async #createSession(options: SessionOptions | undefined): Promise<Session> {
     this.#ensureNotDisposed();
     const resolved = resolveSessionOptions(options, 'options', this.#sessionDefaults);
     this.#ensureUnchanged();
@@ -152,7 +166,7 @@ export class Model {
       throw this.#changedError(err);
     }
     if (this.#disposed) {
-      session.dispose();
+      await session[Symbol.asyncDispose]();
       throw new DisposedError('Model');
     }
     try {
@@ -206,12 +220,29 @@ export class Model {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
-    for (const session of [...this.#sessions]) session.dispose();
+    const released = [...this.#sessions].map((session) => session[Symbol.asyncDispose]());
+    // A session still being created is disposed when it is ready (createSession rejects then).
+    const created = [...this.#creating].map((creating) => creating.then(() => {}, () => {}));
+    this.#released = Promise.all([...released, ...created]).then(() => {});
     this.#mapping.close();
   }
 
   [Symbol.dispose](): void {
     this.dispose();
+  }
+
+  /**
+   * Disposes the model and its sessions as `dispose()` does, and resolves
+   * once the native runtimes of all its sessions are released: after their
+   * runs in progress have completed, and after sessions still being created
+   * are ready and disposed.
+   *
+   * @example
+   * await using model = await loadModel('model.tflite');
+   */
+  [Symbol.asyncDispose](): Promise<void> {
+    this.dispose();
+    return this.#released!;
   }
 }
 

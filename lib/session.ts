@@ -74,9 +74,29 @@ export type SessionInputs = Record<string, TensorArray> | TensorArray;
  */
 export type SessionOutputs<T extends TensorArray = Float32Array> = Record<string, T>;
 
+/** Options of `session.run()`; `runSync()` takes `outputs` only. */
+export interface RunOptions {
+  /**
+   * Cancels the run while it waits behind this session's earlier runs: it
+   * then rejects with an Error named `AbortError` (code `ABORT_ERR`, `cause`
+   * the signal's reason) and never runs. A run that has started completes.
+   * A signal already aborted rejects at once.
+   */
+  signal?: AbortSignal;
+  /**
+   * Arrays to write outputs into, by output name, for some or all outputs:
+   * each of the output's array type with exactly its element count. The
+   * result holds these very arrays; outputs not given are allocated. They
+   * are written when the run completes, so give an array to one pending run
+   * at a time.
+   */
+  outputs?: Record<string, TensorArray | undefined>;
+}
+
 
 export const DEFAULT_THREADS = Math.max(1, Math.min(4, os.availableParallelism ? os.availableParallelism() : os.cpus().length));
 const SESSION_OPTIONS: (keyof SessionOptions)[] = ['threads', 'profile', 'weightCache', 'precision'];
+const RUN_OPTIONS: (keyof RunOptions)[] = ['signal', 'outputs'];
 
 /** Creates sessions; not part of the public API. */
 export const createSessionInternal = Symbol('createSession');
@@ -87,6 +107,31 @@ function withCallerStack(err: unknown, callSite: Error): unknown {
     err.stack = `${err.stack ?? `${err.name}: ${err.message}`}\n    --- called from ---\n${callSite.stack.split('\n').slice(1).join('\n')}`;
   }
   return err;
+}
+
+/** The error of a run cancelled by `signal`, shaped like Node's own AbortError. */
+function abortError(signal: AbortSignal): Error {
+  return Object.assign(new Error('The operation was aborted', { cause: signal.reason }), { name: 'AbortError', code: 'ABORT_ERR' });
+}
+
+/** Refuses names in `values` that are not the model's `kind`s (inputs or outputs). */
+function checkNames(values: Record<string, unknown>, tensors: readonly TensorInfo[], kind: 'input' | 'output'): void {
+  const known = new Set(tensors.map((t) => t.name));
+  for (const key of Object.keys(values)) {
+    if (!known.has(key)) {
+      throw new TypeError(`Unknown ${kind} ${JSON.stringify(key)}; the model's ${kind}s are ${[...known].map((n) => JSON.stringify(n)).join(', ')}`);
+    }
+  }
+}
+
+/** Checks that `value` is the typed array of tensor `info` (named `name` in messages) with its `size` elements. */
+function checkTensorArray(value: unknown, info: TensorInfo, size: number, name: string): TensorArray {
+  const array = arrayTypeOf(info.dtype, name);
+  if (!(value instanceof array)) throw invalid(`${/^[AEIOU]/.test(array.name) ? 'an' : 'a'} ${array.name} of ${size} values`, name, value);
+  if (viewLength(value) !== size) {
+    throw new TypeError(`Expected ${size} values (shape [${info.shape}]) for ${name} but received ${describe(value)}`);
+  }
+  return value;
 }
 
 /** The shapes XNNPACK derived for the graph's inputs and outputs must be the ones the model declares. */
@@ -146,6 +191,10 @@ export class Session {
   #queue: Promise<unknown> = Promise.resolve();
   #pending = 0;
   #disposed = false;
+  /** Settles once the runtime is released, after `dispose()`. */
+  #released: Promise<void> | undefined;
+  /** Queued runs that give up when a signal aborts, with the one listener this session adds to that signal. */
+  readonly #waiting = new Map<AbortSignal, { listener: () => void; runs: Set<() => void> }>();
   readonly #inputSizes: number[];
   readonly #outputSizes: number[];
   readonly #onDispose: (session: Session) => void;
@@ -221,26 +270,47 @@ export class Session {
       inputs = { [this.inputs[0].name]: inputs };
     }
     if (!isPlainObject(inputs)) throw invalid('an object of input arrays by name (or one Float32Array)', 'inputs', inputs);
-    const known = new Set(this.inputs.map((t) => t.name));
-    for (const key of Object.keys(inputs)) {
-      if (!known.has(key)) {
-        throw new TypeError(`Unknown input ${JSON.stringify(key)}; the model's inputs are ${[...known].map((n) => JSON.stringify(n)).join(', ')}`);
-      }
-    }
+    checkNames(inputs, this.inputs, 'input');
     return this.inputs.map((t, k) => {
       const value = inputs[t.name];
-      const array = arrayTypeOf(t.dtype, `input ${JSON.stringify(t.name)}`);
-      if (value === undefined) throw new TypeError(`Missing input ${JSON.stringify(t.name)} (${array.name} of ${this.#inputSizes[k]} values, shape [${t.shape}])`);
-      if (!(value instanceof array)) throw invalid(`${/^[AEIOU]/.test(array.name) ? 'an' : 'a'} ${array.name} of ${this.#inputSizes[k]} values`, `input ${JSON.stringify(t.name)}`, value);
-      if (viewLength(value) !== this.#inputSizes[k]) {
-        throw new TypeError(`Expected ${this.#inputSizes[k]} values (shape [${t.shape}]) for input ${JSON.stringify(t.name)} but received ${describe(value)}`);
-      }
-      return value;
+      const name = `input ${JSON.stringify(t.name)}`;
+      if (value === undefined) throw new TypeError(`Missing ${name} (${arrayTypeOf(t.dtype, name).name} of ${this.#inputSizes[k]} values, shape [${t.shape}])`);
+      return checkTensorArray(value, t, this.#inputSizes[k], name);
     });
   }
 
-  #allocateOutputs(): TensorArray[] {
-    return this.#outputSizes.map((n, k) => new (arrayTypeOf(this.outputs[k].dtype))(n));
+  /**
+   * Checks the options of `run` (`runSync` when `sync`) and returns the
+   * signal and the caller's output arrays in the runtime's output order
+   * (undefined where the session allocates).
+   */
+  #bindRunOptions(options: unknown, sync: boolean): { signal: AbortSignal | undefined; outputs: (TensorArray | undefined)[] } {
+    const o = checkOptions<RunOptions>(options, 'options', RUN_OPTIONS);
+    const { signal, outputs: given } = o;
+    if (sync && signal !== undefined) {
+      throw new TypeError('runSync() cannot be aborted: it runs to completion on the calling thread. options.signal is for run()');
+    }
+    if (signal !== undefined && !(signal instanceof AbortSignal)) throw invalid('an AbortSignal', 'options.signal', signal);
+    if (given === undefined) return { signal, outputs: [] };
+    if (!isPlainObject(given)) throw invalid('an object of output arrays by name', 'options.outputs', given);
+    checkNames(given, this.outputs, 'output');
+    const seen = new Map<unknown, string>();
+    const outputs = this.outputs.map((t, k) => {
+      const value = Object.hasOwn(given, t.name) ? given[t.name] : undefined;
+      if (value === undefined) return undefined;
+      const name = `output ${JSON.stringify(t.name)}`;
+      const array = checkTensorArray(value, t, this.#outputSizes[k], name);
+      const other = seen.get(array);
+      if (other !== undefined) throw new TypeError(`The same ${array.constructor.name} was given for ${other} and ${name}; each output needs its own array`);
+      seen.set(array, name);
+      return array;
+    });
+    return { signal, outputs };
+  }
+
+  /** The arrays a run writes: the caller's where given, new ones for the rest. */
+  #outputArrays(given: (TensorArray | undefined)[]): TensorArray[] {
+    return this.#outputSizes.map((n, k) => given[k] ?? new (arrayTypeOf(this.outputs[k].dtype))(n));
   }
 
   #named<T extends TensorArray>(values: TensorArray[]): SessionOutputs<T> {
@@ -256,34 +326,86 @@ export class Session {
    * queued; inputs are copied when the call is made, so they may be reused
    * at once.
    *
-   * @param inputs Float32Arrays by input name, each with exactly the input's element count.
-   * @returns New Float32Arrays by output name.
-   * @throws {TypeError} for an unknown or missing input, or one of the wrong type or length (thrown synchronously).
+   * @param inputs Arrays by input name (Float32Array; Int8Array, Uint8Array or Int16Array for quantized inputs), each with exactly the input's element count; the array alone for a model with one input.
+   * @param options `signal`: cancels the run while it is queued behind this session's earlier runs (it rejects with an `AbortError` whose `cause` is the signal's reason, and never runs); a run that has started completes.
+   *   `outputs`: arrays to write some or all outputs into, by output name, each of the output's type and element count; the result holds these very arrays.
+   * @returns Arrays by output name: the caller's `outputs`, new ones for the others.
+   * @throws {TypeError} for an unknown or missing input, one of the wrong type or length, or invalid options (thrown synchronously).
    * @throws {DisposedError} if the session (or its model) is disposed.
    * @example
    * const { regressors, classificators } = await session.run({ input: pixels });
+   * @example
+   * // A deadline per request, and output arrays reused by every call (one call at a time).
+   * const outputs = { regressors: new Float32Array(896 * 16), classificators: new Float32Array(896) };
+   * await session.run({ input: pixels }, { signal: AbortSignal.timeout(200), outputs });
    */
-  run<T extends TensorArray = Float32Array>(inputs: SessionInputs): Promise<SessionOutputs<T>> {
+  run<T extends TensorArray = Float32Array>(inputs: SessionInputs, options?: RunOptions): Promise<SessionOutputs<T>> {
     this.#ensureNotDisposed();
     const views = this.#bindInputs(inputs);
+    const { signal, outputs } = this.#bindRunOptions(options, false);
+    if (signal?.aborted) return Promise.reject(abortError(signal));
+    const callSite = new Error();
     if (this.#pending === 0) {
-      // Idle: the native call copies the inputs before it returns, so no snapshot is needed.
-      const outputs = this.#allocateOutputs();
-      const started = this.#runtime!.invokeAsync(views, outputs);
-      return this.#track(started.then(() => this.#named<T>(outputs)), new Error());
+      // Idle: the native call copies the inputs before it returns, so no snapshot is
+      // needed, and the run starts now, so an abort can no longer cancel it.
+      return this.#track(this.#invoke<T>(views, outputs), callSite);
     }
     // Busy: wait in line, with a private copy, since the caller may reuse its arrays at once.
     const snapshot = views.map((v) => v.slice());
-    return this.#track(this.#queue.then(async () => {
+    let abandoned = false;
+    let stopWaiting: (() => void) | undefined;
+    const turn = this.#track(this.#queue.then(() => {
+      stopWaiting?.();
+      if (abandoned) return undefined;
       if (this.#disposed || !this.#runtime) throw new DisposedError('Session');
-      const outputs = this.#allocateOutputs();
-      await this.#runtime.invokeAsync(snapshot, outputs);
-      return this.#named<T>(outputs);
-    }), new Error());
+      return this.#invoke<T>(snapshot, outputs);
+    }), callSite);
+    if (!signal) return turn as Promise<SessionOutputs<T>>;
+    return new Promise((resolve, reject) => {
+      stopWaiting = this.#whenAborted(signal, () => {
+        abandoned = true;
+        reject(withCallerStack(abortError(signal), callSite));
+      });
+      turn.then((value) => resolve(value!), reject);
+    });
   }
 
-  /** Counts `run` as pending until it settles, and keeps later runs queued behind it. */
-  #track<T extends TensorArray>(run: Promise<SessionOutputs<T>>, callSite: Error): Promise<SessionOutputs<T>> {
+  #invoke<T extends TensorArray>(inputs: TensorArray[], given: (TensorArray | undefined)[]): Promise<SessionOutputs<T>> {
+    const outputs = this.#outputArrays(given);
+    return this.#runtime!.invokeAsync(inputs, outputs).then(() => this.#named<T>(outputs));
+  }
+
+  /**
+   * Calls `abandon` if `signal` aborts, until the returned function is
+   * called. However many queued runs share a signal, the session adds one
+   * listener to it, so that a long queue stays under Node's
+   * MaxListenersExceededWarning, and removes it when none waits any more.
+   */
+  #whenAborted(signal: AbortSignal, abandon: () => void): () => void {
+    let entry = this.#waiting.get(signal);
+    if (!entry) {
+      const runs = new Set<() => void>();
+      const listener = () => {
+        this.#waiting.delete(signal);
+        for (const run of runs) run();
+      };
+      signal.addEventListener('abort', listener, { once: true });
+      entry = { listener, runs };
+      this.#waiting.set(signal, entry);
+    }
+    const { listener, runs } = entry;
+    runs.add(abandon);
+    return () => {
+      runs.delete(abandon);
+      if (runs.size === 0 && this.#waiting.get(signal)?.runs === runs) {
+        this.#waiting.delete(signal);
+        signal.removeEventListener('abort', listener);
+      }
+    };
+  }
+
+  /** Counts a run as pending until its turn is over (a run abandoned on abort passes it), and keeps later runs queued behind it. */
+  #track<V>(run: Promise<V>, callSite: Error): Promise<V> {
     this.#pending++;
     const settled = run.then(
       (value) => {
@@ -303,15 +425,17 @@ export class Session {
    * Runs one inference on the calling thread, blocking it until done. Use
    * for small models in scripts; servers should prefer `run()`.
    *
+   * @param options `outputs`, as for `run()`; a `signal` is refused (a TypeError), since nothing can abort a call that blocks the thread.
    * @throws {Error} with code `ERR_XNNLITE_BUSY` while an asynchronous run of this session is queued or running.
    */
-  runSync<T extends TensorArray = Float32Array>(inputs: SessionInputs): SessionOutputs<T> {
+  runSync<T extends TensorArray = Float32Array>(inputs: SessionInputs, options?: Pick<RunOptions, 'outputs'>): SessionOutputs<T> {
     this.#ensureNotDisposed();
     const views = this.#bindInputs(inputs);
+    const given = this.#bindRunOptions(options, true).outputs;
     if (this.#pending > 0) {
       throw Object.assign(new Error('Session is busy: asynchronous runs are queued or running; await them before runSync()'), { code: 'ERR_XNNLITE_BUSY' });
     }
-    const outputs = this.#allocateOutputs();
+    const outputs = this.#outputArrays(given);
     try {
       this.#runtime!.invoke(views, outputs);
     } catch (err) {
@@ -356,7 +480,7 @@ export class Session {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
-    void this.#queue.then(() => {
+    this.#released = this.#queue.then(() => {
       this.#runtime?.dispose();
       this.#runtime = undefined;
     });
@@ -365,5 +489,17 @@ export class Session {
 
   [Symbol.dispose](): void {
     this.dispose();
+  }
+
+  /**
+   * Disposes the session as `dispose()` does, and resolves once its native
+   * runtime is released: after the run in progress, if any, has completed.
+   *
+   * @example
+   * await using session = await model.createSession();
+   */
+  [Symbol.asyncDispose](): Promise<void> {
+    this.dispose();
+    return this.#released!;
   }
 }
