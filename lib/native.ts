@@ -221,7 +221,8 @@ function explain(err: unknown): string {
     lines.push(
       `No prebuilt binary matches ${where}, and none was built at install time.`,
       'Possible fixes:',
-      '- Build from source: install cmake and a C++ compiler (Debian: apt-get install cmake g++ clang), then run `npm rebuild xnnlite`.',
+      '- Build from source: install cmake and a C++ compiler (Debian: apt-get install cmake g++ clang), then in your project run',
+      '  `npm install --save-dev cmake-js node-addon-api` and `npm rebuild xnnlite`.',
       '- Prebuilt binaries exist for linux-x64; check that you installed on the machine that runs the code (not copied node_modules across platforms).',
     );
   } else if (/GLIBC|GLIBCXX|CXXABI/.test(message)) {

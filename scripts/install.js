@@ -41,6 +41,31 @@ function fail(message) {
   process.exit(1);
 }
 
+// A registry install with a prebuild needs neither: they are development
+// dependencies, present in a clone, and installed by hand for a source build.
+const BUILD_PACKAGES = ['cmake-js', 'node-addon-api'];
+
+function requireBuildPackages() {
+  const missing = BUILD_PACKAGES.filter((name) => {
+    try {
+      require.resolve(`${name}/package.json`, { paths: [root] });
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  if (missing.length === 0) return;
+  const ranges = require('../package.json').devDependencies;
+  fail([
+    `xnnlite: building from source needs ${missing.join(' and ')}, which a prebuilt install leaves out.`,
+    '  What to do, in your project:',
+    `    npm install --save-dev ${missing.map((name) => `${name}@${ranges[name]}`).join(' ')}`,
+    '    npm rebuild xnnlite',
+    '  The build also needs cmake and a C++17 compiler, and clang for the fast x86 kernels',
+    '  (Debian: apt-get install cmake g++ clang).',
+  ].join('\n'));
+}
+
 function requireTool(cmd, hint) {
   const r = spawnSync(cmd, ['--version'], { encoding: 'utf8' });
   if (r.error || r.status !== 0) fail(`xnnlite: building from source needs ${cmd}, which was not found.\n  What to do: ${hint}`);
@@ -52,6 +77,7 @@ function requireTool(cmd, hint) {
  * CMake cache entries, e.g. { XNNLITE_SANITIZE: 'ON' }.
  */
 function buildAddon({ arch, rebuild, out, defines = {} } = {}) {
+  requireBuildPackages();
   requireTool('cmake', 'install CMake 3.19 or newer (Debian: apt-get install cmake).');
   let deps;
   try {
@@ -89,6 +115,7 @@ if (require.main === module) {
       process.stderr.write(`xnnlite: using prebuilt binary ${path.relative(root, prebuild)}\n`);
       process.exit(0);
     }
+    process.stderr.write(`xnnlite: no prebuilt binary matches ${process.platform}-${process.arch}; building from source\n`);
   }
   buildAddon();
 }

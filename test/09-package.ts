@@ -6,6 +6,7 @@
 // checkout is left untouched.
 import t from 'tap';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { difference } from './helpers/compare';
@@ -59,6 +60,20 @@ t.test('prebuild, pack, and install without scripts', { timeout: 1_500_000 }, as
 
   const app = path.join(work, 'app');
   npm(['install', '--ignore-scripts', '--no-audit', '--no-fund', tarball], app);
+  const installed = fs.readdirSync(path.join(app, 'node_modules')).filter((name) => !name.startsWith('.') && name !== 'xnnlite');
+  t.same(installed.sort(), ['flatbuffers', 'jpeg-js', 'node-gyp-build'], `a prebuilt install brings 3 runtime packages, no build tools (${installed.join(', ')})`);
+  const hook = spawnSync(process.execPath, [path.join(app, 'node_modules', 'xnnlite', 'scripts', 'install.js')], { cwd: app, encoding: 'utf8' });
+  t.equal(hook.status, 0, 'the install hook, as npm runs it, succeeds without cmake-js');
+  t.match(hook.stderr, /using prebuilt binary prebuilds\/linux-x64\/xnnlite\.node/, 'and picks the prebuild');
+  // Outside this checkout, where no development dependency can be found by walking up.
+  const bare = fs.mkdtempSync(path.join(os.tmpdir(), 'xnnlite-bare-'));
+  t.teardown(() => fs.rmSync(bare, { recursive: true, force: true }));
+  fs.cpSync(path.join(app, 'node_modules'), path.join(bare, 'node_modules'), { recursive: true });
+  const source = spawnSync(process.execPath, [path.join(bare, 'node_modules', 'xnnlite', 'scripts', 'install.js')], {
+    cwd: bare, encoding: 'utf8', env: { ...process.env, XNNLITE_BUILD_FROM_SOURCE: '1' },
+  });
+  t.equal(source.status, 1, 'a source build without the build tools stops');
+  t.match(source.stderr, /npm install --save-dev cmake-js@\S+ node-addon-api@\S+\n\s+npm rebuild xnnlite/, 'and says exactly what to run');
   const script = [
     "const x = require('xnnlite');",
     'x.selfTest().then((r) => console.log(JSON.stringify({ ok: r.ok, xnnpack: x.version().xnnpack })));',
@@ -66,6 +81,29 @@ t.test('prebuild, pack, and install without scripts', { timeout: 1_500_000 }, as
   // No compiler or cmake reachable: the prebuild alone must do.
   const out = execFileSync(process.execPath, ['-e', script], { cwd: app, encoding: 'utf8', env: { ...process.env, PATH: path.dirname(process.execPath) } });
   t.same(JSON.parse(out), { ok: true, xnnpack: '0.0~git20241108.4ea82e5' });
+
+  // An ES module imports the named exports of the CommonJS build and runs a
+  // model, with the same results as require() (run-models.js) on the same input.
+  const runner = path.join(app, 'run-models.js');
+  fs.copyFileSync(path.join(__dirname, 'helpers', 'run-models.js'), runner);
+  const esm = path.join(app, 'run-model.mjs');
+  fs.writeFileSync(esm, [
+    "import { loadModel, version } from 'xnnlite';",
+    'const model = await loadModel(process.argv[2]);',
+    'const session = await model.createSession({ threads: 1 });',
+    'const info = session.inputs[0];',
+    'const x = Float32Array.from({ length: info.shape.reduce((a, b) => a * b, 1) }, (_, i) => 0.5 + 0.5 * Math.sin(i * 0.01));',
+    'const out = await session.run({ [info.name]: x });',
+    'const outputs = Object.fromEntries(session.outputs.map((o) => [o.name, Buffer.from(out[o.name].buffer).toString("base64")]));',
+    'await model[Symbol.asyncDispose]();',
+    'console.log(JSON.stringify({ xnnpack: version().xnnpack, outputs }));',
+  ].join('\n'));
+  const face = zooModel('face_detection_short_range').file;
+  const fromEsm = JSON.parse(execFileSync(process.execPath, [esm, face], { cwd: app, encoding: 'utf8' }));
+  const fromCjs = JSON.parse(execFileSync(process.execPath, [runner, face], { cwd: app, encoding: 'utf8' }));
+  t.equal(fromEsm.xnnpack, '0.0~git20241108.4ea82e5', 'an ES module imports { loadModel, version } by name');
+  t.same(Object.keys(fromEsm.outputs), ['regressors', 'classificators'], 'with every output');
+  t.same(fromEsm.outputs, fromCjs.models[face], 'and runs a model, with the same outputs as require()');
 
   if (!crossBuilt) return;
   const missing = ensureQemu();
@@ -75,8 +113,6 @@ t.test('prebuild, pack, and install without scripts', { timeout: 1_500_000 }, as
   }
   // Small models only: emulation is slow (seconds per inference).
   const models = ['face_detection_short_range', 'selfie_segmentation', 'face_detection_full_range_sparse'].map((n) => zooModel(n).file);
-  const runner = path.join(app, 'run-models.js');
-  fs.copyFileSync(path.join(__dirname, 'helpers', 'run-models.js'), runner);
   const reference = JSON.parse(execFileSync(process.execPath, [runner, ...models], { cwd: app, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 }));
   const floats = (b64: string) => new Float32Array(Uint8Array.from(Buffer.from(b64, 'base64')).buffer);
   for (const target of ARM_TARGETS) {
