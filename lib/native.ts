@@ -66,8 +66,11 @@ export interface NativeSubgraph {
   ): number;
   /** xnn_define_dynamically_quantized_tensor_value: an internal qdint8 value, parameters computed per batch element at run time. */
   defineDynamicallyQuantizedTensor(datatype: number, dims: number[], numNonbatchDims: number): number;
-  /** A static float32 tensor converted from `fp16` only if XNNPACK needs it (native/lazy_weights.h). */
-  defineLazyFp16Tensor(dims: number[], fp16: Uint8Array, cacheId: number): number;
+  /**
+   * A static float32 tensor converted natively from TFLite's FP16 weights `fp16`: at once, or with `lazy`
+   * only if XNNPACK needs them (native/lazy_weights.h).
+   */
+  defineFp16Tensor(dims: number[], fp16: Uint8Array, cacheId: number, lazy: boolean): number;
   defineUnary(op: number, inputId: number, outputId: number, params?: UnaryParams): void;
   defineBinary(op: number, input1Id: number, input2Id: number, outputId: number, outputMin: number, outputMax: number): void;
   defineFullyConnected(

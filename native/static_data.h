@@ -2,8 +2,8 @@
 // data for the life of the subgraph and of every runtime created from it, so
 // the data must stay where it is for that long, whatever JS does with its
 // buffers meanwhile. Data inside a model's Mapping is shared (no copy);
-// anything else (constants lib computed, scales) is copied into memory owned
-// here.
+// anything else (constants lib computed, scales, FP16 weights converted to
+// float32) is copied into memory owned here.
 #pragma once
 
 #include <cstddef>
@@ -22,6 +22,9 @@ class StaticData {
   // The pointer XNNPACK should see for `bytes` bytes at `data` (a JS view's
   // memory). Null when memory for a copy cannot be had.
   const void* Keep(const void* data, size_t bytes);
+  // Float32 values converted from `count` little-endian FP16 values at
+  // `fp16` (any alignment), in memory owned here. Null when that memory cannot be had.
+  const void* KeepAsFloat32(const void* fp16, size_t count);
   // Empty while every file the data lives in is as it was when mapped; else
   // how one changed (see Mapping::Changed: one fstat per file).
   std::string Changed() const;

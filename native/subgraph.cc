@@ -27,7 +27,7 @@ Subgraph* Subgraph::FromValue(Napi::Env env, const Napi::Value& value) {
 Napi::Function Subgraph::Define(Napi::Env env) {
   return DefineClass(env, "Subgraph", {
       InstanceMethod<&Subgraph::DefineTensor>("defineTensor"),
-      InstanceMethod<&Subgraph::DefineLazyFp16Tensor>("defineLazyFp16Tensor"),
+      InstanceMethod<&Subgraph::DefineFp16Tensor>("defineFp16Tensor"),
       InstanceMethod<&Subgraph::DefineQuantizedTensor>("defineQuantizedTensor"),
       InstanceMethod<&Subgraph::DefineChannelwiseQuantizedTensor>("defineChannelwiseQuantizedTensor"),
       InstanceMethod<&Subgraph::DefineDynamicallyQuantizedTensor>("defineDynamicallyQuantizedTensor"),
@@ -271,26 +271,33 @@ Napi::Value Subgraph::DefineDynamicallyQuantizedTensor(const Napi::CallbackInfo&
   return Napi::Number::New(env, id);
 }
 
-// defineLazyFp16Tensor(dims, fp16: Uint8Array, cacheId) -> id: a static float32 tensor whose values are
-// converted from `fp16` only if XNNPACK needs them (see lazy_weights.h).
-Napi::Value Subgraph::DefineLazyFp16Tensor(const Napi::CallbackInfo& info) {
+// defineFp16Tensor(dims, fp16: Uint8Array, cacheId, lazy: boolean) -> id: a static float32 tensor whose
+// values are TFLite's FP16 weights, converted here: at once, or (lazy) only if
+// XNNPACK needs them (see lazy_weights.h).
+Napi::Value Subgraph::DefineFp16Tensor(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  Args a(info, "defineLazyFp16Tensor");
+  Args a(info, "defineFp16Tensor");
   std::vector<size_t> dims = a.Sizes(0, XNN_MAX_TENSOR_DIMS);
   uint32_t cache_id = a.U32(2);
   if (!a.Valid()) return env.Undefined();
+  const bool lazy = info.Length() > 3 && info[3].IsBoolean() && info[3].As<Napi::Boolean>().Value();
   ByteView view;
-  XNNLITE_REQUIRE(env, GetByteView(info[1], &view) && info[1].IsTypedArray(), "defineLazyFp16Tensor: fp16 data must be a typed array");
+  XNNLITE_REQUIRE(env, GetByteView(info[1], &view) && info[1].IsTypedArray(), "defineFp16Tensor: fp16 data must be a typed array");
   size_t fp16_bytes = 0;
   if (!TensorBytes(env, dims, 4, &fp16_bytes)) return env.Undefined();  // the float32 form must be addressable
   fp16_bytes /= 2;
-  XNNLITE_REQUIRE(env, view.length >= fp16_bytes, "defineLazyFp16Tensor: fp16 data is smaller than the tensor (" +
+  XNNLITE_REQUIRE(env, view.length >= fp16_bytes, "defineFp16Tensor: fp16 data is smaller than the tensor (" +
                       std::to_string(view.length) + " bytes, the tensor needs " + std::to_string(fp16_bytes) + ")");
   if (!EnsureOpen(env)) return env.Undefined();
-  const auto* source = static_cast<const uint16_t*>(static_data_->Keep(view.data, fp16_bytes));
-  const void* data = source != nullptr ? lazy_->Add(source, fp16_bytes / 2) : nullptr;
+  const void* data = nullptr;
+  if (lazy) {
+    const auto* source = static_cast<const uint16_t*>(static_data_->Keep(view.data, fp16_bytes));
+    data = source != nullptr ? lazy_->Add(source, fp16_bytes / 2) : nullptr;
+  } else {
+    data = static_data_->KeepAsFloat32(view.data, fp16_bytes / 2);
+  }
   if (data == nullptr) {
-    MakeXnnError(env, "mmap", xnn_status_out_of_memory).ThrowAsJavaScriptException();
+    MakeXnnError(env, lazy ? "mmap" : "aligned_alloc", xnn_status_out_of_memory).ThrowAsJavaScriptException();
     return env.Undefined();
   }
   uint32_t id = XNN_INVALID_VALUE_ID;

@@ -46,7 +46,7 @@ class Subgraph : public Napi::ObjectWrap<Subgraph> {
  private:
   // One method per xnn_define_* call, arguments in the C function's order.
   Napi::Value DefineTensor(const Napi::CallbackInfo& info);
-  Napi::Value DefineLazyFp16Tensor(const Napi::CallbackInfo& info);
+  Napi::Value DefineFp16Tensor(const Napi::CallbackInfo& info);
   Napi::Value DefineQuantizedTensor(const Napi::CallbackInfo& info);
   Napi::Value DefineChannelwiseQuantizedTensor(const Napi::CallbackInfo& info);
   Napi::Value DefineDynamicallyQuantizedTensor(const Napi::CallbackInfo& info);

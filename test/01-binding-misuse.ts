@@ -175,7 +175,7 @@ t.test('tensor sizes that overflow are refused', async (t) => {
   const g = new Subgraph(1);
   t.throws(() => g.defineTensor(C.datatype.fp32, [2 ** 31, 2 ** 31, 2 ** 31], null, NONE, 0), { name: 'RangeError', message: /too large/ });
   t.throws(() => g.defineQuantizedTensor(C.datatype.qint8, 0, 1, [2 ** 40, 2 ** 40], null, NONE, 0), { name: 'RangeError' });
-  t.throws(() => g.defineLazyFp16Tensor([2 ** 40, 2 ** 40], new Uint8Array(4), 0), { name: 'RangeError' });
+  t.throws(() => g.defineFp16Tensor([2 ** 40, 2 ** 40], new Uint8Array(4), 0, true), { name: 'RangeError' });
   t.throws(() => g.defineTensor(C.datatype.fp32, [4], new Float32Array(3), NONE, 0), { name: 'TypeError', message: 'static data is smaller than the tensor (12 bytes, the tensor needs 16)' });
   g.dispose();
   const huge = referenceProgram(0n);

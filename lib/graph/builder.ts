@@ -60,8 +60,9 @@ export class GraphBuilder {
     if (external) {
       const flag = external.input ? C.valueFlags.externalInput : C.valueFlags.externalOutput;
       id = this.subgraph.defineTensor(C.datatype.fp32, t.shape, null, external.id, flag);
-    } else if (this.lazy.has(t.index)) {
-      id = this.subgraph.defineLazyFp16Tensor(t.shape, this.statics.float16Source(t)!, t.index);
+    } else if (this.statics.float16Source(t)) {
+      // Converted natively: no float32 copy on the JavaScript heap.
+      id = this.subgraph.defineFp16Tensor(t.shape, this.statics.float16Source(t)!, t.index, this.lazy.has(t.index));
     } else if (this.statics.isStatic(t)) {
       const data = this.statics.float32(t);
       if (!data) throw new ModelFormatError(`tensor ${t.index} (${t.name})`, `constant of type ${this.statics.get(t)?.dtype} used where float32 is needed`);
