@@ -109,6 +109,7 @@ class PromiseWorker : public PoolTask {
       message_ = "out of memory while delivering a result";
       call_.clear();
       code_.clear();
+      FinishOnce(env);
       Settle(env, false, Napi::Error::New(env, message_).Value());
     }
   }
@@ -116,16 +117,16 @@ class PromiseWorker : public PoolTask {
   void OnOK(Napi::Env env) {
     std::string error;
     if (!Complete(env, &error)) {
-      Finish(env);
+      FinishOnce(env);
       Settle(env, false, Napi::Error::New(env, error).Value());
       return;
     }
-    Finish(env);
+    FinishOnce(env);
     Settle(env, true, Result(env));
   }
 
   void OnError(Napi::Env env) {
-    Finish(env);
+    FinishOnce(env);
     if (!call_.empty()) {
       Settle(env, false, MakeXnnError(env, call_, status_).Value());
       return;
@@ -133,6 +134,12 @@ class PromiseWorker : public PoolTask {
     Napi::Error error = Napi::Error::New(env, message_);
     if (!code_.empty()) error.Set("code", Napi::String::New(env, code_));
     Settle(env, false, error.Value());
+  }
+
+  void FinishOnce(Napi::Env env) {
+    if (finished_) return;
+    finished_ = true;
+    Finish(env);
   }
 
   // Settling fails only while the environment is torn down; there is nobody to tell then.
@@ -146,6 +153,7 @@ class PromiseWorker : public PoolTask {
 
   Napi::Env env_;
   bool failed_ = false;
+  bool finished_ = false;
   std::string message_;
   napi_deferred deferred_ = nullptr;
   napi_value promise_ = nullptr;
