@@ -57,12 +57,13 @@ export class GraphBuilder {
       this.values.set(t.index, id);
       return id;
     }
+    const fp16 = this.statics.float16Source(t);
     if (external) {
       const flag = external.input ? C.valueFlags.externalInput : C.valueFlags.externalOutput;
       id = this.subgraph.defineTensor(C.datatype.fp32, t.shape, null, external.id, flag);
-    } else if (this.statics.float16Source(t)) {
+    } else if (fp16) {
       // Converted natively: no float32 copy on the JavaScript heap.
-      id = this.subgraph.defineFp16Tensor(t.shape, this.statics.float16Source(t)!, t.index, this.lazy.has(t.index));
+      id = this.subgraph.defineFp16Tensor(t.shape, fp16, t.index, this.lazy.has(t.index));
     } else if (this.statics.isStatic(t)) {
       const data = this.statics.float32(t);
       if (!data) throw new ModelFormatError(`tensor ${t.index} (${t.name})`, `constant of type ${this.statics.get(t)?.dtype} used where float32 is needed`);
