@@ -2,6 +2,9 @@
 'use strict';
 
 // npm run bench:cache: what the shared weight cache buys.
+//  0. The start-up targets on pose_landmark_heavy: session creation and
+//     process start to first result, without a cache and warm, medians of
+//     --runs (default 8) fresh processes each, outputs compared.
 //  1. Per zoo model, in fresh processes: session creation and first inference
 //     without a cache, cold (building the cache file) and warm (mapping it).
 //  2. pose_landmark_heavy in 1, 2, 4 and 8 concurrent worker processes, with
@@ -102,10 +105,58 @@ async function compare(otherRoot) {
   }
 }
 
+/**
+ * The start-up targets, on pose_landmark_heavy: fresh processes without a
+ * cache and with a warm one, alternating, `runs` each; medians of session
+ * creation and of process start to first result, and whether every process
+ * computed the same outputs.
+ */
+async function startupTargets(runs) {
+  const model = zooModel('pose_landmark_heavy');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xnnlite-cache-bench-'));
+  try {
+    await once(model.file, dir);
+    const none = [];
+    const warm = [];
+    for (let i = 0; i < runs; i++) {
+      for (const k of i % 2 ? [1, 0] : [0, 1]) (k ? warm : none).push(await once(model.file, k ? dir : '-'));
+    }
+    const m = (xs, key) => median(xs.map((r) => r[key]));
+    const result = {
+      model: model.name,
+      runs,
+      initMs: { none: m(none, 'initMs'), warm: m(warm, 'initMs') },
+      startToFirstMs: { none: m(none, 'startToFirstMs'), warm: m(warm, 'startToFirstMs') },
+      warmStates: [...new Set(warm.map((r) => r.state))],
+      identicalOutputs: new Set([...none, ...warm].map((r) => r.outputs)).size === 1,
+    };
+    result.initSpeedup = result.initMs.none / result.initMs.warm;
+    result.startToFirstRatio = result.startToFirstMs.warm / result.startToFirstMs.none;
+    return result;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function startupTable(s) {
+  return [
+    `${s.model}, 1 thread, ${s.runs} fresh processes each without a cache and with a warm one (${s.warmStates.join(', ')}), alternating; medians:`,
+    '',
+    '| | no cache | warm cache | warm vs no cache | target |',
+    '|---|---:|---:|---:|---|',
+    `| session creation | ${s.initMs.none.toFixed(1)} ms | ${s.initMs.warm.toFixed(1)} ms | ${s.initSpeedup.toFixed(2)}x faster | 4x faster: ${s.initSpeedup >= 4 ? 'met' : 'not met'} |`,
+    `| process start to first result | ${s.startToFirstMs.none.toFixed(1)} ms | ${s.startToFirstMs.warm.toFixed(1)} ms | ${s.startToFirstRatio.toFixed(2)} of it | at most 0.5: ${s.startToFirstRatio <= 0.5 ? 'met' : 'not met'} |`,
+    '',
+    `Outputs of all ${2 * s.runs} processes: ${s.identicalOutputs ? 'bit-identical' : 'NOT identical'}.`,
+  ];
+}
+
 async function main() {
   const other = option('--compare');
   if (other) return compare(other);
   const results = { machine: `${os.cpus()[0]?.model.trim()}, ${os.availableParallelism()} CPUs`, startup: [], workers: [] };
+  results.targets = await startupTargets(Number(option('--runs', '8')));
+  process.stderr.write(`${startupTable(results.targets).join('\n')}\n`);
   for (const m of ZOO) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xnnlite-cache-bench-'));
     try {
@@ -133,7 +184,11 @@ async function main() {
   }
 
   const lines = [
-    `Machine: ${results.machine}. One fresh process per figure; 1 thread.`,
+    `Machine: ${results.machine}.`,
+    '',
+    ...startupTable(results.targets),
+    '',
+    'Every zoo model, one fresh process per figure; 1 thread:',
     '',
     '| model | session creation: no cache | cold (builds the file) | warm (maps it) | warm vs cold | warm vs no cache | first inference: no cache / warm |',
     '|---|---:|---:|---:|---:|---:|---:|',

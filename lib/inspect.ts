@@ -1,4 +1,4 @@
-import { analyzeSubgraph } from './graph/lower';
+import { analyzeSubgraph, runtimeHints } from './graph/lower';
 import { loadBytes, type ModelSource } from './model-source';
 import { readModel } from './model/reader';
 import type { DType } from './model/schema';
@@ -31,6 +31,11 @@ export interface ModelReport {
   supported: boolean;
   /** Constant tensors (weights) by stored type: how many, and their bytes in the file. */
   weights: Partial<Record<DType, { tensors: number; bytes: number }>>;
+  /**
+   * Whether sessions hint XNNPACK to use its sparse kernels: the model stores
+   * weights in TFLite's sparse format (a pruned model).
+   */
+  sparseInference: boolean;
   /** Multiply-accumulates of one inference (convolutions, fully-connected and matrix products). */
   macs: number;
   metadataNames: string[];
@@ -51,7 +56,8 @@ export async function inspectModel(source: ModelSource): Promise<ModelReport> {
   const { bytes, mapping } = await loadBytes(source);
   try {
     const model = readModel(bytes);
-    const { plan, subgraph } = analyzeSubgraph(model, 0);
+    const analysis = analyzeSubgraph(model, 0);
+    const { plan, subgraph } = analysis;
     const placement = plan.map((p): OperatorPlacement => ({
       index: p.node.def.index,
       op: p.node.op,
@@ -79,6 +85,7 @@ export async function inspectModel(source: ModelSource): Promise<ModelReport> {
       placement,
       supported: placement.every((p) => p.runsOn !== 'unsupported'),
       weights,
+      sparseInference: runtimeHints(analysis).sparse,
       macs: placement.reduce((sum, p) => sum + p.macs, 0),
       metadataNames: model.metadata.map((m) => m.name),
       signatureKeys: model.signatureDefs.map((s) => s.key),

@@ -229,7 +229,8 @@ export class Session {
       // Pool threads sleep between inferences instead of spinning, so that an
       // idle session does not take CPU from other sessions or processes.
       const flags = (options.profile ? C.runtimeFlags.basicProfiling : 0) | (options.threads > 1 ? C.runtimeFlags.yieldWorkers : 0)
-        | (options.precision === 'fp16' ? C.runtimeFlags.forceFp16Inference : 0);
+        | (options.precision === 'fp16' ? C.runtimeFlags.forceFp16Inference : 0)
+        | (lowered.runner === 'xnnpack' && lowered.hints.sparse ? C.runtimeFlags.hintSparseInference : 0);
       // int16x8 graphs run on the reference kernels; they pack nothing, so no weight cache.
       runtime = lowered.runner === 'reference' ? ReferenceRuntime.create(lowered.program, options.threads)
         : await Runtime.create(lowered.subgraph, options.threads, flags, cache);

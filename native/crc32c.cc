@@ -4,59 +4,145 @@
 
 #if defined(__x86_64__)
 #include <nmmintrin.h>
+#elif defined(__aarch64__) && defined(__linux__)
+#include <arm_acle.h>
+#include <sys/auxv.h>
 #endif
 
 namespace xnnlite {
 namespace {
 
-struct Table {
-  uint32_t entries[256];
-  Table() {
+constexpr uint32_t kPolynomial = 0x82F63B78u;  // Castagnoli, reflected
+
+// Eight tables: entries[k][b] is the register change of byte b followed by
+// k zero bytes, so eight bytes fold in with eight independent lookups.
+struct Tables {
+  uint32_t entries[8][256];
+  Tables() {
     for (uint32_t i = 0; i < 256; i++) {
       uint32_t c = i;
-      for (int k = 0; k < 8; k++) c = (c & 1) ? (c >> 1) ^ 0x82F63B78u : c >> 1;
-      entries[i] = c;
+      for (int k = 0; k < 8; k++) c = (c & 1) ? (c >> 1) ^ kPolynomial : c >> 1;
+      entries[0][i] = c;
+    }
+    for (int k = 1; k < 8; k++) {
+      for (uint32_t i = 0; i < 256; i++) entries[k][i] = (entries[k - 1][i] >> 8) ^ entries[0][entries[k - 1][i] & 0xff];
     }
   }
 };
 
-uint32_t Software(const uint8_t* p, size_t n, uint32_t crc) {
-  static const Table table;
-  for (size_t i = 0; i < n; i++) crc = table.entries[(crc ^ p[i]) & 0xff] ^ (crc >> 8);
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "crc32c.cc reads words as little-endian");
+
+// The CRC register after `n` more bytes, without the initial and final
+// inversions (so it is linear in the starting register).
+uint32_t SoftwareUpdate(uint32_t crc, const uint8_t* p, size_t n) {
+  static const Tables tables;
+  const auto& t = tables.entries;
+  for (; n >= 8; p += 8, n -= 8) {
+    uint32_t lo, hi;
+    std::memcpy(&lo, p, 4);
+    std::memcpy(&hi, p + 4, 4);
+    lo ^= crc;
+    crc = t[7][lo & 0xff] ^ t[6][(lo >> 8) & 0xff] ^ t[5][(lo >> 16) & 0xff] ^ t[4][lo >> 24] ^ t[3][hi & 0xff] ^
+          t[2][(hi >> 8) & 0xff] ^ t[1][(hi >> 16) & 0xff] ^ t[0][hi >> 24];
+  }
+  for (; n > 0; p++, n--) crc = t[0][(crc ^ *p) & 0xff] ^ (crc >> 8);
   return crc;
 }
 
-#if defined(__x86_64__)
-__attribute__((target("sse4.2"))) uint32_t Hardware(const uint8_t* p, size_t n, uint32_t crc) {
-  uint64_t c = crc;
-  while (n >= 8) {
-    uint64_t v;
-    std::memcpy(&v, p, 8);
-    c = _mm_crc32_u64(c, v);
-    p += 8;
-    n -= 8;
+// Hardware CRC instructions take several cycles each but pipeline, so three
+// independent streams (thirds of a block) run about three times as fast as
+// one. The streams are joined with the linear map "feed n zero bytes",
+// tabulated once per stream length by running that map on each register bit.
+constexpr size_t kStream = 8192;
+
+struct ZerosOperator {
+  uint32_t byte_tables[4][256];
+  template <typename Update>
+  ZerosOperator(Update update, size_t n) {
+    static const uint8_t zeros[2 * kStream] = {};
+    uint32_t columns[32];
+    for (int bit = 0; bit < 32; bit++) columns[bit] = update(1u << bit, zeros, n);
+    for (int k = 0; k < 4; k++) {
+      for (uint32_t b = 0; b < 256; b++) {
+        uint32_t v = 0;
+        for (int bit = 0; bit < 8; bit++) {
+          if (b & (1u << bit)) v ^= columns[8 * k + bit];
+        }
+        byte_tables[k][b] = v;
+      }
+    }
   }
-  uint32_t c32 = static_cast<uint32_t>(c);
-  while (n > 0) {
-    c32 = _mm_crc32_u8(c32, *p++);
-    n--;
+  uint32_t Apply(uint32_t crc) const {
+    return byte_tables[0][crc & 0xff] ^ byte_tables[1][(crc >> 8) & 0xff] ^ byte_tables[2][(crc >> 16) & 0xff] ^
+           byte_tables[3][crc >> 24];
   }
-  return c32;
+};
+
+// `Step` folds 8 bytes into a register; `update` is the single-stream form.
+template <typename Step, typename Update>
+uint32_t ThreeStreams(uint32_t crc, const uint8_t* p, size_t n, Step step, Update update) {
+  static const ZerosOperator shift_one(update, kStream);
+  static const ZerosOperator shift_two(update, 2 * kStream);
+  while (n >= 3 * kStream) {
+    uint32_t a = crc, b = 0, c = 0;
+    for (size_t i = 0; i < kStream; i += 8) {
+      a = step(a, p + i);
+      b = step(b, p + kStream + i);
+      c = step(c, p + 2 * kStream + i);
+    }
+    crc = shift_two.Apply(a) ^ shift_one.Apply(b) ^ c;
+    p += 3 * kStream;
+    n -= 3 * kStream;
+  }
+  return update(crc, p, n);
 }
+
+[[maybe_unused]] uint64_t Load64(const uint8_t* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+
+#if defined(__x86_64__)
+__attribute__((target("sse4.2"))) uint32_t Sse42Step(uint32_t crc, const uint8_t* p) {
+  return static_cast<uint32_t>(_mm_crc32_u64(crc, Load64(p)));
+}
+
+__attribute__((target("sse4.2"))) uint32_t Sse42Update(uint32_t crc, const uint8_t* p, size_t n) {
+  for (; n >= 8; p += 8, n -= 8) crc = Sse42Step(crc, p);
+  for (; n > 0; p++, n--) crc = _mm_crc32_u8(crc, *p);
+  return crc;
+}
+
+bool HasCrcInstructions() { return __builtin_cpu_supports("sse4.2"); }
+uint32_t HardwareUpdate(uint32_t crc, const uint8_t* p, size_t n) {
+  return ThreeStreams(crc, p, n, Sse42Step, Sse42Update);
+}
+
+#elif defined(__aarch64__) && defined(__linux__)
+// ARMv8's optional CRC32 extension (every Raspberry Pi from the 3 on).
+__attribute__((target("+crc"))) uint32_t ArmStep(uint32_t crc, const uint8_t* p) { return __crc32cd(crc, Load64(p)); }
+
+__attribute__((target("+crc"))) uint32_t ArmUpdate(uint32_t crc, const uint8_t* p, size_t n) {
+  for (; n >= 8; p += 8, n -= 8) crc = ArmStep(crc, p);
+  for (; n > 0; p++, n--) crc = __crc32cb(crc, *p);
+  return crc;
+}
+
+bool HasCrcInstructions() { return (getauxval(AT_HWCAP) & (1ul << 7)) != 0; }  // HWCAP_CRC32
+uint32_t HardwareUpdate(uint32_t crc, const uint8_t* p, size_t n) { return ThreeStreams(crc, p, n, ArmStep, ArmUpdate); }
+
+#else
+bool HasCrcInstructions() { return false; }
+uint32_t HardwareUpdate(uint32_t crc, const uint8_t* p, size_t n) { return SoftwareUpdate(crc, p, n); }
 #endif
 
 }  // namespace
 
 uint32_t Crc32c(const void* data, size_t size, uint32_t crc) {
+  static const bool hardware = HasCrcInstructions();
   const auto* p = static_cast<const uint8_t*>(data);
-  crc = ~crc;
-#if defined(__x86_64__)
-  static const bool has_sse42 = __builtin_cpu_supports("sse4.2");
-  crc = has_sse42 ? Hardware(p, size, crc) : Software(p, size, crc);
-#else
-  crc = Software(p, size, crc);
-#endif
-  return ~crc;
+  return ~(hardware ? HardwareUpdate(~crc, p, size) : SoftwareUpdate(~crc, p, size));
 }
 
 }  // namespace xnnlite

@@ -49,10 +49,11 @@ bool RuntimeCore::Create(SubgraphParts parts, uint32_t threads, uint32_t flags, 
   if (cache) {
     cache_ = std::make_unique<WeightCacheProvider>(std::move(*cache), std::move(parts.static_ids), lazy_.get());
     cache_->Prepare();
-  } else if (lazy_) {
-    // Without a cache every weight is packed, so every lazy weight is needed.
-    lazy_->FillAll();
   }
+  // Without a cache every weight is packed, so every lazy weight is needed.
+  // With the sparse hint, XNNPACK reads weights (to count their zeros) before
+  // it asks the cache for any packed copy.
+  if (lazy_ && (!cache_ || (flags & XNN_FLAG_HINT_SPARSE_INFERENCE) != 0)) lazy_->FillAll();
   threads_ = threads == 0 ? 1 : threads;
   if (threads_ > 1) {
     threadpool_ = pthreadpool_create(threads_);

@@ -13,6 +13,7 @@ import { difference } from './helpers/compare';
 import { ARM_TARGETS, ensureQemu, runEmulated } from './helpers/emulation';
 import { OLD_DEBIAN, glibcVersionIn, oldDebianRoot, runInRoot } from './helpers/debian-root';
 import { dynamicNeeds, newestGlibc } from './helpers/elf';
+import { cacheChecksums } from './helpers/cache-file';
 import { ZOO, zooModel } from './helpers/zoo';
 
 const repo = path.join(__dirname, '..');
@@ -175,12 +176,35 @@ t.test('prebuild, pack, and install without scripts', { timeout: 1_500_000 }, as
   const cacheDir = path.join(work, 'cache');
   const one = [models[0]];
   execFileSync(process.execPath, [runner, ...one], { cwd: app, env: { ...process.env, XNNLITE_WEIGHT_CACHE: cacheDir } });
+  const x86Files = fs.readdirSync(cacheDir);
   const arm64 = ARM_TARGETS[0];
   const cached = runEmulated(arm64, 'cortex-a53', runner, one, app, { XNNLITE_WEIGHT_CACHE: cacheDir });
   t.equal(cached.status, 0, 'arm64 runs with a cache directory that holds an x86-64 cache file');
   t.equal(fs.readdirSync(cacheDir).filter((f) => f.endsWith('.xnnwc')).length, 2, 'arm64 wrote its own cache file: fingerprints differ by architecture');
+  // The file arm64 wrote carries checksums its CRC32 instructions computed: the same as a table-driven CRC-32C.
+  const armFile = fs.readdirSync(cacheDir).find((f) => f.endsWith('.xnnwc') && !x86Files.includes(f));
+  for (const r of armFile ? cacheChecksums(path.join(cacheDir, armFile)).regions : []) t.equal(r.computed, r.stored, `arm64 cache file: ${r.name} CRC-32C`);
   t.equal(JSON.parse(cached.stdout).models[one[0]].regressors, JSON.parse(runEmulated(arm64, 'cortex-a53', runner, one, app).stdout).models[one[0]].regressors,
     'arm64 results with its cache are bit-identical to arm64 results without');
+  // 32-bit Arm computes its checksums with tables, eight bytes at a time.
+  const armv7Cache = path.join(work, 'armv7-cache');
+  const armv7 = runEmulated(ARM_TARGETS[1], 'cortex-a7', runner, one, app, { XNNLITE_WEIGHT_CACHE: armv7Cache });
+  t.equal(armv7.status, 0, `armv7 runs with a cache (${armv7.stderr.trim().split('\n').pop() ?? ''})`);
+  const armv7File = fs.existsSync(armv7Cache) ? fs.readdirSync(armv7Cache).find((f) => f.endsWith('.xnnwc')) : undefined;
+  t.ok(armv7File, 'and writes its cache file');
+  for (const r of armv7File ? cacheChecksums(path.join(armv7Cache, armv7File)).regions : []) t.equal(r.computed, r.stored, `armv7 cache file: ${r.name} CRC-32C`);
+  // A pruned model runs in XNNPACK's sparse (NCHW) kernels on Arm: packed through the cache too.
+  const sparse = [models[2]];
+  const sparseCache = path.join(work, 'sparse-cache');
+  const sparseCold = runEmulated(arm64, 'cortex-a53', runner, sparse, app, { XNNLITE_WEIGHT_CACHE: sparseCache });
+  const sparseWarm = runEmulated(arm64, 'cortex-a53', runner, sparse, app, { XNNLITE_WEIGHT_CACHE: sparseCache });
+  const sparseNone = runEmulated(arm64, 'cortex-a53', runner, sparse, app);
+  t.ok(sparseCold.status === 0 && sparseWarm.status === 0 && sparseNone.status === 0, 'arm64 runs the sparse model with and without a cache');
+  if (sparseCold.status === 0 && sparseWarm.status === 0 && sparseNone.status === 0) {
+    const of = (r: { stdout: string }) => JSON.parse(r.stdout).models[sparse[0]];
+    t.same(of(sparseWarm), of(sparseNone), 'arm64 sparse model: results from a mapped cache file are bit-identical to uncached');
+    t.same(of(sparseCold), of(sparseNone), 'and from the run that wrote it');
+  }
   const cli = runEmulated(arm64, 'cortex-a53', path.join(app, 'node_modules', 'xnnlite', 'bin', 'xnnlite.js'), ['inspect', one[0], '--json'], app);
   t.equal(cli.status, 0, 'the CLI runs on arm64');
   t.equal(JSON.parse(cli.stdout).supported, true);

@@ -51,6 +51,12 @@ t.test('inspect', async (t) => {
   t.equal(json.supported, true);
   t.equal(json.operators.CONV_2D, 21);
   t.equal(json.placement.length, 164);
+  t.equal(json.sparseInference, false, 'a dense model gets no sparse-inference hint');
+  t.notMatch(text.stdout, /^sparse:/m);
+  const sparse = cli('inspect', zooModel('face_detection_full_range_sparse').file);
+  t.match(sparse.stdout, /^sparse: weights are stored sparse \(a pruned model\); sessions let XNNPACK run them in its sparse kernels$/m,
+    'a model with weights in TFLite\'s sparse format is reported as such');
+  t.equal(JSON.parse(cli('inspect', zooModel('face_detection_full_range_sparse').file, '--json').stdout).sparseInference, true);
 
   const dir = t.testdir({});
   const unsupported = path.join(dir, 'gather.tflite');

@@ -9,6 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { loadModel } from '../lib/index';
 import { zooModel } from './helpers/zoo';
 import { cacheFiles, runWorker, tempFiles, worker, workerEnv as env, type WorkerResult } from './helpers/cache-run';
+import { cacheChecksums } from './helpers/cache-file';
 
 const small = zooModel('face_detection_short_range').file;
 const reference = new Map<string, string>();
@@ -32,6 +33,15 @@ t.test('cold then warm: identical bits, the second start maps the file', async (
     t.equal(cacheFiles(dir).length, 1);
     t.same(tempFiles(dir), []);
   }
+});
+
+t.test('the checksums a cache file carries are CRC-32Cs (the native CRC agrees with a plain table-driven one)', async (t) => {
+  const dir = t.testdir({});
+  runWorker(zooModel('pose_landmark_lite').file, dir);
+  const [file] = cacheFiles(dir);
+  const sums = cacheChecksums(path.join(dir, file));
+  t.ok(sums.dataBytes > 1 << 20, `enough packed data (${sums.dataBytes} bytes) to take the interleaved hardware path`);
+  for (const r of sums.regions) t.equal(r.computed, r.stored, `${r.name} CRC-32C`);
 });
 
 t.test('sessions in one process share one mapping; models never share a file', async (t) => {

@@ -2,9 +2,10 @@
 
 // One process of the cache benchmark: loads MODEL (with the weight cache in
 // DIR, or none when DIR is "-"), creates a session, runs it twice, prints one
-// JSON line of timings, then waits for a line on stdin before exiting so that
+// JSON line of timings (and a digest of the first outputs), then waits for a line on stdin before exiting so that
 // the parent can read its memory.
 
+const crypto = require('node:crypto');
 const { loadModel } = require('../../dist/index.js');
 
 async function main() {
@@ -18,10 +19,14 @@ async function main() {
   const info = session.inputs[0];
   const x = new Float32Array(info.shape.reduce((a, b) => a * b, 1)).fill(0.5);
   t = performance.now();
-  await session.run({ [info.name]: x });
+  const out = await session.run({ [info.name]: x });
   const firstMs = performance.now() - t;
+  // performance.now() counts from the start of the process.
+  const startToFirstMs = performance.now();
+  const outputs = crypto.createHash('sha256');
+  for (const o of session.outputs) outputs.update(new Uint8Array(out[o.name].buffer, out[o.name].byteOffset, out[o.name].byteLength));
   await session.run({ [info.name]: x });
-  process.stdout.write(`${JSON.stringify({ pid: process.pid, loadMs, initMs, firstMs, state: session.weightCache ? session.weightCache.state : 'none', packedBytes: session.weightCache ? session.weightCache.bytes : 0 })}\n`);
+  process.stdout.write(`${JSON.stringify({ pid: process.pid, loadMs, initMs, firstMs, startToFirstMs, outputs: outputs.digest('hex'), state: session.weightCache ? session.weightCache.state : 'none', packedBytes: session.weightCache ? session.weightCache.bytes : 0 })}\n`);
   process.stdin.once('data', () => {
     m.dispose();
     process.exit(0);

@@ -43,6 +43,7 @@ export const inspectCommand: Command = {
     }
     lines.push('', 'weights:', table([['  stored as', 'tensors', 'size'], ...Object.entries(r.weights).map(([dtype, w]) => [`  ${dtype}`, String(w!.tensors), bytes(w!.bytes)])]));
     lines.push('', `compute: ${(r.macs / 1e6).toFixed(1)} million multiply-accumulates per inference`);
+    if (r.sparseInference) lines.push('sparse: weights are stored sparse (a pruned model); sessions let XNNPACK run them in its sparse kernels');
     if (r.metadataNames.length) lines.push(`metadata: ${r.metadataNames.join(', ')}`);
     if (r.signatureKeys.length) lines.push(`signatures: ${r.signatureKeys.join(', ')}`);
     if (r.placement.some((p) => p.runsOn === 'reference')) {

@@ -12,11 +12,24 @@ import { buildProgram } from '../reference/program';
 import type { Program } from '../reference/program-builder';
 
 /** A subgraph ready for a runtime: an XNNPACK subgraph, or a program for the reference kernels. */
-export type LoweredGraph = ({ runner: 'xnnpack'; subgraph: NativeSubgraph } | { runner: 'reference'; program: Program }) & {
+export type LoweredGraph = ({ runner: 'xnnpack'; subgraph: NativeSubgraph; hints: RuntimeHints } | { runner: 'reference'; program: Program }) & {
   /** Model tensors behind the runtime's external inputs and outputs, in external-id order. */
   inputs: TensorDef[];
   outputs: TensorDef[];
 };
+
+/** What XNNPACK is told about the graph when it plans it. */
+export interface RuntimeHints {
+  /**
+   * The model stores weights in TFLite's sparse format, so its author pruned
+   * it: XNNPACK may then run convolution chains in its sparse (NCHW) kernels.
+   */
+  sparse: boolean;
+}
+
+export function runtimeHints(analysis: SubgraphAnalysis): RuntimeHints {
+  return { sparse: analysis.statics.sparseConstants > 0 };
+}
 
 export interface SubgraphAnalysis {
   index: number;
@@ -102,7 +115,7 @@ export function lowerSubgraph(analysis: SubgraphAnalysis, options: LowerOptions 
       const out = nativeSubgraph.defineTensor(C.datatype.fp32, tensor.shape, null, id, C.valueFlags.externalOutput);
       nativeSubgraph.defineCopy(g.value(tensor), out, 0);
     }
-    return { runner: 'xnnpack', subgraph: nativeSubgraph, inputs, outputs };
+    return { runner: 'xnnpack', subgraph: nativeSubgraph, hints: runtimeHints(analysis), inputs, outputs };
   } catch (err) {
     nativeSubgraph.dispose();
     throw err;

@@ -54,6 +54,13 @@ export class StaticValues {
     return t !== undefined && this.values.has(t.index);
   }
 
+  /** How many constants the file stores in TFLite's sparse format (folded from DENSIFY). */
+  get sparseConstants(): number {
+    let n = 0;
+    for (const op of this.subgraph.operators) if (op.op === 'DENSIFY' && this.foldedOps.has(op.index)) n++;
+    return n;
+  }
+
   /** True for operators folded into constants at load. */
   isFolded(opIndex: number): boolean {
     return this.foldedOps.has(opIndex);
