@@ -10,7 +10,8 @@
 //  2. pose_landmark_heavy in 1, 2, 4 and 8 concurrent worker processes, with
 //     and without the cache: each process's RSS and PSS (from
 //     /proc/PID/smaps_rollup) once its session has run.
-// Writes bench/results/cache.{json,md}; --readme replaces the README's cache table.
+// Writes bench/results/cache.{json,md}; --readme replaces the README's cache table;
+// --targets measures only 0.
 //
 // npm run bench:cache -- --compare DIR [--model NAME] [--runs N]: instead,
 // warm starts of this checkout and of another one (DIR, built, e.g. a git
@@ -127,6 +128,7 @@ async function startupTargets(runs) {
       runs,
       initMs: { none: m(none, 'initMs'), warm: m(warm, 'initMs') },
       startToFirstMs: { none: m(none, 'startToFirstMs'), warm: m(warm, 'startToFirstMs') },
+      phasesMs: Object.fromEntries(['bootMs', 'requireMs', 'loadMs', 'initMs', 'firstMs'].map((k) => [k, { none: m(none, k), warm: m(warm, k) }])),
       warmStates: [...new Set(warm.map((r) => r.state))],
       identicalOutputs: new Set([...none, ...warm].map((r) => r.outputs)).size === 1,
     };
@@ -138,6 +140,8 @@ async function startupTargets(runs) {
   }
 }
 
+const ms2 = (p) => `${p.none.toFixed(0)} / ${p.warm.toFixed(0)} ms`;
+
 function startupTable(s) {
   return [
     `${s.model}, 1 thread, ${s.runs} fresh processes each without a cache and with a warm one (${s.warmStates.join(', ')}), alternating; medians:`,
@@ -146,6 +150,9 @@ function startupTable(s) {
     '|---|---:|---:|---:|---|',
     `| session creation | ${s.initMs.none.toFixed(1)} ms | ${s.initMs.warm.toFixed(1)} ms | ${s.initSpeedup.toFixed(2)}x faster | 4x faster: ${s.initSpeedup >= 4 ? 'met' : 'not met'} |`,
     `| process start to first result | ${s.startToFirstMs.none.toFixed(1)} ms | ${s.startToFirstMs.warm.toFixed(1)} ms | ${s.startToFirstRatio.toFixed(2)} of it | at most 0.5: ${s.startToFirstRatio <= 0.5 ? 'met' : 'not met'} |`,
+    '',
+    `Where the time goes (medians, no cache / warm): Node's own start-up ${ms2(s.phasesMs.bootMs)}, require('xnnlite') ${ms2(s.phasesMs.requireMs)}, `
+      + `loadModel ${ms2(s.phasesMs.loadMs)}, createSession ${ms2(s.phasesMs.initMs)}, first inference ${ms2(s.phasesMs.firstMs)}.`,
     '',
     `Outputs of all ${2 * s.runs} processes: ${s.identicalOutputs ? 'bit-identical' : 'NOT identical'}.`,
   ];
@@ -156,6 +163,10 @@ async function main() {
   if (other) return compare(other);
   const results = { machine: `${os.cpus()[0]?.model.trim()}, ${os.availableParallelism()} CPUs`, startup: [], workers: [] };
   results.targets = await startupTargets(Number(option('--runs', '8')));
+  if (process.argv.includes('--targets')) {
+    process.stdout.write(`Machine: ${results.machine}.\n\n${startupTable(results.targets).join('\n')}\n`);
+    return;
+  }
   process.stderr.write(`${startupTable(results.targets).join('\n')}\n`);
   for (const m of ZOO) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xnnlite-cache-bench-'));

@@ -5,8 +5,12 @@
 // JSON line of timings (and a digest of the first outputs), then waits for a line on stdin before exiting so that
 // the parent can read its memory.
 
+// Node's own start-up, before this script runs (counted from the start of the process).
+const bootMs = performance.now();
 const crypto = require('node:crypto');
+const requireStart = performance.now();
 const { loadModel } = require('../../dist/index.js');
+const requireMs = performance.now() - requireStart;
 
 async function main() {
   const [model, dir] = process.argv.slice(2);
@@ -26,7 +30,7 @@ async function main() {
   const outputs = crypto.createHash('sha256');
   for (const o of session.outputs) outputs.update(new Uint8Array(out[o.name].buffer, out[o.name].byteOffset, out[o.name].byteLength));
   await session.run({ [info.name]: x });
-  process.stdout.write(`${JSON.stringify({ pid: process.pid, loadMs, initMs, firstMs, startToFirstMs, outputs: outputs.digest('hex'), state: session.weightCache ? session.weightCache.state : 'none', packedBytes: session.weightCache ? session.weightCache.bytes : 0 })}\n`);
+  process.stdout.write(`${JSON.stringify({ pid: process.pid, bootMs, requireMs, loadMs, initMs, firstMs, startToFirstMs, outputs: outputs.digest('hex'), state: session.weightCache ? session.weightCache.state : 'none', packedBytes: session.weightCache ? session.weightCache.bytes : 0 })}\n`);
   process.stdin.once('data', () => {
     m.dispose();
     process.exit(0);
