@@ -78,59 +78,69 @@ struct ZerosOperator {
   }
 };
 
-// `Step` folds 8 bytes into a register; `update` is the single-stream form.
-template <typename Step, typename Update>
-uint32_t ThreeStreams(uint32_t crc, const uint8_t* p, size_t n, Step step, Update update) {
-  static const ZerosOperator shift_one(update, kStream);
-  static const ZerosOperator shift_two(update, 2 * kStream);
-  while (n >= 3 * kStream) {
-    uint32_t a = crc, b = 0, c = 0;
-    for (size_t i = 0; i < kStream; i += 8) {
-      a = step(a, p + i);
-      b = step(b, p + kStream + i);
-      c = step(c, p + 2 * kStream + i);
-    }
-    crc = shift_two.Apply(a) ^ shift_one.Apply(b) ^ c;
-    p += 3 * kStream;
-    n -= 3 * kStream;
-  }
-  return update(crc, p, n);
-}
-
 [[maybe_unused]] uint64_t Load64(const uint8_t* p) {
   uint64_t v;
   std::memcpy(&v, p, 8);
   return v;
 }
 
-#if defined(__x86_64__)
-__attribute__((target("sse4.2"))) uint32_t Sse42Step(uint32_t crc, const uint8_t* p) {
-  return static_cast<uint32_t>(_mm_crc32_u64(crc, Load64(p)));
+// One block of three streams: the register after the block, from the
+// registers of its thirds (the first started from the incoming register, the
+// others from zero). `Update` is the single-stream form, for the tables.
+template <typename Update>
+uint32_t JoinStreams(Update update, uint32_t a, uint32_t b, uint32_t c) {
+  static const ZerosOperator shift_one(update, kStream);
+  static const ZerosOperator shift_two(update, 2 * kStream);
+  return shift_two.Apply(a) ^ shift_one.Apply(b) ^ c;
 }
 
+// The instructions are only available inside functions compiled for them, so
+// each architecture has its own copy of the three-stream loop (a call per
+// step would cost more than the interleaving gains).
+#if defined(__x86_64__)
 __attribute__((target("sse4.2"))) uint32_t Sse42Update(uint32_t crc, const uint8_t* p, size_t n) {
-  for (; n >= 8; p += 8, n -= 8) crc = Sse42Step(crc, p);
+  for (; n >= 8; p += 8, n -= 8) crc = static_cast<uint32_t>(_mm_crc32_u64(crc, Load64(p)));
   for (; n > 0; p++, n--) crc = _mm_crc32_u8(crc, *p);
   return crc;
 }
 
-bool HasCrcInstructions() { return __builtin_cpu_supports("sse4.2"); }
-uint32_t HardwareUpdate(uint32_t crc, const uint8_t* p, size_t n) {
-  return ThreeStreams(crc, p, n, Sse42Step, Sse42Update);
+__attribute__((target("sse4.2"))) uint32_t HardwareUpdate(uint32_t crc, const uint8_t* p, size_t n) {
+  for (; n >= 3 * kStream; p += 3 * kStream, n -= 3 * kStream) {
+    uint64_t a = crc, b = 0, c = 0;
+    for (size_t i = 0; i < kStream; i += 8) {
+      a = _mm_crc32_u64(a, Load64(p + i));
+      b = _mm_crc32_u64(b, Load64(p + kStream + i));
+      c = _mm_crc32_u64(c, Load64(p + 2 * kStream + i));
+    }
+    crc = JoinStreams(Sse42Update, static_cast<uint32_t>(a), static_cast<uint32_t>(b), static_cast<uint32_t>(c));
+  }
+  return Sse42Update(crc, p, n);
 }
+
+bool HasCrcInstructions() { return __builtin_cpu_supports("sse4.2"); }
 
 #elif defined(__aarch64__) && defined(__linux__)
 // ARMv8's optional CRC32 extension (every Raspberry Pi from the 3 on).
-__attribute__((target("+crc"))) uint32_t ArmStep(uint32_t crc, const uint8_t* p) { return __crc32cd(crc, Load64(p)); }
-
 __attribute__((target("+crc"))) uint32_t ArmUpdate(uint32_t crc, const uint8_t* p, size_t n) {
-  for (; n >= 8; p += 8, n -= 8) crc = ArmStep(crc, p);
+  for (; n >= 8; p += 8, n -= 8) crc = __crc32cd(crc, Load64(p));
   for (; n > 0; p++, n--) crc = __crc32cb(crc, *p);
   return crc;
 }
 
+__attribute__((target("+crc"))) uint32_t HardwareUpdate(uint32_t crc, const uint8_t* p, size_t n) {
+  for (; n >= 3 * kStream; p += 3 * kStream, n -= 3 * kStream) {
+    uint32_t a = crc, b = 0, c = 0;
+    for (size_t i = 0; i < kStream; i += 8) {
+      a = __crc32cd(a, Load64(p + i));
+      b = __crc32cd(b, Load64(p + kStream + i));
+      c = __crc32cd(c, Load64(p + 2 * kStream + i));
+    }
+    crc = JoinStreams(ArmUpdate, a, b, c);
+  }
+  return ArmUpdate(crc, p, n);
+}
+
 bool HasCrcInstructions() { return (getauxval(AT_HWCAP) & (1ul << 7)) != 0; }  // HWCAP_CRC32
-uint32_t HardwareUpdate(uint32_t crc, const uint8_t* p, size_t n) { return ThreeStreams(crc, p, n, ArmStep, ArmUpdate); }
 
 #else
 bool HasCrcInstructions() { return false; }
