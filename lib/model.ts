@@ -5,9 +5,9 @@ import { analyzeSubgraph, ensureSupported, lowerSubgraph, type SubgraphAnalysis 
 import { readModel, type ModelLimits } from './model/reader';
 import type { SignatureDef, TfliteModel } from './model/types';
 import { loadBytes, type ModelSource } from './model-source';
-import type { NativeCacheRequest, NativeMappedFile } from './native';
-import { modelDigest } from './cache/model-digest';
-import { emitCacheWarning, planCache, prepareCacheDir, resolveCacheDir } from './cache/weight-cache';
+import { native, type NativeCacheRequest, type NativeMappedFile } from './native';
+import { modelDigest, recallDigest } from './cache/model-digest';
+import { emitCacheWarning, planCache, prefetchCache, prepareCacheDir, resolveCacheDir } from './cache/weight-cache';
 import { createSessionInternal, resolveSessionOptions, Session, type SessionOptions } from './session';
 import { graphTensorInfo, type TensorInfo } from './tensor-info';
 
@@ -54,6 +54,8 @@ export class Model {
   readonly #path: string | undefined;
   /** SHA-256 of the model's bytes (names the weight-cache file), once asked for. */
   #digest: Promise<Buffer> | undefined;
+  /** The cache file of the default session options, mapped and verified ahead of the first session (its path once held). */
+  #prefetched: Promise<string | undefined> | undefined;
   /** The native memory holding the model's bytes. */
   readonly #mapping: NativeMappedFile;
   readonly #sessionDefaults: SessionOptions;
@@ -94,6 +96,20 @@ export class Model {
     if (o.maxTensorBytes !== undefined) limits.maxTensorBytes = checkInteger(o.maxTensorBytes, 'options.maxTensorBytes', 1, Number.MAX_SAFE_INTEGER);
     if (o.maxTotalBytes !== undefined) limits.maxTotalBytes = checkInteger(o.maxTotalBytes, 'options.maxTotalBytes', 1, Number.MAX_SAFE_INTEGER);
     const { bytes, mapping, path: filePath } = await loadBytes(source);
+    // With a cache directory known, the model's digest is recalled (or computed on the task pool),
+    // and the cache file for the default session options mapped and verified on the task pool, while
+    // the model is read here and the caller lowers it.
+    const cacheDir = resolveCacheDir(sessionDefaults.weightCache, undefined);
+    const prepared = cacheDir ? prepareCacheDir(cacheDir) : undefined;
+    const usableDir = prepared && 'dir' in prepared ? prepared.dir : undefined;
+    let digest: Promise<Buffer> | undefined;
+    let prefetched: Promise<string | undefined> | undefined;
+    if (usableDir) {
+      const remembered = recallDigest(mapping, usableDir);
+      digest = remembered ? Promise.resolve(remembered) : modelDigest(mapping, usableDir);
+      digest.catch(() => {});
+      prefetched = prefetchCache(usableDir, remembered ?? digest, `precision=${sessionDefaults.precision ?? 'fp32'}`);
+    }
     let model: Model;
     try {
       const tflite = readModel(bytes, limits);
@@ -102,13 +118,13 @@ export class Model {
       ensureSupported(analysis);
       model = new Model(tflite, analysis, mapping, sessionDefaults, filePath ? path.basename(filePath) : tflite.description || 'model bytes', filePath);
     } catch (err) {
+      void releaseHold(prefetched);
       mapping.close();
       throw err;
     }
-    // With a cache directory known now, the digest is computed while the caller goes on.
-    const dir = model.#packsWeights ? resolveCacheDir(sessionDefaults.weightCache, undefined) : undefined;
-    const prepared = dir ? prepareCacheDir(dir) : undefined;
-    if (prepared && 'dir' in prepared) void model.#digestFor(prepared.dir);
+    model.#digest = digest;
+    if (model.#packsWeights) model.#prefetched = prefetched;
+    else void releaseHold(prefetched);
     return model;
   }
 
@@ -159,11 +175,15 @@ export class Model {
       if (lowered.runner === 'xnnpack') lowered.subgraph.dispose();
       throw this.#changedError(err);
     }
+    // A prefetch still verifying the file is waited for, so that the file is not verified twice.
+    if (cache && this.#prefetched) await this.#prefetched;
     let session: Session;
     try {
       session = await Session[createSessionInternal](lowered, resolved, cache, this.#path ?? this.#sourceName, (s) => this.#sessions.delete(s));
     } catch (err) {
       throw this.#changedError(err);
+    } finally {
+      void this.#releasePrefetched();
     }
     if (this.#disposed) {
       await session[Symbol.asyncDispose]();
@@ -188,6 +208,13 @@ export class Model {
     if ('dir' in prepared) return prepared.dir;
     emitCacheWarning(prepared.warning);
     return undefined;
+  }
+
+  /** Drops the hold on a prefetched cache file: once a session maps it itself, or the model is disposed. */
+  #releasePrefetched(): Promise<void> {
+    const prefetched = this.#prefetched;
+    this.#prefetched = undefined;
+    return releaseHold(prefetched);
   }
 
   /** The model's SHA-256, computed once (and remembered in `dir` for model files). Never rejects unhandled. */
@@ -223,7 +250,7 @@ export class Model {
     const released = [...this.#sessions].map((session) => session[Symbol.asyncDispose]());
     // A session still being created is disposed when it is ready (createSession rejects then).
     const created = [...this.#creating].map((creating) => creating.then(() => {}, () => {}));
-    this.#released = Promise.all([...released, ...created]).then(() => {});
+    this.#released = Promise.all([...released, ...created, this.#releasePrefetched()]).then(() => {});
     this.#mapping.close();
   }
 
@@ -244,6 +271,12 @@ export class Model {
     this.dispose();
     return this.#released!;
   }
+}
+
+/** Drops the hold a prefetch took, once it has settled. */
+async function releaseHold(prefetched: Promise<string | undefined> | undefined): Promise<void> {
+  const held = await prefetched;
+  if (held) native().releaseCacheFile(held);
 }
 
 /**

@@ -206,6 +206,10 @@ export interface NativeBinding {
     copyOf(bytes: ArrayBufferView): NativeMappedFile;
   };
   verifyCacheFile(path: string): { ok: boolean; reason: string; metadata: string };
+  /** Maps and verifies a published cache file on the task pool and holds it for a session to come; false if there is no usable one. */
+  prefetchCacheFile(path: string, fingerprint: Uint8Array): Promise<boolean>;
+  /** Drops one hold taken by prefetchCacheFile. */
+  releaseCacheFile(path: string): void;
   /** Which SHA-256 code runs on this CPU: `sha-ni`, `armv8-crypto` or `portable`. */
   sha256Implementation(): string;
   /** How many native tasks (inferences, session creations, digests) run at once in this process. */

@@ -77,6 +77,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("ReferenceRuntime", reference::ReferenceRuntime::Define(env));
   exports.Set("MappedFile", MappedFile::Define(env));
   exports.Set("verifyCacheFile", Napi::Function::New(env, VerifyCacheFile, "verifyCacheFile"));
+  exports.Set("prefetchCacheFile", Napi::Function::New(env, PrefetchCacheFile, "prefetchCacheFile"));
+  exports.Set("releaseCacheFile", Napi::Function::New(env, ReleaseCacheFile, "releaseCacheFile"));
   exports.Set("concurrency", Napi::Function::New(env, ConcurrencyValue, "concurrency"));
   exports.Set("sha256Implementation", Napi::Function::New(env, Sha256Implementation, "sha256Implementation"));
   return exports;

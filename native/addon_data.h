@@ -4,6 +4,7 @@
 #include <napi.h>
 #include <xnnpack.h>
 
+#include "cache_prefetch.h"
 #include "task_pool.h"
 
 namespace xnnlite {
@@ -18,6 +19,8 @@ struct AddonData {
   Napi::FunctionReference mapped_file_class;
   // Hands this environment's finished pool tasks back to its JS thread; freed by its own teardown.
   EnvTasks* tasks = nullptr;
+  // Cache files mapped ahead of sessions (native/cache_prefetch.h).
+  CacheHolds cache_holds;
 };
 
 inline AddonData& Data(Napi::Env env) { return *env.GetInstanceData<AddonData>(); }

@@ -241,3 +241,15 @@ t.test('the portable SHA-256 gives the same digests as the CPU\'s SHA instructio
   t.same(portable.slice(1), expected, 'portable');
   t.same(run({}).slice(1), expected, `${binding.sha256Implementation()} (this CPU's choice)`);
 });
+
+t.test('cache prefetch: malformed arguments are refused, releasing what was never held does nothing', async (t) => {
+  const b = native();
+  t.throws(() => (b.prefetchCacheFile as (...a: unknown[]) => unknown)('x'), TypeError, 'no fingerprint');
+  t.throws(() => b.prefetchCacheFile('x', new Uint8Array(31)), TypeError, 'a fingerprint of 31 bytes');
+  t.throws(() => (b.prefetchCacheFile as (...a: unknown[]) => unknown)('x', new Uint16Array(16)), TypeError, 'a fingerprint that is not bytes');
+  t.throws(() => (b.releaseCacheFile as (...a: unknown[]) => unknown)(7), TypeError, 'a path that is not a string');
+  t.equal(await b.prefetchCacheFile('/nonexistent/dir/file.xnnwc', new Uint8Array(32)), false, 'no file: nothing held');
+  b.releaseCacheFile('/nonexistent/dir/file.xnnwc');
+  b.releaseCacheFile('never held');
+  t.pass('releases without a hold are no-ops');
+});

@@ -44,6 +44,39 @@ t.test('the checksums a cache file carries are CRC-32Cs (the native CRC agrees w
   for (const r of sums.regions) t.equal(r.computed, r.stored, `${r.name} CRC-32C`);
 });
 
+t.test('loadModel maps and verifies the cache file ahead of the first session; dispose lets it go', async (t) => {
+  const dir = t.testdir({});
+  runWorker(small, dir);
+  const [file] = cacheFiles(dir);
+  const mapped = () => fs.readFileSync('/proc/self/maps', 'utf8').includes(file);
+  const model = await loadModel(small, { weightCache: dir });
+  for (let i = 0; i < 200 && !mapped(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  t.ok(mapped(), 'the cache file is mapped before any session exists');
+  const session = await model.createSession({ threads: 1 });
+  t.equal(session.weightCache?.state, 'mapped');
+  await model[Symbol.asyncDispose]();
+  t.notOk(mapped(), 'disposing the model unmaps it');
+
+  // A model whose cache file is damaged: the prefetch holds nothing, the session rebuilds it with one warning.
+  const damaged = path.join(dir, file);
+  const bytes = fs.readFileSync(damaged);
+  bytes[bytes.length - 1] ^= 0xff;
+  fs.writeFileSync(damaged, bytes);
+  const warnings: string[] = [];
+  const onWarning = (w: Error) => warnings.push(w.message);
+  process.on('warning', onWarning);
+  try {
+    const again = await loadModel(small, { weightCache: dir });
+    const rebuilt = await again.createSession({ threads: 1 });
+    t.equal(rebuilt.weightCache?.state, 'built', 'a damaged file is rebuilt');
+    await new Promise((resolve) => setImmediate(resolve));
+    t.equal(warnings.filter((w) => w.includes('unusable')).length, 1, 'with one warning');
+    await again[Symbol.asyncDispose]();
+  } finally {
+    process.off('warning', onWarning);
+  }
+});
+
 t.test('sessions in one process share one mapping; models never share a file', async (t) => {
   const dir = t.testdir({});
   const model = await loadModel(small, { weightCache: dir });

@@ -46,22 +46,37 @@ function sameIdentity(a: NativeFileIdentity, b: NativeFileIdentity): boolean {
   return a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs;
 }
 
-/** The remembered digest, if there is one this process may trust and it still describes the file. */
-async function recall(file: string, identity: NativeFileIdentity): Promise<Buffer | undefined> {
-  let handle: fs.promises.FileHandle | undefined;
+/**
+ * The remembered digest, if there is one this process may trust and it still
+ * describes the file. Synchronous (three system calls on a file of a few
+ * hundred bytes), so that a warm start knows the digest before it reads the
+ * model.
+ */
+function recall(file: string, identity: NativeFileIdentity): Buffer | undefined {
+  let fd: number | undefined;
   try {
-    handle = await fs.promises.open(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
-    const st = await handle.stat();
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+    const st = fs.fstatSync(fd);
     if (untrustedFile(st) || st.size > 4096) return undefined;
-    const memo = JSON.parse(await handle.readFile('utf8')) as Memo & { check: string };
+    const memo = JSON.parse(fs.readFileSync(fd, 'utf8')) as Memo & { check: string };
     if (memo.format !== MEMO_FORMAT || memo.check !== checksum(memo) || !sameIdentity(memo.identity, identity)) return undefined;
     const digest = Buffer.from(memo.sha256, 'hex');
     return digest.length === 32 ? digest : undefined;
   } catch {
     return undefined;
   } finally {
-    await handle?.close().catch(() => {});
+    if (fd !== undefined) {
+      try {
+        fs.closeSync(fd);
+      } catch { /* already closed */ }
+    }
   }
+}
+
+/** The digest `memoDir` remembers for the model file behind `mapping`, if any (see recall). */
+export function recallDigest(mapping: NativeMappedFile, memoDir: string): Buffer | undefined {
+  const identity = mapping.identity();
+  return identity ? recall(memoPath(memoDir, identity), identity) : undefined;
 }
 
 /**
@@ -87,7 +102,7 @@ export async function modelDigest(mapping: NativeMappedFile, memoDir?: string): 
   const identity = mapping.identity();
   if (!identity || !memoDir) return mapping.digest();
   const file = memoPath(memoDir, identity);
-  const remembered = await recall(file, identity);
+  const remembered = recall(file, identity);
   if (remembered) return remembered;
   const nowNs = BigInt(Date.now()) * 1_000_000n;
   const digest = await mapping.digest();

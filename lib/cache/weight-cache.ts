@@ -72,6 +72,20 @@ export function planCache(dir: string, modelSha256: Buffer, modelName: string, p
   };
 }
 
+/**
+ * Maps and verifies the cache file for `packing` on the task pool, ahead of
+ * the session that will use it, and holds it until releaseCacheFile(path).
+ * Resolves to the path when a usable file is held; never rejects. With the
+ * digest already known the work starts now, before the caller goes on.
+ */
+export function prefetchCache(dir: string, digest: Buffer | Promise<Buffer>, packing: string): Promise<string | undefined> {
+  const start = (sha256: Buffer) => {
+    const request = planCache(dir, sha256, '', packing);
+    return native().prefetchCacheFile(request.path, request.fingerprint).then((held) => (held ? request.path : undefined));
+  };
+  return (Buffer.isBuffer(digest) ? start(digest) : digest.then(start)).catch(() => undefined);
+}
+
 export function emitCacheWarning(message: string): void {
   process.emitWarning(message, { code: WARNING_CODE, detail: 'The session works; set XNNLITE_WEIGHT_CACHE or the weightCache option to a writable directory to share packed weights.' });
 }
