@@ -85,7 +85,7 @@ export async function inspectModel(source: ModelSource): Promise<ModelReport> {
       placement,
       supported: placement.every((p) => p.runsOn !== 'unsupported'),
       weights,
-      sparseInference: runtimeHints(analysis).sparse,
+      sparseInference: runtimeHints(analysis).sparse && placement.every((p) => p.runsOn !== 'reference'),
       macs: placement.reduce((sum, p) => sum + p.macs, 0),
       metadataNames: model.metadata.map((m) => m.name),
       signatureKeys: model.signatureDefs.map((s) => s.key),

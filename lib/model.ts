@@ -54,8 +54,8 @@ export class Model {
   readonly #path: string | undefined;
   /** SHA-256 of the model's bytes (names the weight-cache file), once asked for. */
   #digest: Promise<Buffer> | undefined;
-  /** The cache file of the default session options, mapped and verified ahead of the first session (its path once held). */
-  #prefetched: Promise<string | undefined> | undefined;
+  /** The cache file of the default session options, mapped and verified ahead of the first session. */
+  #prefetched: Prefetch | undefined;
   /** The native memory holding the model's bytes. */
   readonly #mapping: NativeMappedFile;
   readonly #sessionDefaults: SessionOptions;
@@ -103,12 +103,13 @@ export class Model {
     const prepared = cacheDir ? prepareCacheDir(cacheDir) : undefined;
     const usableDir = prepared && 'dir' in prepared ? prepared.dir : undefined;
     let digest: Promise<Buffer> | undefined;
-    let prefetched: Promise<string | undefined> | undefined;
+    let prefetched: Prefetch | undefined;
     if (usableDir) {
       const remembered = recallDigest(mapping, usableDir);
       digest = remembered ? Promise.resolve(remembered) : modelDigest(mapping, usableDir);
       digest.catch(() => {});
-      prefetched = prefetchCache(usableDir, remembered ?? digest, `precision=${sessionDefaults.precision ?? 'fp32'}`);
+      const packing = `precision=${sessionDefaults.precision ?? 'fp32'}`;
+      prefetched = { dir: usableDir, packing, held: prefetchCache(usableDir, remembered ?? digest, packing) };
     }
     let model: Model;
     try {
@@ -123,8 +124,13 @@ export class Model {
       throw err;
     }
     model.#digest = digest;
-    if (model.#packsWeights) model.#prefetched = prefetched;
-    else void releaseHold(prefetched);
+    if (prefetched && model.#packsWeights) {
+      model.#prefetched = prefetched;
+      // A model dropped without a session or dispose() lets its hold go when it is collected.
+      unreleasedHolds.register(model, prefetched, prefetched);
+    } else {
+      void releaseHold(prefetched);
+    }
     return model;
   }
 
@@ -157,6 +163,8 @@ export class Model {
       return await creating;
     } finally {
       this.#creating.delete(creating);
+      // The first session maps the prefetched file itself (or needed another one, or failed).
+      void this.#releasePrefetched();
     }
   }
 
@@ -175,15 +183,14 @@ export class Model {
       if (lowered.runner === 'xnnpack') lowered.subgraph.dispose();
       throw this.#changedError(err);
     }
-    // A prefetch still verifying the file is waited for, so that the file is not verified twice.
-    if (cache && this.#prefetched) await this.#prefetched;
+    // A prefetch of this session's file still verifying it is waited for, so that it is not verified twice.
+    const prefetched = this.#prefetched;
+    if (cache && prefetched && prefetched.dir === dir && prefetched.packing === `precision=${resolved.precision}`) await prefetched.held;
     let session: Session;
     try {
       session = await Session[createSessionInternal](lowered, resolved, cache, this.#path ?? this.#sourceName, (s) => this.#sessions.delete(s));
     } catch (err) {
       throw this.#changedError(err);
-    } finally {
-      void this.#releasePrefetched();
     }
     if (this.#disposed) {
       await session[Symbol.asyncDispose]();
@@ -213,7 +220,9 @@ export class Model {
   /** Drops the hold on a prefetched cache file: once a session maps it itself, or the model is disposed. */
   #releasePrefetched(): Promise<void> {
     const prefetched = this.#prefetched;
+    if (!prefetched) return Promise.resolve();
     this.#prefetched = undefined;
+    unreleasedHolds.unregister(prefetched);
     return releaseHold(prefetched);
   }
 
@@ -273,11 +282,20 @@ export class Model {
   }
 }
 
+/** A cache file being mapped and verified for sessions of `packing` in `dir`; `held` resolves to its path once held. */
+interface Prefetch {
+  dir: string;
+  packing: string;
+  held: Promise<string | undefined>;
+}
+
 /** Drops the hold a prefetch took, once it has settled. */
-async function releaseHold(prefetched: Promise<string | undefined> | undefined): Promise<void> {
-  const held = await prefetched;
+async function releaseHold(prefetched: Prefetch | undefined): Promise<void> {
+  const held = await prefetched?.held;
   if (held) native().releaseCacheFile(held);
 }
+
+const unreleasedHolds = new FinalizationRegistry<Prefetch>((prefetched) => void releaseHold(prefetched));
 
 /**
  * Loads a `.tflite` model from a file path (memory-mapped, not read into the

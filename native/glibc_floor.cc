@@ -7,7 +7,9 @@
 // which call the versions that glibc 2.28 already exported (newer glibc keeps
 // exporting those for compatibility) or, for functions 2.28 lacks, do the same
 // job with older ones. CMakeLists.txt lists the wrapped names; test/09 reads
-// the shipped binaries' symbol versions.
+// the shipped binaries' symbol versions, and fails when a change of code or
+// toolchain brings in another newer symbol (lstat, log, pow... would be next):
+// add it here and to the list then.
 #include <features.h>
 
 #if defined(__GLIBC__)
@@ -17,8 +19,12 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 
 #if __GLIBC_PREREQ(2, 35)
@@ -45,6 +51,9 @@
 
 extern "C" {
 // glibc 2.34 moved libpthread into libc under new versions; the old ones stay.
+// On glibc 2.28-2.33 these live in libpthread.so.0 while the addon records
+// them as needed from libc.so.6: the dynamic linker matches a versioned
+// symbol by name and version in any loaded object, and Node links libpthread.
 int glibc_pthread_create(pthread_t*, const pthread_attr_t*, void* (*)(void*), void*);
 int glibc_pthread_join(pthread_t, void**);
 int glibc_pthread_detach(pthread_t);
@@ -101,14 +110,25 @@ extern "C" {
 __attribute__((visibility("hidden"))) char __wrap___libc_single_threaded = 0;
 }
 
-// libstdc++'s std::random_device may use arc4random (2.36); getrandom is 2.25.
+// libstdc++'s std::random_device may use arc4random (2.36), which cannot
+// fail; getrandom is 2.25, and /dev/urandom serves kernels older than 3.17.
 XNNLITE_WRAPPER uint32_t __wrap_arc4random() {
   uint32_t value = 0;
   ssize_t n;
   do {
     n = getrandom(&value, sizeof value, 0);
   } while (n < 0 && errno == EINTR);
-  return value;
+  if (n == static_cast<ssize_t>(sizeof value)) return value;
+  int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    do {
+      n = read(fd, &value, sizeof value);
+    } while (n < 0 && errno == EINTR);
+    close(fd);
+    if (n == static_cast<ssize_t>(sizeof value)) return value;
+  }
+  // Nothing xnnlite runs asks for random numbers; this only keeps the contract.
+  std::abort();
 }
 
 #if __GLIBC_PREREQ(2, 35)

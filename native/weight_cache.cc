@@ -140,7 +140,8 @@ std::shared_ptr<CacheMapping> CacheMapping::Open(const std::string& path, const 
     std::lock_guard<std::mutex> lock(registry_mutex);
     auto it = Registry().find(path);
     if (it != Registry().end() && it->second.dev == st.st_dev && it->second.ino == st.st_ino) {
-      if (auto shared = it->second.mapping.lock()) return shared;
+      // A mapping held since before the file was truncated under it is not reused.
+      if (auto shared = it->second.mapping.lock(); shared && !shared->Faulted()) return shared;
     }
   }
   std::string metadata;

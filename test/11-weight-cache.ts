@@ -48,7 +48,7 @@ t.test('loadModel maps and verifies the cache file ahead of the first session; d
   const dir = t.testdir({});
   runWorker(small, dir);
   const [file] = cacheFiles(dir);
-  const mapped = () => fs.readFileSync('/proc/self/maps', 'utf8').includes(file);
+  const mapped = () => fs.readFileSync('/proc/self/maps', 'utf8').includes(path.join(fs.realpathSync(dir), file));
   const model = await loadModel(small, { weightCache: dir });
   for (let i = 0; i < 200 && !mapped(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
   t.ok(mapped(), 'the cache file is mapped before any session exists');

@@ -55,9 +55,10 @@ function sameIdentity(a: NativeFileIdentity, b: NativeFileIdentity): boolean {
 function recall(file: string, identity: NativeFileIdentity): Buffer | undefined {
   let fd: number | undefined;
   try {
-    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+    // O_NONBLOCK: a FIFO planted at the memo's path must not block the event loop.
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
     const st = fs.fstatSync(fd);
-    if (untrustedFile(st) || st.size > 4096) return undefined;
+    if (!st.isFile() || untrustedFile(st) || st.size > 4096) return undefined;
     const memo = JSON.parse(fs.readFileSync(fd, 'utf8')) as Memo & { check: string };
     if (memo.format !== MEMO_FORMAT || memo.check !== checksum(memo) || !sameIdentity(memo.identity, identity)) return undefined;
     const digest = Buffer.from(memo.sha256, 'hex');

@@ -83,7 +83,12 @@ export function prefetchCache(dir: string, digest: Buffer | Promise<Buffer>, pac
     const request = planCache(dir, sha256, '', packing);
     return native().prefetchCacheFile(request.path, request.fingerprint).then((held) => (held ? request.path : undefined));
   };
-  return (Buffer.isBuffer(digest) ? start(digest) : digest.then(start)).catch(() => undefined);
+  try {
+    return (Buffer.isBuffer(digest) ? start(digest) : digest.then(start)).catch(() => undefined);
+  } catch {
+    // No task could be started (a worker thread being terminated): no prefetch, the session maps the file itself.
+    return Promise.resolve(undefined);
+  }
 }
 
 export function emitCacheWarning(message: string): void {
