@@ -5,9 +5,8 @@
 // clang for XNNPACK and Debian's cross g++ for the addon (which also provides
 // the target's C/C++ libraries as a sysroot).
 
-const { spawnSync } = require('node:child_process');
 const { DependencyError } = require('./errors');
-const { onPath } = require('./toolchain');
+const { aptInstall, mayAptInstall, onPath } = require('./toolchain');
 
 const TARGETS = {
   arm64: {
@@ -37,15 +36,9 @@ function crossTarget(arch) {
 function ensureCrossToolchain(arch, log) {
   const target = crossTarget(arch);
   if (onPath(`${target.triple}-g++`)) return target;
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (isRoot && onPath('apt-get') && !process.env.XNNLITE_NO_APT_INSTALL) {
+  if (mayAptInstall()) {
     log(`installing the ${arch} cross toolchain (${target.packages.join(', ')})`);
-    const install = () => spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...target.packages],
-      { encoding: 'utf8', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-    if (install().status !== 0) {
-      spawnSync('apt-get', ['update'], { encoding: 'utf8' });
-      install();
-    }
+    aptInstall(target.packages);
   }
   if (!onPath(`${target.triple}-g++`)) {
     throw new DependencyError('xnnpack', `the ${arch} cross compiler ${target.triple}-g++ is not installed.`,

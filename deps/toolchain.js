@@ -22,18 +22,29 @@ function compilerIdentity(cc) {
   return out ? out.split('\n')[0].trim() : cc;
 }
 
-function tryInstallClang(log) {
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (!isRoot || process.env.XNNLITE_NO_APT_INSTALL || !onPath('apt-get')) return false;
-  log('clang is not installed; installing Debian package "clang" (XNNPACK\'s kernels run about 2x faster built by clang)');
-  const install = () => spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'clang'],
+/** Whether this process may install Debian packages: root, apt-get present, XNNLITE_NO_APT_INSTALL unset. */
+function mayAptInstall() {
+  return typeof process.getuid === 'function' && process.getuid() === 0 && !process.env.XNNLITE_NO_APT_INSTALL && onPath('apt-get');
+}
+
+/**
+ * Installs Debian packages by name when this process may, refreshing the
+ * package lists once if the first attempt fails. Returns whether apt-get
+ * succeeded.
+ */
+function aptInstall(packages) {
+  if (!mayAptInstall()) return false;
+  const install = () => spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...packages],
     { encoding: 'utf8', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-  let r = install();
-  if (r.status !== 0) {
-    spawnSync('apt-get', ['update'], { encoding: 'utf8' });
-    r = install();
-  }
-  return r.status === 0 && onPath('clang') && onPath('clang++');
+  if (install().status === 0) return true;
+  spawnSync('apt-get', ['update'], { encoding: 'utf8' });
+  return install().status === 0;
+}
+
+function tryInstallClang(log) {
+  if (!mayAptInstall()) return false;
+  log('clang is not installed; installing Debian package "clang" (XNNPACK\'s kernels run about 2x faster built by clang)');
+  return aptInstall(['clang']) && onPath('clang') && onPath('clang++');
 }
 
 /**
@@ -58,4 +69,4 @@ function selectCompiler(log, warn) {
   return { cc, cxx, identity: compilerIdentity(cc), isClang: false };
 }
 
-module.exports = { selectCompiler, onPath };
+module.exports = { selectCompiler, onPath, mayAptInstall, aptInstall };

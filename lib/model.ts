@@ -6,8 +6,8 @@ import { readModel, type ModelLimits } from './model/reader';
 import type { SignatureDef, TfliteModel } from './model/types';
 import { loadBytes, type ModelSource } from './model-source';
 import { native, type NativeCacheRequest, type NativeMappedFile } from './native';
-import { modelDigest, recallDigest } from './cache/model-digest';
-import { emitCacheWarning, planCache, prefetchCache, prepareCacheDir, resolveCacheDir } from './cache/weight-cache';
+import { computeDigest, modelDigest, recallDigest } from './cache/model-digest';
+import { emitCacheWarning, packingOf, planCache, prefetchCache, prepareCacheDir, resolveCacheDir } from './cache/weight-cache';
 import { createSessionInternal, resolveSessionOptions, Session, type SessionOptions } from './session';
 import { graphTensorInfo, type TensorInfo } from './tensor-info';
 
@@ -106,9 +106,9 @@ export class Model {
     let prefetched: Prefetch | undefined;
     if (usableDir) {
       const remembered = recallDigest(mapping, usableDir);
-      digest = remembered ? Promise.resolve(remembered) : modelDigest(mapping, usableDir);
+      digest = remembered ? Promise.resolve(remembered) : computeDigest(mapping, usableDir);
       digest.catch(() => {});
-      const packing = `precision=${sessionDefaults.precision ?? 'fp32'}`;
+      const packing = packingOf(sessionDefaults.precision ?? 'fp32');
       prefetched = { dir: usableDir, packing, held: prefetchCache(usableDir, remembered ?? digest, packing) };
     }
     let model: Model;
@@ -178,14 +178,14 @@ export class Model {
     const lowered = lowerSubgraph(this.#analysis, { precision: resolved.precision });
     let cache: NativeCacheRequest | undefined;
     try {
-      cache = dir && digest ? planCache(dir, await digest, this.#sourceName, `precision=${resolved.precision}`) : undefined;
+      cache = dir && digest ? planCache(dir, await digest, this.#sourceName, packingOf(resolved.precision)) : undefined;
     } catch (err) {
       if (lowered.runner === 'xnnpack') lowered.subgraph.dispose();
       throw this.#changedError(err);
     }
     // A prefetch of this session's file still verifying it is waited for, so that it is not verified twice.
     const prefetched = this.#prefetched;
-    if (cache && prefetched && prefetched.dir === dir && prefetched.packing === `precision=${resolved.precision}`) await prefetched.held;
+    if (cache && prefetched && prefetched.dir === dir && prefetched.packing === packingOf(resolved.precision)) await prefetched.held;
     let session: Session;
     try {
       session = await Session[createSessionInternal](lowered, resolved, cache, this.#path ?? this.#sourceName, (s) => this.#sessions.delete(s));

