@@ -64,16 +64,18 @@ export function stats(samples: readonly number[]): LatencyStats {
  * dtype: a smooth signal in [0, 1] for a float input; for a quantized input
  * the same signal spread over the real range its integers cover, quantized;
  * for an integer input without quantization parameters, the signal spread
- * over the dtype's range.
+ * over the dtype's range; int32 and int64 inputs (token ids, indices) and
+ * bool inputs get zeros, which every index operand accepts.
  */
 function benchmarkInput(info: TensorInfo, k: number): TensorArray {
   const n = info.shape.reduce((a, b) => a * b, 1);
   const signal = Float32Array.from({ length: n }, (_, i) => 0.5 + 0.5 * Math.sin(i * 0.37 + k));
   const name = `input "${info.name}"`;
+  if (info.dtype === 'int32' || info.dtype === 'int64' || info.dtype === 'bool') return new (arrayTypeOf(info.dtype))(n);
   if (!isIntegerDType(info.dtype)) return realToStored(info, signal, name);
   const [lo, hi] = INTEGER_RANGES[info.dtype];
   const q = perTensorQuantization(info, name);
-  if (!q) return arrayTypeOf(info.dtype).from(signal.map((u) => Math.round(lo + u * (hi - lo))));
+  if (!q) return Int16Array.from(signal, (u) => Math.round(lo + u * (hi - lo)));
   const [realLo, realHi] = [(lo - q.zeroPoint) * q.scale, (hi - q.zeroPoint) * q.scale];
   return realToStored(info, signal.map((u) => realLo + u * (realHi - realLo)), name);
 }

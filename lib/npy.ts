@@ -3,7 +3,7 @@
  * `xnnlite run` and read its outputs with `numpy.load`.
  */
 
-export type NpyArray = Float32Array | Float64Array | Int32Array | Int8Array | Uint8Array | Int16Array | Uint16Array;
+export type NpyArray = Float32Array | Float64Array | Int32Array | BigInt64Array | Int8Array | Uint8Array | Int16Array | Uint16Array;
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
 
@@ -11,20 +11,29 @@ const DTYPES: Record<string, { ctor: new (buffer: ArrayBuffer) => NpyArray; byte
   '<f4': { ctor: Float32Array, bytes: 4 },
   '<f8': { ctor: Float64Array, bytes: 8 },
   '<i4': { ctor: Int32Array, bytes: 4 },
+  '<i8': { ctor: BigInt64Array, bytes: 8 },
   '<i2': { ctor: Int16Array, bytes: 2 },
   '<u2': { ctor: Uint16Array, bytes: 2 },
   '|i1': { ctor: Int8Array, bytes: 1 },
   '|u1': { ctor: Uint8Array, bytes: 1 },
+  '|b1': { ctor: Uint8Array, bytes: 1 },
 };
 
 function descrOf(data: NpyArray): string {
   if (data instanceof Float32Array) return '<f4';
   if (data instanceof Float64Array) return '<f8';
   if (data instanceof Int32Array) return '<i4';
+  if (data instanceof BigInt64Array) return '<i8';
   if (data instanceof Int16Array) return '<i2';
   if (data instanceof Uint16Array) return '<u2';
   if (data instanceof Int8Array) return '|i1';
   return '|u1';
+}
+
+/** The values of `data` as float32 (int64 through Number). */
+export function npyFloats(data: NpyArray): Float32Array {
+  if (data instanceof Float32Array) return data;
+  return data instanceof BigInt64Array ? Float32Array.from(data, Number) : Float32Array.from(data);
 }
 
 export class NpyError extends Error {

@@ -63,8 +63,11 @@ export interface OperatorProfile {
   microseconds: number;
 }
 
-/** The array type of a tensor: Float32Array for float32, Int8Array/Uint8Array/Int16Array for quantized int8/uint8/int16. */
-export type TensorArray = Float32Array | Int8Array | Uint8Array | Int16Array;
+/**
+ * The array type of a tensor: Float32Array for float32, Int8Array/Uint8Array/Int16Array for (quantized) int8/uint8/int16,
+ * Int32Array for int32, BigInt64Array for int64, Uint8Array (of 0 and 1) for bool.
+ */
+export type TensorArray = Float32Array | Int8Array | Uint8Array | Int16Array | Int32Array | BigInt64Array;
 /** Input values by input name; a model with one input also takes the array alone. */
 export type SessionInputs = Record<string, TensorArray> | TensorArray;
 /**
@@ -264,7 +267,7 @@ export class Session {
 
   /** Checks `inputs` and returns the views in the runtime's input order. */
   #bindInputs(inputs: unknown): TensorArray[] {
-    if (inputs instanceof Float32Array || inputs instanceof Int8Array || inputs instanceof Uint8Array || inputs instanceof Int16Array) {
+    if (ArrayBuffer.isView(inputs) && !(inputs instanceof DataView)) {
       if (this.inputs.length !== 1) {
         throw new TypeError(`Expected an object with inputs ${this.inputs.map((t) => JSON.stringify(t.name)).join(', ')} but received a single ${inputs.constructor.name}`);
       }

@@ -19,16 +19,26 @@ export const INTEGER_RANGES = INTEGER_DTYPE_RANGES as Readonly<Record<IntegerDTy
 /** A constructor of one of the arrays `session.run()` takes and gives. */
 export interface TensorArrayType {
   new (length: number): TensorArray;
-  from(values: ArrayLike<number>): TensorArray;
   readonly name: string;
 }
 
-const ARRAY_TYPES: Readonly<Record<'float32' | IntegerDType, TensorArrayType>> = {
+/** The dtypes `session.run()` takes and gives, and their arrays (int64 as BigInt64Array, bool as Uint8Array of 0 and 1). */
+const ARRAY_TYPES: Readonly<Record<SessionDType, TensorArrayType>> = {
   float32: Float32Array,
   int8: Int8Array,
   uint8: Uint8Array,
   int16: Int16Array,
+  int32: Int32Array,
+  int64: BigInt64Array,
+  bool: Uint8Array,
 };
+
+export type SessionDType = 'float32' | IntegerDType | 'int32' | 'int64' | 'bool';
+
+/** Whether sessions take and give tensors of `dtype`. */
+export function isSessionDType(dtype: DType): dtype is SessionDType {
+  return Object.hasOwn(ARRAY_TYPES, dtype);
+}
 
 /** Whether `dtype` is one of the integer types `session.run()` takes and gives. */
 export function isIntegerDType(dtype: DType): dtype is IntegerDType {
@@ -38,10 +48,10 @@ export function isIntegerDType(dtype: DType): dtype is IntegerDType {
 /**
  * The array type `session.run()` takes and gives for a tensor of `dtype`.
  *
- * @throws {TypeError} for a dtype sessions do not take (e.g. int32).
+ * @throws {TypeError} for a dtype sessions do not take (e.g. string).
  */
 export function arrayTypeOf(dtype: DType, name = 'a tensor'): TensorArrayType {
-  if (dtype !== 'float32' && !isIntegerDType(dtype)) throw new TypeError(`Expected a float32, int8, uint8 or int16 tensor for ${name} but received ${dtype}`);
+  if (!isSessionDType(dtype)) throw new TypeError(`Expected a float32, int8, uint8, int16, int32, int64 or bool tensor for ${name} but received ${dtype}`);
   return ARRAY_TYPES[dtype];
 }
 
@@ -74,8 +84,9 @@ export function perTensorQuantization(info: TensorInfo, name = `tensor ${JSON.st
  * const q = realToStored(session.inputs[0], pixels); // Int8Array for an int8 input
  */
 export function realToStored(info: TensorInfo, reals: Float32Array, name = `tensor ${JSON.stringify(info.name)}`): TensorArray {
-  const type = arrayTypeOf(info.dtype, name);
   if (info.dtype === 'float32') return reals;
+  if (!isIntegerDType(info.dtype)) throw new TypeError(`Expected a float32 or quantized int8, uint8 or int16 tensor to convert real values for ${name} but received ${info.dtype}`);
+  const type = arrayTypeOf(info.dtype, name) as new (length: number) => Int8Array | Uint8Array | Int16Array;
   const q = perTensorQuantization(info, name);
   if (!q) {
     throw new TypeError(`Expected quantization parameters (a scale and zero point) to convert real values for ${info.dtype} ${name} but received a tensor without them; give ${info.dtype} values instead`);
@@ -105,6 +116,7 @@ export function storedToReal(info: TensorInfo, stored: TensorArray, name = `tens
   const type = arrayTypeOf(info.dtype, name);
   if (!(stored instanceof type)) throw invalid(`${/^[AEIOU]/.test(type.name) ? 'an' : 'a'} ${type.name} (the tensor is ${info.dtype})`, name, stored);
   if (stored instanceof Float32Array) return stored;
+  if (stored instanceof BigInt64Array) return Float32Array.from(stored, (v) => Number(v));
   const q = perTensorQuantization(info, name);
   if (!q) return Float32Array.from(stored);
   return Float32Array.from(stored, (v) => (v - q.zeroPoint) * q.scale);

@@ -75,7 +75,9 @@ t.test('conversions it cannot make', async (t) => {
   t.throws(() => realToStored(tensor('int8'), new Float32Array(1), 'input "flags"'),
     { name: 'TypeError', message: /^Expected quantization parameters \(a scale and zero point\) to convert real values for int8 input "flags" but received a tensor without them/ });
   t.throws(() => realToStored(tensor('int32', [1]), new Float32Array(1), 'input "ids"'),
-    { name: 'TypeError', message: 'Expected a float32, int8, uint8 or int16 tensor for input "ids" but received int32' });
+    { name: 'TypeError', message: 'Expected a float32 or quantized int8, uint8 or int16 tensor to convert real values for input "ids" but received int32' });
+  t.throws(() => storedToReal(tensor('string'), new Uint8Array(1), 'output "s"'),
+    { name: 'TypeError', message: 'Expected a float32, int8, uint8, int16, int32, int64 or bool tensor for output "s" but received string' });
   t.throws(() => realToStored(tensor('int8', [0.1]), Float32Array.of(1, NaN), 'input "x"'),
     { name: 'TypeError', message: 'Expected a real number for input "x" value 1 but received number NaN' });
   t.throws(() => storedToReal(tensor('int8', [0.1]), new Uint8Array(1), 'output "y"'),

@@ -39,7 +39,7 @@ function liteRt() {
   return loading;
 }
 
-/** A compiled model with a run(inputs) -> Float32Array[] helper. */
+/** A compiled model with run(inputs) -> Float32Array[] and runTyped(inputs) -> outputs in their own array types. */
 async function compile(bytes) {
   const lrt = await liteRt();
   const model = await lrt.loadAndCompile(bytes, { accelerator: 'wasm' });
@@ -47,10 +47,13 @@ async function compile(bytes) {
   return {
     model,
     async run(inputs) {
+      return (await this.runTyped(inputs)).map((v) => Float32Array.from(v));
+    },
+    async runTyped(inputs) {
       const tensors = inputs.map((data, k) => new lrt.Tensor(data, Array.from(details[k].shape)));
       try {
         const outputs = await model.run(tensors);
-        const values = outputs.map((t) => Float32Array.from(t.toTypedArray()));
+        const values = outputs.map((t) => t.toTypedArray().slice());
         for (const t of outputs) t.delete();
         return values;
       } finally {
@@ -73,4 +76,14 @@ async function runReference(bytes, inputs) {
   }
 }
 
-module.exports = { liteRt, compile, runReference };
+/** Runs `bytes` once; outputs keep LiteRT.js's array types (Float32Array, Int32Array, Uint8Array: it takes and gives no other). */
+async function runReferenceTyped(bytes, inputs) {
+  const compiled = await compile(bytes);
+  try {
+    return await compiled.runTyped(inputs);
+  } finally {
+    compiled.dispose();
+  }
+}
+
+module.exports = { liteRt, compile, runReference, runReferenceTyped };

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { decodeImage, IMAGE_EXTENSIONS } from '../image/decode';
 import { imageGeometry, imageToTensor, type ImageLayout } from '../image/to-tensor';
-import { readNpy } from '../npy';
+import { npyFloats, readNpy } from '../npy';
 import type { TensorInfo } from '../tensor-info';
 import { InputError, UsageError } from './usage';
 
@@ -44,7 +44,7 @@ export function sampleSet(location: string, inputs: readonly TensorInfo[], image
     if (data.length === 0 || data.length % size !== 0) {
       throw new InputError(`${path.basename(location)} holds ${data.length} values (shape [${shape.join(', ')}]): not a whole number of samples of input "${input.name}" [${input.shape.join(', ')}], ${size} values each`);
     }
-    const values = data instanceof Float32Array ? data : Float32Array.from(data);
+    const values = npyFloats(data);
     return { count: data.length / size, read: (k) => record(values.slice(k * size, (k + 1) * size)) };
   } else if (isImage(location)) {
     files = [location];
@@ -67,7 +67,7 @@ export function sampleSet(location: string, inputs: readonly TensorInfo[], image
       if (isImage(file)) return record(imageToTensor(readFile(file, (bytes) => decodeImage(bytes, name)), input.shape, image));
       const { data } = readFile(file, (bytes) => readNpy(bytes, name));
       if (data.length !== size) throw new InputError(`${name} holds ${data.length} values; input "${input.name}" of shape [${input.shape.join(', ')}] takes ${size}`);
-      return record(data instanceof Float32Array ? data : Float32Array.from(data));
+      return record(npyFloats(data));
     },
   };
 }

@@ -4,7 +4,7 @@
  * quantized input's scale and zero point; zeros for inputs not given.
  */
 import fs from 'node:fs';
-import { readNpy, type NpyArray } from '../npy';
+import { npyFloats, readNpy, type NpyArray } from '../npy';
 import type { TensorArray } from '../session';
 import type { TensorInfo } from '../tensor-info';
 import { arrayTypeOf, perTensorQuantization, realToStored } from '../tensor-values';
@@ -12,7 +12,7 @@ import { shape } from './format';
 import { InputError } from './usage';
 
 const NPY_DTYPES: readonly [new (length: number) => NpyArray, string][] = [
-  [Float32Array, 'float32'], [Float64Array, 'float64'], [Int32Array, 'int32'], [Int16Array, 'int16'],
+  [Float32Array, 'float32'], [Float64Array, 'float64'], [Int32Array, 'int32'], [BigInt64Array, 'int64'], [Int16Array, 'int16'],
   [Uint16Array, 'uint16'], [Int8Array, 'int8'], [Uint8Array, 'uint8'],
 ];
 
@@ -48,15 +48,16 @@ export function inputFromNpy(info: TensorInfo, file: string): TensorArray {
     throw new InputError(`${file}: has shape ${shape(fileShape)} (${data.length} values); input ${info.name} needs ${shape(info.shape)} (${count} values)`);
   }
   const dtype = npyDtype(data);
-  if (dtype === info.dtype) return data as TensorArray;
+  // numpy's bool ('|b1') is read as uint8 0 and 1, what a bool input takes.
+  if (dtype === info.dtype || (dtype === 'uint8' && info.dtype === 'bool')) return data as TensorArray;
   // numpy saves float64 unless told otherwise: real values are real values.
-  if (dtype === 'float64' && info.dtype === 'float32') return Float32Array.from(data);
+  if (dtype === 'float64' && info.dtype === 'float32') return npyFloats(data);
   const real = dtype === 'float32' || dtype === 'float64';
   if (!real || info.dtype === 'float32' || !info.quantization) {
     throw new InputError(`${file}: holds ${dtype} values; input ${info.name} takes ${describeInput(info)}: ${remedy(info)}`);
   }
   try {
-    return realToStored(info, data instanceof Float32Array ? data : Float32Array.from(data), `input ${info.name}`);
+    return realToStored(info, npyFloats(data), `input ${info.name}`);
   } catch (err) {
     // Per-channel input quantization or a NaN: the library's message, with the file it is about.
     throw new InputError(`${file}: ${(err as Error).message}`);

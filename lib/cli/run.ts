@@ -44,13 +44,14 @@ function statistics(values: ArrayLike<number>): { min: number; max: number; mean
  * One line about an output's values: statistics and first values of what it
  * stores and, for a quantized output, the statistics of its real values.
  */
-function summary(info: TensorInfo, values: TensorArray): string {
+function summary(info: TensorInfo, stored: TensorArray): string {
+  const values = stored instanceof BigInt64Array ? Float64Array.from(stored, (v) => Number(v)) : stored;
   const number = values instanceof Float32Array ? (v: number) => v.toPrecision(5) : String;
   const s = statistics(values);
   const head = Array.from(values.subarray(0, 6), number).join(', ');
   let line = `min ${number(s.min)}, max ${number(s.max)}, mean ${s.mean.toPrecision(5)}; first values ${head}${values.length > 6 ? ', ...' : ''}`;
-  if (!(values instanceof Float32Array) && info.quantization?.scale.length === 1) {
-    const r = statistics(storedToReal(info, values, `output ${info.name}`));
+  if (!(stored instanceof Float32Array) && info.quantization?.scale.length === 1) {
+    const r = statistics(storedToReal(info, stored, `output ${info.name}`));
     line += `; real values min ${r.min.toPrecision(5)}, max ${r.max.toPrecision(5)}, mean ${r.mean.toPrecision(5)}`;
   }
   return line;

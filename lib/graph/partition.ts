@@ -37,7 +37,15 @@ export interface Segment {
 }
 
 export function planSubgraph(subgraph: SubgraphDef, statics: StaticValues): PlannedOp[] {
-  const runner: Runner = needsReferenceKernels(subgraph, statics) ? 'reference' : 'xnnpack';
+  if (needsReferenceKernels(subgraph, statics)) return planFor(subgraph, statics, 'reference');
+  const onXnnpack = planFor(subgraph, statics, 'xnnpack');
+  if (!onXnnpack.some((p) => p.reason)) return onXnnpack;
+  // Until subgraphs are partitioned between the runners: all on the reference kernels if they can run every operator.
+  const onReference = planFor(subgraph, statics, 'reference');
+  return onReference.some((p) => p.reason) ? onXnnpack : onReference;
+}
+
+function planFor(subgraph: SubgraphDef, statics: StaticValues, runner: Runner): PlannedOp[] {
   return subgraph.operators.map((def) => {
     const node = new Node(def, subgraph);
     const folded = statics.isFolded(def.index);

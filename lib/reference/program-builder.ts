@@ -56,7 +56,8 @@ export class ProgramBuilder {
     const stored = this.statics.get(t);
     const dtype = stored?.dtype ?? t.dtype;
     const bytes = elementsOf(t.shape) * DTYPE_BYTES[dtype];
-    const data = stored?.bytes;
+    const floats = stored?.float16 ? this.statics.float32(t) : undefined;
+    const data = floats ? new Uint8Array(floats.buffer, floats.byteOffset, floats.byteLength) : stored?.bytes;
     if (this.statics.isStatic(t) && !data) {
       throw new UnsupportedOpError('graph', -1, `constant ${t.name} (${stored?.dtype}) as an operand of the reference kernels (expected int8 weights or int32/int64 biases)`);
     }

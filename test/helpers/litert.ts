@@ -3,7 +3,11 @@
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const litert = require('../../bench/lib/litert.js') as {
   runReference(bytes: Uint8Array, inputs: ArrayBufferView[]): Promise<Float32Array[]>;
+  runReferenceTyped(bytes: Uint8Array, inputs: ArrayBufferView[]): Promise<(Float32Array | Int32Array | Uint8Array)[]>;
 };
 
 /** Runs `bytes` once in LiteRT.js and returns its outputs in model order. */
 export const runReference = litert.runReference;
+
+/** Runs `bytes` once in LiteRT.js; outputs keep their types (LiteRT.js takes and gives float32, int32 and uint8 only). */
+export const runReferenceTyped = litert.runReferenceTyped;

@@ -4,7 +4,7 @@ import type { DType } from '../../lib/model/schema';
 import { writeModel, type OperatorSpec, type OptionsSpec, type TensorSpec } from '../../lib/model/writer';
 import { loadModel } from '../../lib/index';
 import { deterministicInput, difference } from './compare';
-import { runReference } from './litert';
+import { runReference, runReferenceTyped } from './litert';
 
 export interface TensorArg {
   shape: number[];
@@ -82,4 +82,38 @@ export async function expectParity(t: Test, bytes: Uint8Array, rtol = 1e-5, inpu
 /** Parity of a single-operator model. */
 export function expectOpParity(t: Test, c: OpCase, rtol = 1e-5, inputRange: [number, number] = [-2, 2]): Promise<void> {
   return expectParity(t, opModel(c), rtol, inputRange);
+}
+
+/** Arrays the typed parity check feeds: one per graph input, in the model's input order. */
+export type TypedInput = Float32Array | Int32Array | Uint8Array;
+
+/**
+ * Parity of a model whose inputs and outputs may be float32, int32, uint8
+ * or bool (LiteRT.js takes and gives no others; wrap int64 and bool operands
+ * in CASTs from and to int32): float outputs within `rtol` of the reference
+ * output's largest magnitude (plus 1e-6), integer and bool outputs exactly.
+ * Shapes of outputs are compared through their element counts.
+ */
+export async function expectTypedParity(t: Test, bytes: Uint8Array, inputs: TypedInput[], rtol = 1e-5): Promise<void> {
+  const model = await loadModel(bytes);
+  try {
+    const session = await model.createSession({ threads: 1 });
+    const named = Object.fromEntries(model.inputs.map((info, k) => [info.name, inputs[k]]));
+    const ours = await session.run<Float32Array | Int32Array | Uint8Array>(named);
+    const reference = await runReferenceTyped(bytes, inputs);
+    t.equal(model.outputs.length, reference.length, 'same number of outputs');
+    model.outputs.forEach((info, k) => {
+      const [a, b] = [ours[info.name], reference[k]];
+      t.equal(a.length, b.length, `${info.name}: same length`);
+      if (info.dtype === 'float32') {
+        const d = difference(a, b);
+        t.ok(d.maxAbs <= 1e-6 + rtol * d.scale, `${info.name}: max |diff| ${d.maxAbs.toExponential(2)} (relative ${d.relative.toExponential(2)}, tolerance ${rtol}) at ${d.index}`);
+      } else {
+        const first = Array.prototype.findIndex.call(b, (v: number, i: number) => v !== a[i]);
+        t.equal(first, -1, `${info.name} (${info.dtype}): equal${first >= 0 ? ` (first difference at ${first}: ${a[first]} vs ${b[first]})` : ''}`);
+      }
+    });
+  } finally {
+    model.dispose();
+  }
 }
