@@ -73,6 +73,20 @@ export class ModelChangedError extends Error {
   }
 }
 
+/**
+ * An operator met a value at run time that it cannot take, e.g. a GATHER
+ * index outside the table (from an input, or computed by the model). The
+ * run produced no outputs; the session stays usable. The message names the
+ * operator (`GATHER #3`) and the value.
+ */
+export class InvalidValueError extends Error {
+  readonly code = 'ERR_XNNLITE_INVALID_VALUE';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'InvalidValueError';
+  }
+}
+
 /** An object was used after `dispose()`. */
 export class DisposedError extends Error {
   readonly code = 'ERR_XNNLITE_DISPOSED';

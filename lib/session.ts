@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { checkInteger, checkOptions, describe, invalid, isPlainObject, viewLength } from './args';
-import { DisposedError, ModelChangedError, ModelFormatError, XnnpackError } from './errors';
+import { DisposedError, InvalidValueError, ModelChangedError, ModelFormatError, XnnpackError } from './errors';
 import type { LoweredGraph } from './graph/lower';
 import { touchCacheFile } from './cache/files';
 import { emitCacheWarning } from './cache/weight-cache';
@@ -448,10 +448,13 @@ export class Session {
     return this.#named<T>(outputs);
   }
 
-  /** The native side reports a model file that changed under a session by code, with how it changed as the message; give it its class. */
+  /** The native side reports a model file that changed under a session, and a value an operator cannot take, by code; give them their classes. */
   #translate(err: unknown): unknown {
     if ((err as { code?: unknown })?.code === 'ERR_XNNLITE_MODEL_CHANGED' && !(err instanceof ModelChangedError)) {
       return new ModelChangedError(this.#modelName, (err as Error).message, { cause: err });
+    }
+    if ((err as { code?: unknown })?.code === 'ERR_XNNLITE_INVALID_VALUE' && !(err instanceof InvalidValueError)) {
+      return new InvalidValueError((err as Error).message, { cause: err });
     }
     return err;
   }

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,9 @@ using Tensors = std::vector<Tensor>;
 // Returns an empty string when `op` is consistent with the tensors it names, else why not.
 using CheckFn = std::string (*)(const Op& op, const Tensors& tensors);
 using RunFn = void (*)(const Op& op, Tensors& tensors);
+// Checks values only known at run time (indices, counts) before the kernel
+// runs, on one thread; throws KernelError naming the value it cannot take.
+using ValidateFn = void (*)(const Op& op, const Tensors& tensors);
 // Kernels whose work splits into independent tasks (e.g. output rows) also
 // give their task count and one task's work; the runtime may run tasks in parallel.
 using TaskCountFn = size_t (*)(const Op& op);
@@ -35,6 +39,15 @@ struct Kernel {
   RunFn run;
   TaskCountFn tasks = nullptr;
   TaskFn task = nullptr;
+  ValidateFn validate = nullptr;
+};
+
+// A value met at run time that the operator cannot take (e.g. a GATHER index
+// outside the table). Thrown by `validate` or `run` (never by `task`, which
+// may run on a pool thread); the inference then fails with that message,
+// prefixed with the op's label, and writes no outputs.
+struct KernelError : std::runtime_error {
+  using std::runtime_error::runtime_error;
 };
 
 struct Op {

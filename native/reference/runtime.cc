@@ -13,6 +13,9 @@
 namespace xnnlite::reference {
 namespace {
 
+// The code of the error an inference fails with when a kernel throws KernelError.
+const char* const kInvalidValue = "ERR_XNNLITE_INVALID_VALUE";
+
 // Typed reads of the program object. Lib builds it; a malformed one (from a
 // direct caller of the binding) is a std::runtime_error, never a crash.
 Napi::Value Field(const Napi::Object& object, const char* key) {
@@ -145,7 +148,13 @@ class InvokeWorker : public PromiseWorker {
   }
 
  protected:
-  void Run() override { graph_->Invoke(); }
+  void Run() override {
+    try {
+      graph_->Invoke();
+    } catch (const KernelError& e) {
+      FailWithCode(e.what(), kInvalidValue);
+    }
+  }
   bool Complete(Napi::Env env, std::string* error) override { return CopyOutputsToViews(env, graph_->externals, outputs_, error); }
   Napi::Value Result(Napi::Env env) override { return env.Undefined(); }
   void Finish(Napi::Env) override {
@@ -187,12 +196,16 @@ void Graph::Invoke() {
   for (size_t k = 0; k < ops.size(); k++) {
     auto start = std::chrono::steady_clock::now();
     const Kernel* kernel = ops[k].kernel;
+    try {
+      if (kernel->validate != nullptr) kernel->validate(ops[k], tensors);
+      if (pool == nullptr || kernel->tasks == nullptr) kernel->run(ops[k], tensors);
+    } catch (const KernelError& e) {
+      throw KernelError(ops[k].label + ": " + e.what());
+    }
     if (pool != nullptr && kernel->tasks != nullptr) {
       TaskContext context{&ops[k], &tensors};
       // Workers sleep between operators instead of spinning: other sessions and processes share the CPU.
       pthreadpool_parallelize_1d(pool, RunTask, &context, kernel->tasks(ops[k]), PTHREADPOOL_FLAG_YIELD_WORKERS);
-    } else {
-      kernel->run(ops[k], tensors);
     }
     micros[k] = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count());
   }
@@ -279,7 +292,14 @@ Napi::Value ReferenceRuntime::Invoke(const Napi::CallbackInfo& info) {
   BoundViews views;
   if (!ReadViews(info, LayoutOf(graph_->externals), &views) || !EnsureUsable(env)) return env.Undefined();
   CopyInputs(graph_->externals, views);
-  graph_->Invoke();
+  try {
+    graph_->Invoke();
+  } catch (const KernelError& e) {
+    Napi::Error error = Napi::Error::New(env, e.what());
+    error.Set("code", Napi::String::New(env, kInvalidValue));
+    error.ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
   CopyOutputs(graph_->externals, views.outputs);
   return env.Undefined();
 }

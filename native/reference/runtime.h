@@ -29,6 +29,7 @@ struct Graph {
   std::vector<Op> ops;
   std::vector<ExternalBuffer> externals;  // inputs first, then outputs; `data` points into `tensors`
   std::vector<uint64_t> micros;     // per op, of the last inference
+  // Runs every op; throws KernelError (with the op's label) for a run-time value an op cannot take.
   void Invoke();
 };
 
