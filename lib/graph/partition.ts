@@ -42,7 +42,9 @@ export function planSubgraph(subgraph: SubgraphDef, statics: StaticValues): Plan
   if (!onXnnpack.some((p) => p.reason)) return onXnnpack;
   // Until subgraphs are partitioned between the runners: all on the reference kernels if they can run every operator.
   const onReference = planFor(subgraph, statics, 'reference');
-  return onReference.some((p) => p.reason) ? onXnnpack : onReference;
+  if (!onReference.some((p) => p.reason)) return onReference;
+  // Say why each operator cannot run where it has a kernel at all.
+  return onXnnpack.map((p, k) => (p.reason && !p.family && onReference[k].reference ? onReference[k] : p));
 }
 
 function planFor(subgraph: SubgraphDef, statics: StaticValues, runner: Runner): PlannedOp[] {

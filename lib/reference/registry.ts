@@ -5,6 +5,7 @@ import type { StaticValues } from '../graph/static-values';
 import type { ReferenceFamily } from './family';
 import { activationReference } from './ops/activation';
 import { binaryReference } from './ops/binary';
+import { castReference } from './ops/cast';
 import { convolutionReference } from './ops/convolution';
 import { concatenationReference, padReference, reshapeReference } from './ops/data-movement';
 import { fullyConnectedReference } from './ops/fully-connected';
@@ -17,6 +18,7 @@ import { softmaxReference } from './ops/softmax';
 export const REFERENCE_FAMILIES: readonly ReferenceFamily[] = [
   convolutionReference, fullyConnectedReference, binaryReference, poolingReference, meanReference,
   reshapeReference, padReference, concatenationReference, activationReference, quantizeReference, resizeBilinearReference, softmaxReference,
+  castReference,
 ];
 
 const byOp = indexByOp(REFERENCE_FAMILIES);

@@ -117,3 +117,50 @@ export async function expectTypedParity(t: Test, bytes: Uint8Array, inputs: Type
     model.dispose();
   }
 }
+
+/** Dtypes LiteRT.js cannot take or give at a model's edge: the op's operands of these are cast from and to int32. */
+const WRAPPED_DTYPES = new Set<DType>(['int64', 'bool', 'int16', 'int8']);
+
+/**
+ * A one-operator model like opModel, but graph inputs and outputs that
+ * LiteRT.js cannot take (int64, bool, int8, int16) are int32 at the model's
+ * edge, with a CAST to and from the op's dtype: the op itself sees its own
+ * types. Feed the int32 inputs; compare the int32 outputs.
+ */
+export function castWrappedModel(c: OpCase): Uint8Array {
+  const tensors: TensorSpec[] = [];
+  const graphInputs: number[] = [];
+  const graphOutputs: number[] = [];
+  const operators: OperatorSpec[] = [];
+  const add = (spec: TensorSpec) => tensors.push(spec) - 1;
+  const opInputs = c.inputs.map((arg) => {
+    if (!arg) return -1;
+    const dtype = arg.dtype ?? 'float32';
+    const index = add({ shape: arg.shape, dtype, data: arg.data, sparsity: arg.sparsity, name: `in${tensors.length}` });
+    if (arg.data) return index;
+    if (!WRAPPED_DTYPES.has(dtype)) {
+      graphInputs.push(index);
+      return index;
+    }
+    const edge = add({ shape: arg.shape, dtype: 'int32', name: `in${tensors.length}_int32` });
+    graphInputs.push(edge);
+    operators.push({ op: 'CAST', inputs: [edge], outputs: [index] });
+    return index;
+  });
+  const opOutputs = c.outputs.map((arg, k) => {
+    const dtype = arg.dtype ?? 'float32';
+    const index = add({ shape: arg.shape, dtype, name: WRAPPED_DTYPES.has(dtype) ? `out${k}_${dtype}` : `out${k}` });
+    if (!WRAPPED_DTYPES.has(dtype)) {
+      graphOutputs.push(index);
+      return index;
+    }
+    const edge = add({ shape: arg.shape, dtype: 'int32', name: `out${k}` });
+    graphOutputs.push(edge);
+    return index;
+  });
+  operators.push({ op: c.op, custom: c.custom, inputs: opInputs, outputs: opOutputs, options: c.options, customOptions: c.customOptions });
+  c.outputs.forEach((arg, k) => {
+    if (WRAPPED_DTYPES.has(arg.dtype ?? 'float32')) operators.push({ op: 'CAST', inputs: [opOutputs[k]], outputs: [graphOutputs[k]] });
+  });
+  return writeModel({ subgraphs: [{ tensors, inputs: graphInputs, outputs: graphOutputs, operators }] });
+}

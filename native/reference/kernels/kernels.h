@@ -22,5 +22,6 @@ extern const Kernel kRequantizeS16;
 extern const Kernel kQuantizeF32S16;
 extern const Kernel kDequantizeS16F32;
 extern const Kernel kResizeBilinearS16;
+extern const Kernel kCast;
 
 }  // namespace xnnlite::reference

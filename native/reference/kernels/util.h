@@ -10,6 +10,35 @@
 
 namespace xnnlite::reference {
 
+// Element types of kernels that take several dtypes, numbered as lib/reference/element-type.ts numbers them.
+enum ElementType : int64_t { kF32 = 0, kI8 = 1, kU8 = 2, kI16 = 3, kI32 = 4, kI64 = 5, kBool = 6 };
+
+inline bool IsElementType(int64_t code) { return code >= kF32 && code <= kBool; }
+
+inline size_t ElementBytes(int64_t code) {
+  switch (code) {
+    case kF32: case kI32: return 4;
+    case kI16: return 2;
+    case kI64: return 8;
+    default: return 1;
+  }
+}
+
+// Calls f(T{}) with the C++ type of element type `code` (bool is stored as one byte, 0 or 1).
+template <typename F>
+inline void WithElementType(int64_t code, F&& f) {
+  switch (code) {
+    case kF32: f(float{}); break;
+    case kI8: f(int8_t{}); break;
+    case kU8: f(uint8_t{}); break;
+    case kI16: f(int16_t{}); break;
+    case kI32: f(int32_t{}); break;
+    case kI64: f(int64_t{}); break;
+    case kBool: f(bool{}); break;
+    default: break;
+  }
+}
+
 template <typename T>
 inline T* As(Tensors& t, int32_t id) {
   return reinterpret_cast<T*>(t[id].data());
