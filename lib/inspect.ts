@@ -1,4 +1,6 @@
-import { analyzeSubgraph, runtimeHints } from './graph/lower';
+import { analyzeSubgraph, packsWeights, runtimeHints } from './plan/analysis';
+import { planActivationFusion } from './plan/fuse-activations';
+import { partition } from './plan/partition';
 import { loadBytes, type ModelSource } from './model-source';
 import { readModel } from './model/reader';
 import type { DType } from './model/schema';
@@ -9,13 +11,22 @@ export interface OperatorPlacement {
   index: number;
   op: string;
   /**
-   * `xnnpack`; `reference` (xnnlite's own C++ kernels, for int16x8 models,
-   * which XNNPACK has no kernels for); `folded` (a constant transform done at
+   * `xnnpack`; `reference` (xnnlite's own C++ kernels, for operators or
+   * types XNNPACK has no kernels for); `folded` (a constant transform done at
    * load); `unsupported`, with the reason.
    */
   runsOn: 'xnnpack' | 'reference' | 'folded' | 'unsupported';
   reason?: string;
+  /** The step of the session plan it runs in (an index into `steps`), when every operator can run. */
+  step?: number;
   macs: number;
+}
+
+/** One step of a session: an XNNPACK partition (one XNNPACK runtime) or one operator on the reference kernels. */
+export interface PlanStep {
+  runsOn: 'xnnpack' | 'reference';
+  /** Operator indices, in the order they run (a standalone activation fused into its producer runs with it). */
+  operators: number[];
 }
 
 export interface ModelReport {
@@ -27,6 +38,8 @@ export interface ModelReport {
   /** Operator counts by type. */
   operators: Record<string, number>;
   placement: OperatorPlacement[];
+  /** The steps a session runs, in order; empty when an operator cannot run. */
+  steps: PlanStep[];
   /** True when every operator can run. */
   supported: boolean;
   /** Constant tensors (weights) by stored type: how many, and their bytes in the file. */
@@ -57,14 +70,28 @@ export async function inspectModel(source: ModelSource): Promise<ModelReport> {
   try {
     const model = readModel(bytes);
     const analysis = analyzeSubgraph(model, 0);
-    const { plan, subgraph } = analysis;
-    const placement = plan.map((p): OperatorPlacement => ({
+    const { placed, subgraph, statics } = analysis;
+    const placement = placed.map((p): OperatorPlacement => ({
       index: p.node.def.index,
       op: p.node.op,
-      runsOn: p.reason ? 'unsupported' : p.folded ? 'folded' : p.runner,
+      runsOn: p.reason ? 'unsupported' : p.folded ? 'folded' : p.runner!,
       ...(p.reason ? { reason: p.reason } : {}),
-      macs: !p.reason && !p.folded && p.family?.macs ? p.family.macs(p.node) : 0,
+      macs: p.runner === 'xnnpack' && p.family?.macs ? p.family.macs(p.node) : 0,
     }));
+    const steps: PlanStep[] = [];
+    if (placed.every((p) => !p.reason)) {
+      const fusion = planActivationFusion(placed, subgraph);
+      for (const step of partition(placed, subgraph, statics, fusion)) {
+        const operators: number[] = [];
+        for (const p of step.ops) {
+          operators.push(p.node.def.index);
+          const fused = placed.find((q) => fusion.removed.has(q.node.def.index) && q.node.def.inputs[0] === p.node.def.outputs[0]);
+          if (fused) operators.push(fused.node.def.index);
+        }
+        for (const i of operators) placement[i].step = steps.length;
+        steps.push({ runsOn: step.runner, operators });
+      }
+    }
     const weights: ModelReport['weights'] = {};
     for (const t of subgraph.tensors) {
       if (!t.data) continue;
@@ -83,9 +110,10 @@ export async function inspectModel(source: ModelSource): Promise<ModelReport> {
       outputs: io.outputs,
       operators,
       placement,
+      steps,
       supported: placement.every((p) => p.runsOn !== 'unsupported'),
       weights,
-      sparseInference: runtimeHints(analysis).sparse && placement.every((p) => p.runsOn !== 'reference'),
+      sparseInference: runtimeHints(analysis).sparse && packsWeights(analysis),
       macs: placement.reduce((sum, p) => sum + p.macs, 0),
       metadataNames: model.metadata.map((m) => m.name),
       signatureKeys: model.signatureDefs.map((s) => s.key),

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { checkInteger, checkOptions } from './args';
 import { DisposedError, ModelChangedError } from './errors';
-import { analyzeSubgraph, ensureSupported, lowerSubgraph, type SubgraphAnalysis } from './graph/lower';
+import { analyzeSubgraph, ensureSupported, packsWeights, type SubgraphAnalysis } from './plan/analysis';
+import { buildSessionPlan, disposeSessionPlan } from './plan/session-plan';
 import { readModel, type ModelLimits } from './model/reader';
 import type { SignatureDef, TfliteModel } from './model/types';
 import { loadBytes, type ModelSource } from './model-source';
@@ -134,9 +135,9 @@ export class Model {
     return model;
   }
 
-  /** Whether sessions pack weights (and so use the weight cache): XNNPACK graphs do, the reference kernels do not. */
+  /** Whether sessions pack weights (and so use the weight cache): XNNPACK partitions do, the reference kernels do not. */
   get #packsWeights(): boolean {
-    return !this.#analysis.plan.some((p) => p.runner === 'reference');
+    return packsWeights(this.#analysis);
   }
 
   get disposed(): boolean {
@@ -175,12 +176,12 @@ export class Model {
     const dir = this.#packsWeights ? this.#usableCacheDir(resolved.weightCache) : undefined;
     // Hashing (off the JavaScript thread) overlaps with lowering (on it).
     const digest = dir ? this.#digestFor(dir) : undefined;
-    const lowered = lowerSubgraph(this.#analysis, { precision: resolved.precision });
+    const plan = buildSessionPlan(this.#analysis, { precision: resolved.precision });
     let cache: NativeCacheRequest | undefined;
     try {
       cache = dir && digest ? planCache(dir, await digest, this.#sourceName, packingOf(resolved.precision)) : undefined;
     } catch (err) {
-      if (lowered.runner === 'xnnpack') lowered.subgraph.dispose();
+      disposeSessionPlan(plan);
       throw this.#changedError(err);
     }
     // A prefetch of this session's file still verifying it is waited for, so that it is not verified twice.
@@ -188,7 +189,7 @@ export class Model {
     if (cache && prefetched && prefetched.dir === dir && prefetched.packing === packingOf(resolved.precision)) await prefetched.held;
     let session: Session;
     try {
-      session = await Session[createSessionInternal](lowered, resolved, cache, this.#path ?? this.#sourceName, (s) => this.#sessions.delete(s));
+      session = await Session[createSessionInternal](plan, resolved, cache, this.#path ?? this.#sourceName, (s) => this.#sessions.delete(s));
     } catch (err) {
       throw this.#changedError(err);
     }

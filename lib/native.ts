@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { NativeLoadError, XnnpackError } from './errors';
-import type { Program } from './reference/program-builder';
+import type { KernelCall } from './reference/program-builder';
 
 /** Numeric enums and flags exactly as XNNPACK's header defines them. */
 export interface NativeConstants {
@@ -172,9 +172,35 @@ export interface NativeExternal {
   byteLength: number;
 }
 
-/** Mirrors xnn_runtime_t, with its own thread pool and buffers for every external value. */
+/** A tensor of a session plan: in the arena (`offset`), or a constant (`data`). `name` is how errors name it. */
+export interface NativePlanTensor {
+  bytes: number;
+  offset?: number;
+  data?: Uint8Array;
+  name?: string;
+}
+
+/** One XNNPACK partition of a plan: its subgraph (consumed) and the plan tensor behind each of its external value ids. */
+export interface NativePartitionStep {
+  subgraph: NativeSubgraph;
+  externals: number[];
+}
+
+export type NativeStep = NativePartitionStep | KernelCall;
+
+/** A session's plan (lib/plan/session-plan.ts): steps over one arena. */
+export interface NativePlan {
+  arenaBytes: number;
+  tensors: NativePlanTensor[];
+  /** The session's inputs and outputs: plan tensor, TFLite TensorType code (informational) and shape. */
+  inputs: { tensor: number; datatype: number; shape: number[] }[];
+  outputs: { tensor: number; datatype: number; shape: number[] }[];
+  steps: NativeStep[];
+}
+
+/** A session's native runtime: XNNPACK runtimes and reference kernels over one arena, with one thread pool. */
 export interface NativeRuntime {
-  /** External values in id order: inputs and outputs interleaved as their ids fall. */
+  /** The session's inputs, then its outputs. */
   externals(): NativeExternal[];
   /** Runs on the calling thread. Views are in the order of `externals()`, inputs and outputs separately. */
   invoke(inputs: ArrayBufferView[], outputs: ArrayBufferView[]): void;
@@ -182,7 +208,7 @@ export interface NativeRuntime {
   invokeAsync(inputs: ArrayBufferView[], outputs: ArrayBufferView[]): Promise<void>;
   /** What the weight cache did for this runtime; undefined when it was created without one. */
   cacheReport(): NativeCacheReport | undefined;
-  /** Per-operator times of the last inference; the runtime must be created with the basic-profiling flag. */
+  /** Per-operator times of the last inference, in step order; XNNPACK's need the basic-profiling flag. */
   profile(): { name: string; microseconds: number }[];
   dispose(): void;
   readonly busy: boolean;
@@ -193,12 +219,12 @@ export interface NativeBinding {
   setErrorClass(ctor: new (message: string, call: string, status: number, statusName: string) => Error): void;
   constants: NativeConstants;
   Subgraph: new (externalValueCount: number) => NativeSubgraph;
-  Runtime: {
-    create(subgraph: NativeSubgraph, threads: number, flags: number, cache?: NativeCacheRequest): Promise<NativeRuntime>;
-  };
-  /** Runs a program of reference kernels (int16x8 graphs) on `threads` threads; throws a TypeError if the program is inconsistent. */
-  ReferenceRuntime: {
-    create(program: Program, threads?: number): NativeRuntime;
+  SessionRuntime: {
+    /**
+     * Reads the plan now (consuming its subgraphs; a TypeError names what is inconsistent) and makes the runtime
+     * on the task pool: XNNPACK runtimes (packing weights, through the cache file when given) and the arena.
+     */
+    create(plan: NativePlan, threads: number, flags: number, cache?: NativeCacheRequest): Promise<NativeRuntime>;
   };
   MappedFile: {
     /** Maps the whole of the open file `fd`. */

@@ -1,4 +1,5 @@
 import { native } from './native';
+import { singlePartitionPlan } from './plan/single-partition';
 
 export interface SelfTestResult {
   /** Always true when the promise resolves; a failure rejects with the reason. */
@@ -33,7 +34,7 @@ function referenceOutput(x: Float32Array, w: Float32Array, b: Float32Array, resi
  * await selfTest(); // resolves { ok: true, ... } or rejects with the reason
  */
 export async function selfTest(): Promise<SelfTestResult> {
-  const { Subgraph, Runtime, constants: C } = native();
+  const { Subgraph, SessionRuntime, constants: C } = native();
   const started = performance.now();
   const x = Float32Array.from({ length: INPUTS }, (_, i) => (i - 3) * 0.5);
   const w = Float32Array.from({ length: OUTPUTS * INPUTS }, (_, i) => ((i * 7) % 11) / 10 - 0.5);
@@ -56,7 +57,8 @@ export async function selfTest(): Promise<SelfTestResult> {
     graph.dispose();
     throw err;
   }
-  const runtime = await Runtime.create(graph, 1, 0);
+  const f32 = (shape: number[]) => ({ shape, elementBytes: 4 });
+  const runtime = await SessionRuntime.create(singlePartitionPlan(graph, [f32([1, INPUTS]), f32([1, OUTPUTS])], [f32([1, OUTPUTS])]), 1, 0);
   try {
     const out = new Float32Array(OUTPUTS);
     await runtime.invokeAsync([x, residual], [out]);

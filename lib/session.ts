@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { checkInteger, checkOptions, describe, invalid, isPlainObject, viewLength } from './args';
 import { DisposedError, InvalidValueError, ModelChangedError, ModelFormatError, XnnpackError } from './errors';
-import type { LoweredGraph } from './graph/lower';
+import { disposeSessionPlan, type SessionPlan } from './plan/session-plan';
 import { touchCacheFile } from './cache/files';
 import { emitCacheWarning } from './cache/weight-cache';
 import { native, type NativeCacheRequest, type NativeRuntime } from './native';
@@ -137,20 +137,6 @@ function checkTensorArray(value: unknown, info: TensorInfo, size: number, name: 
   return value;
 }
 
-/** The shapes XNNPACK derived for the graph's inputs and outputs must be the ones the model declares. */
-function checkExternalShapes(runtime: NativeRuntime, lowered: LoweredGraph): void {
-  const externals = runtime.externals();
-  const declared = [...lowered.inputs, ...lowered.outputs];
-  externals.forEach((e, k) => {
-    const t = declared[k];
-    const count = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
-    if (count(e.shape) !== count(t.shape)) {
-      throw new ModelFormatError(`Model.subgraphs[0].tensors[${t.index}] (${t.name})`,
-        `the model declares shape [${t.shape}], but its operators produce [${e.shape}]`);
-    }
-  });
-}
-
 export interface ResolvedSessionOptions {
   threads: number;
   profile: boolean;
@@ -208,11 +194,11 @@ export class Session {
   /** What the weight cache did for this session; undefined without a cache. */
   readonly weightCache: WeightCacheInfo | undefined;
 
-  private constructor(runtime: NativeRuntime, lowered: LoweredGraph, options: ResolvedSessionOptions, cache: WeightCacheInfo | undefined,
+  private constructor(runtime: NativeRuntime, plan: SessionPlan, options: ResolvedSessionOptions, cache: WeightCacheInfo | undefined,
     modelName: string, onDispose: (session: Session) => void) {
     this.#runtime = runtime;
     this.#modelName = modelName;
-    const io = graphTensorInfo(lowered.inputs, lowered.outputs);
+    const io = graphTensorInfo(plan.inputs, plan.outputs);
     this.inputs = Object.freeze(io.inputs);
     this.outputs = Object.freeze(io.outputs);
     this.#inputSizes = this.inputs.map((t) => t.shape.reduce((a, b) => a * b, 1));
@@ -223,38 +209,34 @@ export class Session {
     this.#onDispose = onDispose;
   }
 
-  /** @internal Used by Model.createSession. */
-  static async [createSessionInternal](lowered: LoweredGraph, options: ResolvedSessionOptions, cache: NativeCacheRequest | undefined,
+  /** @internal Used by Model.createSession. Consumes `plan`, whatever happens. */
+  static async [createSessionInternal](plan: SessionPlan, options: ResolvedSessionOptions, cache: NativeCacheRequest | undefined,
     modelName: string, onDispose: (session: Session) => void): Promise<Session> {
     let runtime: NativeRuntime;
-    const { constants: C, Runtime, ReferenceRuntime } = native();
+    const { constants: C, SessionRuntime } = native();
     try {
       // Pool threads sleep between inferences instead of spinning, so that an
       // idle session does not take CPU from other sessions or processes.
       const flags = (options.profile ? C.runtimeFlags.basicProfiling : 0) | (options.threads > 1 ? C.runtimeFlags.yieldWorkers : 0)
         | (options.precision === 'fp16' ? C.runtimeFlags.forceFp16Inference : 0)
-        | (lowered.runner === 'xnnpack' && lowered.hints.sparse ? C.runtimeFlags.hintSparseInference : 0);
-      // int16x8 graphs run on the reference kernels; they pack nothing, so no weight cache.
-      runtime = lowered.runner === 'reference' ? ReferenceRuntime.create(lowered.program, options.threads)
-        : await Runtime.create(lowered.subgraph, options.threads, flags, cache);
+        | (plan.hints.sparse ? C.runtimeFlags.hintSparseInference : 0);
+      // Reference kernels pack nothing: only XNNPACK partitions use the weight cache.
+      runtime = await SessionRuntime.create(plan.native, options.threads, flags, plan.subgraphs.length > 0 ? cache : undefined);
     } catch (err) {
+      disposeSessionPlan(plan);
       // Shapes that do not fit together surface when XNNPACK plans the graph.
       if (err instanceof XnnpackError && (err.statusName === 'invalid parameter' || err.statusName === 'unsupported parameter')) {
         throw new ModelFormatError('Model.subgraphs[0]', `XNNPACK could not plan the graph: ${err.message}`, { cause: err });
       }
-      throw err;
-    }
-    try {
-      checkExternalShapes(runtime, lowered);
-    } catch (err) {
-      runtime.dispose();
+      const { code, tensor } = err as { code?: unknown; tensor?: unknown };
+      if (code === 'ERR_XNNLITE_SHAPE_MISMATCH' && typeof tensor === 'string') throw new ModelFormatError(tensor, (err as Error).message, { cause: err });
       throw err;
     }
     const report = runtime.cacheReport();
     for (const warning of report?.warnings ?? []) emitCacheWarning(warning);
     const info = report && cache ? { state: report.state, path: cache.path, bytes: report.bytes } : undefined;
     if (info?.state === 'mapped') touchCacheFile(info.path);
-    return new Session(runtime, lowered, options, info, modelName, onDispose);
+    return new Session(runtime, plan, options, info, modelName, onDispose);
   }
 
   get disposed(): boolean {

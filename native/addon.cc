@@ -9,8 +9,7 @@
 #include "constants.h"
 #include "mapped_file.h"
 #include "platform.h"
-#include "reference/runtime.h"
-#include "runtime.h"
+#include "session_runtime.h"
 #include "sha256.h"
 #include "subgraph.h"
 #include "task_pool.h"
@@ -66,15 +65,12 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   if (data->tasks == nullptr) return exports;
 
   Napi::Function subgraph = Subgraph::Define(env);
-  Napi::Function runtime = Runtime::Define(env);
-  data->runtime_class = Napi::Persistent(runtime);
 
   exports.Set("version", Napi::Function::New(env, Version, "version"));
   exports.Set("setErrorClass", Napi::Function::New(env, SetErrorClass, "setErrorClass"));
   exports.Set("constants", Constants(env));
   exports.Set("Subgraph", subgraph);
-  exports.Set("Runtime", runtime);
-  exports.Set("ReferenceRuntime", reference::ReferenceRuntime::Define(env));
+  exports.Set("SessionRuntime", SessionRuntime::Define(env));
   exports.Set("MappedFile", MappedFile::Define(env));
   exports.Set("verifyCacheFile", Napi::Function::New(env, VerifyCacheFile, "verifyCacheFile"));
   exports.Set("prefetchCacheFile", Napi::Function::New(env, PrefetchCacheFile, "prefetchCacheFile"));

@@ -14,8 +14,7 @@ struct AddonData {
   xnn_status init_status = xnn_status_uninitialized;
   // JS error class for XNNPACK failures, handed over by lib/native.ts.
   Napi::FunctionReference xnnpack_error_class;
-  Napi::FunctionReference runtime_class;
-  Napi::FunctionReference reference_runtime_class;
+  Napi::FunctionReference session_runtime_class;
   Napi::FunctionReference mapped_file_class;
   // Hands this environment's finished pool tasks back to its JS thread; freed by its own teardown.
   EnvTasks* tasks = nullptr;

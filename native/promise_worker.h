@@ -17,6 +17,8 @@
 #include <exception>
 #include <new>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "addon_data.h"
 #include "task_pool.h"
@@ -67,6 +69,9 @@ class PromiseWorker : public PoolTask {
     code_ = code;
     SetError(message);
   }
+
+  // A string property of the error the promise rejects with (e.g. which tensor a failure is about).
+  void SetErrorField(const std::string& key, const std::string& value) { fields_.emplace_back(key, value); }
 
   void SetError(const std::string& message) {
     failed_ = true;
@@ -133,6 +138,7 @@ class PromiseWorker : public PoolTask {
     }
     Napi::Error error = Napi::Error::New(env, message_);
     if (!code_.empty()) error.Set("code", Napi::String::New(env, code_));
+    for (const auto& [key, value] : fields_) error.Set(key, Napi::String::New(env, value));
     Settle(env, false, error.Value());
   }
 
@@ -159,6 +165,7 @@ class PromiseWorker : public PoolTask {
   napi_value promise_ = nullptr;
   std::string call_;
   std::string code_;
+  std::vector<std::pair<std::string, std::string>> fields_;
   xnn_status status_ = xnn_status_success;
 };
 

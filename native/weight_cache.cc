@@ -246,8 +246,9 @@ std::shared_ptr<CacheMapping> CacheMapping::MapAndValidate(const std::string& pa
 
 // ---------------------------------------------------------------------------
 
-WeightCacheProvider::WeightCacheProvider(CacheRequest request, std::unordered_map<const void*, uint32_t> ids, LazyWeights* lazy)
-    : request_(std::move(request)), ids_(std::move(ids)), lazy_(lazy) {
+WeightCacheProvider::WeightCacheProvider(CacheRequest request, std::unordered_map<const void*, uint32_t> ids,
+                                         std::vector<LazyWeights*> lazies)
+    : request_(std::move(request)), ids_(std::move(ids)), lazies_(std::move(lazies)) {
   provider_.context = this;
   provider_.look_up = &WeightCacheProvider::LookUp;
   provider_.reserve_space = &WeightCacheProvider::ReserveSpace;
@@ -417,15 +418,19 @@ bool WeightCacheProvider::Translate(const xnn_weights_cache_look_up_key* key, Ca
   return true;
 }
 
+void WeightCacheProvider::FillLazy(const xnn_weights_cache_look_up_key* key) {
+  for (LazyWeights* lazy : lazies_) {
+    lazy->EnsureFilled(key->kernel);
+    if (key->bias != nullptr) lazy->EnsureFilled(key->bias);
+  }
+}
+
 size_t WeightCacheProvider::LookUp(void* context, const xnn_weights_cache_look_up_key* key) {
   auto* self = static_cast<WeightCacheProvider*>(context);
   std::lock_guard<std::mutex> lock(self->mutex_);
   CacheKey k;
   if (!self->Translate(key, &k)) {
-    if (self->lazy_ != nullptr) {
-      self->lazy_->EnsureFilled(key->kernel);
-      if (key->bias != nullptr) self->lazy_->EnsureFilled(key->bias);
-    }
+    self->FillLazy(key);
     return SIZE_MAX;
   }
   if (self->mapping_) {
@@ -434,10 +439,7 @@ size_t WeightCacheProvider::LookUp(void* context, const xnn_weights_cache_look_u
   auto it = self->memory_index_.find(k);
   if (it != self->memory_index_.end()) return self->building_ ? it->second.offset : kMemoryBase + it->second.offset;
   // A miss: XNNPACK packs from the kernel and bias next, so lazy weights must hold their values now.
-  if (self->lazy_ != nullptr) {
-    self->lazy_->EnsureFilled(key->kernel);
-    if (key->bias != nullptr) self->lazy_->EnsureFilled(key->bias);
-  }
+  self->FillLazy(key);
   return SIZE_MAX;
 }
 

@@ -108,8 +108,8 @@ struct CacheReport {
 
 class WeightCacheProvider {
  public:
-  // `lazy` (may be null) holds weights to convert when a look-up misses; it must outlive the provider's use.
-  WeightCacheProvider(CacheRequest request, std::unordered_map<const void*, uint32_t> ids, LazyWeights* lazy);
+  // `lazies` hold weights to convert when a look-up misses (one per partition); they must outlive the provider's use.
+  WeightCacheProvider(CacheRequest request, std::unordered_map<const void*, uint32_t> ids, std::vector<LazyWeights*> lazies);
   ~WeightCacheProvider();
 
   // Before xnn_create_runtime: maps a valid published file, or takes the lock to build one.
@@ -137,7 +137,9 @@ class WeightCacheProvider {
 
   CacheRequest request_;
   std::unordered_map<const void*, uint32_t> ids_;
-  LazyWeights* lazy_;
+  std::vector<LazyWeights*> lazies_;
+  // Converts the lazy weights behind a key (each partition's LazyWeights ignores pointers not its own).
+  void FillLazy(const xnn_weights_cache_look_up_key* key);
   xnn_weights_cache_provider provider_{};
   std::mutex mutex_;
   std::shared_ptr<CacheMapping> mapping_;

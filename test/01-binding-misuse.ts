@@ -9,9 +9,10 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { native } from '../lib/native';
+import { createXnnRuntime, kernelPlan, xnnPlan } from './helpers/plans';
 
 const binding = native();
-const { Subgraph, Runtime, ReferenceRuntime, MappedFile, constants: C } = binding;
+const { Subgraph, SessionRuntime, MappedFile, constants: C } = binding;
 const NONE = C.invalidValueId;
 
 /** input [n] -> clamp -> output [n], as a runtime. */
@@ -20,7 +21,7 @@ async function copyRuntime(n = 16) {
   const x = g.defineTensor(C.datatype.fp32, [n], null, 0, C.valueFlags.externalInput);
   const y = g.defineTensor(C.datatype.fp32, [n], null, 1, C.valueFlags.externalOutput);
   g.defineUnary(C.unary.clamp, x, y, { min: -1e30, max: 1e30 });
-  return Runtime.create(g, 1, 0);
+  return createXnnRuntime(g, [[n]], [[n]]);
 }
 
 /** An array whose element `index` is a getter that calls `effect` first. */
@@ -30,7 +31,7 @@ function withGetter<T>(values: T[], index: number, effect: () => void): T[] {
   return array;
 }
 
-const referenceProgram = (bias: bigint, data?: Uint8Array) => ({
+const referenceProgram = (bias: bigint, data?: Uint8Array) => kernelPlan({
   tensors: [
     { bytes: 2 * 4 },
     { bytes: 4 * 2, data: data ?? new Uint8Array(Int8Array.of(1, 2, 3, 4, -1, -2, -3, -4).buffer) },
@@ -47,12 +48,12 @@ t.test('getters check their receiver: another class\'s object is a TypeError, no
   const mapped = MappedFile.copyOf(new Uint8Array(8));
   const g = new Subgraph(1);
   const getter = (cls: { prototype: object }, name: string) => Object.getOwnPropertyDescriptor(cls.prototype, name)!.get!;
-  for (const [cls, name, wrong] of [[Runtime, 'busy', g], [Runtime, 'busy', mapped], [ReferenceRuntime, 'busy', runtime], [MappedFile, 'buffer', runtime], [MappedFile, 'buffer', {}]] as const) {
+  for (const [cls, name, wrong] of [[SessionRuntime, 'busy', g], [SessionRuntime, 'busy', mapped], [MappedFile, 'buffer', runtime], [MappedFile, 'buffer', {}]] as const) {
     t.throws(() => getter(cls as never, name).call(wrong), { name: 'TypeError', message: 'Illegal invocation' }, `${(cls as { name: string }).name}.${name} on a ${wrong.constructor.name}`);
   }
   t.equal(runtime.busy, false, 'on its own object it works');
   t.equal(mapped.buffer.byteLength, 8);
-  t.throws(() => new (Runtime as never as new (x: unknown) => unknown)(undefined), { name: 'TypeError' }, 'runtimes are not constructed from JS');
+  t.throws(() => new (SessionRuntime as never as new (x: unknown) => unknown)(undefined), { name: 'TypeError' }, 'runtimes are not constructed from JS');
   runtime.dispose();
   mapped.close();
   g.dispose();
@@ -74,7 +75,8 @@ t.test('an argument whose getter disposes the object mid-call gets a disposed er
   const b = k.defineTensor(C.datatype.fp32, [4], null, 1, C.valueFlags.externalOutput);
   k.defineUnary(C.unary.clamp, a, b, { min: 0, max: 1 });
   const cache = { get path() { k.dispose(); return '/nonexistent/x.xnnwc'; }, lockPath: '/nonexistent/x.lock', fingerprint: new Uint8Array(32), metadata: '' };
-  t.throws(() => Runtime.create(k, 1, 0, cache), { code: 'ERR_XNNLITE_DISPOSED' }, 'Runtime.create with a cache request');
+  t.throws(() => SessionRuntime.create(xnnPlan(k, [[4]], [[4]]), 1, 0, cache), { name: 'TypeError', message: /Subgraph has been disposed or used/ },
+    'SessionRuntime.create with a cache request');
 
   for (const method of ['invoke', 'invokeAsync'] as const) {
     const runtime = await copyRuntime(4);
@@ -94,7 +96,7 @@ t.test('arrays that grow while the binding reads them are read as they were', as
   const tensors = program.tensors;
   const grown = [...tensors];
   Object.defineProperty(grown, 0, { get: () => { for (let i = 0; i < 1000; i++) grown.push({ bytes: 4 }); return tensors[0]; } });
-  const runtime = ReferenceRuntime.create({ ...program, tensors: grown });
+  const runtime = await SessionRuntime.create({ ...program, tensors: grown }, 1, 0);
   const out = new Int16Array(2);
   runtime.invoke([Int16Array.of(100, 100, 100, 100)], [out]);
   t.same(Array.from(out), [1, -1], 'the program is the one it was when create() began');
@@ -103,8 +105,8 @@ t.test('arrays that grow while the binding reads them are read as they were', as
   const growing = [...reals];
   Object.defineProperty(growing, 0, { get: () => { for (let i = 0; i < 1000; i++) growing.push(1); return reals[0]; } });
   const withReals = referenceProgram(0n);
-  withReals.ops[0].reals = growing;
-  ReferenceRuntime.create(withReals).dispose();
+  (withReals.steps[0] as { reals: number[] }).reals = growing;
+  (await SessionRuntime.create(withReals, 1, 0)).dispose();
   const g = new Subgraph(1);
   const dims = [2, 3];
   Object.defineProperty(dims, 0, { get: () => { for (let i = 0; i < 100; i++) dims.push(1); return 2; } });
@@ -152,7 +154,7 @@ t.test('views over a SharedArrayBuffer, and views whose properties lie', async (
   const c = g.defineTensor(C.datatype.fp32, [4], shared, NONE, 0);
   const y = g.defineTensor(C.datatype.fp32, [4], null, 1, C.valueFlags.externalOutput);
   g.defineBinary(C.binary.add, x, c, y, -Infinity, Infinity);
-  const adder = await Runtime.create(g, 1, 0);
+  const adder = await createXnnRuntime(g, [[4]], [[4]]);
   shared.fill(100);  // static data is kept as it was at definition
   const sum = new Float32Array(4);
   adder.invoke([Float32Array.of(10, 20, 30, 40)], [sum]);
@@ -164,7 +166,7 @@ t.test('views over a SharedArrayBuffer, and views whose properties lie', async (
   t.same(Array.from(new Uint8Array(MappedFile.copyOf(sab).buffer)), [1, 2, 3], 'MappedFile.copyOf');
   const weights = new Uint8Array(new SharedArrayBuffer(8));
   weights.set(new Uint8Array(Int8Array.of(1, 2, 3, 4, -1, -2, -3, -4).buffer));
-  const ref = ReferenceRuntime.create(referenceProgram(0n, weights));
+  const ref = await SessionRuntime.create(referenceProgram(0n, weights), 1, 0);
   const out = new Int16Array(2);
   ref.invoke([Int16Array.of(100, 100, 100, 100)], [out]);
   t.same(Array.from(out), [1, -1], 'reference program data in shared memory');
@@ -179,22 +181,21 @@ t.test('tensor sizes that overflow are refused', async (t) => {
   t.throws(() => g.defineTensor(C.datatype.fp32, [4], new Float32Array(3), NONE, 0), { name: 'TypeError', message: 'static data is smaller than the tensor (12 bytes, the tensor needs 16)' });
   g.dispose();
   const huge = referenceProgram(0n);
-  huge.ops[0].ints = [2 ** 31, 2 ** 31, 2 ** 31, 0, 0, -32768, 32767, 8];
-  huge.ops[0].reals = [];
-  t.throws(() => ReferenceRuntime.create(huge), { name: 'TypeError', message: /parameters do not fit its tensors/ }, 'reference kernel sizes whose product overflows');
+  Object.assign(huge.steps[0], { ints: [2 ** 31, 2 ** 31, 2 ** 31, 0, 0, -32768, 32767, 8], reals: [] });
+  t.throws(() => SessionRuntime.create(huge, 1, 0), { name: 'TypeError', message: /parameters do not fit its tensors/ }, 'reference kernel sizes whose product overflows');
 });
 
 t.test('a thread count no pool should have is refused', async (t) => {
   const g = new Subgraph(1);
-  t.throws(() => Runtime.create(g, 2 ** 32 - 1, 0), { name: 'TypeError', message: 'Runtime.create: threads must be between 1 and 1024' });
-  t.throws(() => Runtime.create(g, 0, 0), { name: 'TypeError' });
-  t.throws(() => ReferenceRuntime.create(referenceProgram(0n), 1e9), { name: 'TypeError', message: 'ReferenceRuntime.create: threads must be between 1 and 1024' });
+  t.throws(() => SessionRuntime.create(xnnPlan(g, [], []), 2 ** 32 - 1, 0), { name: 'TypeError', message: 'SessionRuntime.create: threads must be between 1 and 1024' });
+  t.throws(() => SessionRuntime.create(xnnPlan(g, [], []), 0, 0), { name: 'TypeError' });
+  t.throws(() => SessionRuntime.create(referenceProgram(0n), 1e9, 0), { name: 'TypeError', message: 'SessionRuntime.create: threads must be between 1 and 1024' });
   g.dispose();
 });
 
 t.test('int64 biases at the edge of the range neither overflow nor wrap', async (t) => {
   for (const bias of [2n ** 62n, 2n ** 63n - 1n, 2n ** 47n]) {
-    const runtime = ReferenceRuntime.create(referenceProgram(bias));
+    const runtime = await SessionRuntime.create(referenceProgram(bias), 1, 0);
     const out = new Int16Array(2);
     runtime.invoke([Int16Array.of(32767, 32767, 32767, 32767)], [out]);
     t.same(Array.from(out), [32767, -32768], `bias ±${bias}: saturates`);
@@ -252,4 +253,40 @@ t.test('cache prefetch: malformed arguments are refused, releasing what was neve
   b.releaseCacheFile('/nonexistent/dir/file.xnnwc');
   b.releaseCacheFile('never held');
   t.pass('releases without a hold are no-ops');
+});
+
+t.test('a session plan that does not hold together is refused before anything runs', async (t) => {
+  const clamp = () => {
+    const g = new Subgraph(2);
+    const x = g.defineTensor(C.datatype.fp32, [4], null, 0, C.valueFlags.externalInput);
+    const y = g.defineTensor(C.datatype.fp32, [4], null, 1, C.valueFlags.externalOutput);
+    g.defineUnary(C.unary.clamp, x, y, { min: 0, max: 1 });
+    return g;
+  };
+  const refused = (plan: object, message: RegExp, what: string) =>
+    t.throws(() => SessionRuntime.create(plan as never, 1, 0), { name: 'TypeError', message }, what);
+  const g = clamp();
+  const plan = xnnPlan(g, [[4]], [[4]]);
+  refused({ ...plan, tensors: [{ bytes: 16, offset: plan.arenaBytes }, plan.tensors[1]] }, /tensor 0 lies outside the arena/, 'a tensor past the arena');
+  refused({ ...plan, tensors: [plan.tensors[0], { bytes: 16, data: new Uint8Array(16) }] }, /external tensor must be an arena tensor, not a constant/, 'a constant the session would write');
+  refused({ ...plan, tensors: [...plan.tensors, { bytes: 16, data: new Uint8Array(16) }], steps: [{ subgraph: g, externals: [0, 2] }] },
+    /partition external must be an arena tensor/, 'XNNPACK writing a constant');
+  refused({ ...plan, steps: [{ subgraph: g, externals: [0, 7] }] }, /partition external out of range/, 'an external beyond the tensors');
+  refused({ ...plan, steps: [{ subgraph: {}, externals: [0, 1] }] }, /needs a Subgraph/, 'a partition without a subgraph');
+  refused({ ...plan, outputs: [{ tensor: 1, datatype: 0, shape: [-1] }] }, /negative dimension/, 'a negative dimension');
+  const runtime = await SessionRuntime.create(plan, 1, 0);
+  refused(plan, /Subgraph has been disposed or used/, 'a subgraph used twice');
+  runtime.dispose();
+  const kernel = kernelPlan({
+    tensors: [{ bytes: 8 }, { bytes: 8, data: new Uint8Array(8) }],
+    inputs: [{ tensor: 0, datatype: 0, shape: [2] }], outputs: [],
+    ops: [{ kernel: 'cast', label: 'CAST #0', inputs: [0], outputs: [1], ints: [2, 0, 4], reals: [] }],
+  });
+  refused(kernel, /CAST #0: output must be an arena tensor/, 'a kernel writing a constant');
+
+  // A partition whose shapes differ from the plan's tensors is refused when it is set up, naming the tensor.
+  const h = clamp();
+  const wrong = xnnPlan(h, [[4]], [[8]]);
+  wrong.tensors[1].name = 'Model.subgraphs[0].tensors[1] (y)';
+  await t.rejects(SessionRuntime.create(wrong, 1, 0), { code: 'ERR_XNNLITE_SHAPE_MISMATCH', tensor: 'Model.subgraphs[0].tensors[1] (y)', message: /declares 32 bytes, but its operators produce shape \[4\] \(16 bytes\)/ });
 });

@@ -3,8 +3,9 @@
 import t from 'tap';
 import { native } from '../lib/native';
 import { version, selfTest, XnnpackError } from '../lib/index';
+import { createXnnRuntime } from './helpers/plans';
 
-const { Subgraph, Runtime, constants: C } = native();
+const { Subgraph, SessionRuntime, constants: C } = native();
 const NONE = C.invalidValueId;
 const FLOAT_MAX = Infinity;
 
@@ -22,7 +23,7 @@ async function unaryGraph(shape: number[], body: (g: InstanceType<typeof Subgrap
   const input = g.defineTensor(C.datatype.fp32, shape, null, 0, C.valueFlags.externalInput);
   const output = g.defineTensor(C.datatype.fp32, shape, null, 1, C.valueFlags.externalOutput);
   body(g, input, output);
-  return Runtime.create(g, 1, 0);
+  return createXnnRuntime(g, [shape], [shape]);
 }
 
 t.test('version() reports XNNPACK and the ISA it detected', async (t) => {
@@ -75,7 +76,7 @@ t.test('binary operators broadcast like numpy', async (t) => {
   const b = g.defineTensor(C.datatype.fp32, [1, 3], null, 1, C.valueFlags.externalInput);
   const out = g.defineTensor(C.datatype.fp32, [2, 3], null, 2, C.valueFlags.externalOutput);
   g.defineBinary(C.binary.subtract, a, b, out, -FLOAT_MAX, 4);
-  const runtime = await Runtime.create(g, 1, 0);
+  const runtime = await createXnnRuntime(g, [[2, 3], [1, 3]], [[2, 3]]);
   const result = new Float32Array(6);
   runtime.invoke([new Float32Array([1, 2, 3, 10, 20, 30]), new Float32Array([1, 1, 2])], [result]);
   t.same(Array.from(result), [0, 1, 1, 4, 4, 4], 'subtract, broadcast over rows, clamped to 4');
@@ -93,7 +94,7 @@ t.test('fully connected with static weights and bias', async (t) => {
   const wid = g.defineTensor(C.datatype.fp32, [outputs, inputs], w, NONE, 0);
   const bid = g.defineTensor(C.datatype.fp32, [outputs], bias, NONE, 0);
   g.defineFullyConnected(-FLOAT_MAX, FLOAT_MAX, x, wid, bid, y, 0);
-  const runtime = await Runtime.create(g, 2, 0);
+  const runtime = await createXnnRuntime(g, [[2, inputs]], [[2, outputs]], 2);
   const input = Float32Array.from({ length: 2 * inputs }, (_, i) => i / 4 - 1);
   const expected: number[] = [];
   for (let n = 0; n < 2; n++) {
@@ -158,11 +159,11 @@ t.test('the binding guards against misuse instead of crashing', async (t) => {
 
   const consumed = new Subgraph(1);
   consumed.defineTensor(C.datatype.fp32, [1], null, 0, C.valueFlags.externalInput);
-  const created = Runtime.create(consumed, 1, 0);
+  const created = createXnnRuntime(consumed, [[1]], []);
   t.throws(() => consumed.defineTensor(C.datatype.fp32, [1], null, NONE, 0), { code: 'ERR_XNNLITE_DISPOSED' },
-    'a subgraph is consumed by Runtime.create');
+    'a subgraph is consumed by SessionRuntime.create');
   (await created).dispose();
-  t.throws(() => new (Runtime as unknown as new () => unknown)(), TypeError);
+  t.throws(() => new (SessionRuntime as unknown as new () => unknown)(), TypeError);
 });
 
 t.test('inputs are copied when the call is made', async (t) => {

@@ -150,9 +150,9 @@ t.test('prebuild, pack, and install without scripts', { timeout: 1_500_000 }, as
     }
     const unwinds = runInRoot(old.root, { [app]: 'app' }, ['-e', [
       "const native = require('./app/node_modules/xnnlite/dist/native.js').native();",
-      'try { native.ReferenceRuntime.create({}); } catch (e) { console.log(`${e.name}: ${e.message}`); }',
+      'try { native.SessionRuntime.create({ arenaBytes: 0 }, 1, 0); } catch (e) { console.log(`${e.name}: ${e.message}`); }',
     ].join('\n')]);
-    t.equal(unwinds.stdout.trim(), 'TypeError: ReferenceRuntime.create: tensors must be an array',
+    t.equal(unwinds.stdout.trim(), 'TypeError: SessionRuntime.create: tensors must be an array',
       `${OLD_DEBIAN.release}: a native exception is caught and reported (${unwinds.stderr.trim().split('\n').pop() ?? 'no error output'})`);
   }
 

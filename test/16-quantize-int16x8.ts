@@ -13,6 +13,7 @@ import { writeModel } from '../lib/model/writer';
 import { difference } from './helpers/compare';
 import { runReference } from './helpers/litert';
 import { floatModel, meanError, runModel } from './helpers/quantize';
+import { kernelPlan } from './helpers/plans';
 
 // How much smaller int16x8's summed error must be than int8's. On the pose
 // model the int8 weights (the same in both schemes) dominate the error: with
@@ -137,27 +138,28 @@ t.test('an int16 graph with an operator the reference kernels lack is refused at
       operators: [{ op: 'HARD_SWISH', inputs: [0], outputs: [1] }],
     }],
   });
-  await t.rejects(loadModel(bytes), { name: 'UnsupportedOpError', message: /HARD_SWISH.*int16x8 model \(no reference kernel for it\)/ });
+  await t.rejects(loadModel(bytes), { name: 'UnsupportedOpError', message: /^HARD_SWISH #0: .*got int16.*; no reference kernel for it either$/ });
   const report = await inspectModel(bytes);
   t.same(report.placement.map((p) => p.runsOn), ['unsupported']);
 });
 
-t.test('the native reference runtime refuses inconsistent programs', async (t) => {
-  const { ReferenceRuntime } = native();
-  const conv = (tensorBytes: number[], ints: number[]) => () => ReferenceRuntime.create({
+t.test('the native runtime refuses inconsistent reference kernel calls', async (t) => {
+  const { SessionRuntime } = native();
+  const conv = (tensorBytes: number[], ints: number[]) => () => SessionRuntime.create(kernelPlan({
     tensors: tensorBytes.map((bytes) => ({ bytes })),
     inputs: [{ tensor: 0, datatype: 16, shape: [1] }], outputs: [{ tensor: 3, datatype: 16, shape: [1] }],
     ops: [{ kernel: 'conv2d_s16', label: 'CONV_2D #0', inputs: [0, 1, -1], outputs: [3], ints, reals: [1] }],
-  });
+  }), 1, 0);
   // A 1x4x4x1 input, 1x1x1x1 filter, 1x4x4x1 output: fits 32, 1, -, 32 bytes.
   const ints = [1, 4, 4, 1, 4, 4, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 0, 0, -32768, 32767, 0];
-  t.doesNotThrow(conv([32, 1, 0, 32], ints), 'a consistent program');
+  (await conv([32, 1, 0, 32], ints)()).dispose();
+  t.pass('a consistent program');
   t.throws(conv([30, 1, 0, 32], ints), { name: 'TypeError', message: /CONV_2D #0: conv2d_s16 parameters do not fit its tensors \(operand sizes\)/ });
   t.throws(conv([32, 1, 0, 32], ints.slice(0, 10)), { message: /missing parameters/ });
   t.throws(conv([32, 1, 0, 32], ints.map((v, i) => (i === 7 ? 0 : v))), { message: /bad sizes/ });
-  t.throws(() => ReferenceRuntime.create({ tensors: [{ bytes: 4 }], inputs: [], outputs: [], ops: [{ kernel: 'nope', label: 'X #1', inputs: [], outputs: [], ints: [], reals: [] }] }),
+  t.throws(() => SessionRuntime.create(kernelPlan({ tensors: [{ bytes: 4 }], inputs: [], outputs: [], ops: [{ kernel: 'nope', label: 'X #1', inputs: [], outputs: [], ints: [], reals: [] }] }), 1, 0),
     { message: /X #1: no reference kernel named nope/ });
-  t.throws(() => ReferenceRuntime.create({ tensors: [{ bytes: 4 }], inputs: [{ tensor: 5, datatype: 1, shape: [1] }], outputs: [], ops: [] }), { message: /external tensor out of range/ });
+  t.throws(() => SessionRuntime.create(kernelPlan({ tensors: [{ bytes: 4 }], inputs: [{ tensor: 5, datatype: 1, shape: [1] }], outputs: [], ops: [] }), 1, 0), { message: /external tensor out of range/ });
 });
 
 t.test('per-channel weight scales that do not fit the filter are refused at load', async (t) => {

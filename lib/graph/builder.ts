@@ -2,7 +2,6 @@ import { ModelFormatError } from '../errors';
 import { Activation } from '../model/schema';
 import type { SubgraphDef, TensorDef } from '../model/types';
 import { native, type NativeConstants, type NativeSubgraph } from '../native';
-import type { ActivationFusion } from './fuse-activations';
 import type { StaticValues } from './static-values';
 import { domainOf, valueType, type ValueType } from './tensor-types';
 import { channelwiseInt8 } from './dynamic-quantization';
@@ -14,6 +13,9 @@ const ACTIVATION_RANGE: Record<number, [number, number]> = {
   [Activation.RELU_N1_TO_1]: [-1, 1],
   [Activation.RELU6]: [0, 6],
 };
+
+/** Outputs written elsewhere: to the output of a standalone activation folded into their producer, clamped. */
+export type OutputRedirects = ReadonlyMap<number, { into: TensorDef; min: number; max: number }>;
 
 /**
  * What op lowerings write to: maps model tensors to XNNPACK values (external
@@ -32,8 +34,8 @@ export class GraphBuilder {
     /** External id of each model input and output tensor. */
     private readonly externalIds: Map<number, { id: number; input: boolean }>,
     /** Outputs redirected past a standalone activation folded into their producer. */
-    private readonly redirects: ActivationFusion['redirect'] = new Map(),
-    /** FP16 constants handed to XNNPACK unconverted (lib/graph/lazy-weights.ts). */
+    private readonly redirects: OutputRedirects = new Map(),
+    /** FP16 constants handed to XNNPACK unconverted (lib/plan/lazy-weights.ts). */
     private readonly lazy: Set<number> = new Set(),
     /** How float convolutions and fully-connected layers run (see SessionOptions.precision). */
     readonly precision: 'fp32' | 'fp16' | 'dynamic-int8' = 'fp32',

@@ -42,7 +42,7 @@ export class StaticValues {
         const source = this.values.get(input.index);
         if (source && source.dtype === 'float16' && source.bytes) {
           // Converted only when something needs float32 values: weights that XNNPACK packs
-          // through the weight cache may never need them (see lib/graph/lazy-weights.ts).
+          // through the weight cache may never need them (see lib/plan/lazy-weights.ts).
           this.values.set(output.index, { dtype: 'float32', float16: source.bytes });
           this.foldedOps.add(op.index);
         }

@@ -1,18 +1,20 @@
 /**
- * Builds the description of a graph for the native reference runtime
- * (native/reference): one buffer per model tensor used (constants carry
- * their bytes), and kernel calls whose integer and real parameters are
- * derived here from the model, so the C++ kernels only compute.
+ * What reference families encode into: kernel calls whose integer and real
+ * parameters are derived here from the model, so the C++ kernels
+ * (native/reference) only compute. Operands are tensors of the session
+ * plan (lib/plan/tensor-table.ts): arena tensors or constants.
  */
-import { UnsupportedOpError } from '../errors';
-import { DTYPE_BYTES } from '../model/schema';
 import type { TensorDef } from '../model/types';
 import type { Node } from '../graph/node';
 import type { StaticValues } from '../graph/static-values';
 
-export interface ProgramTensor {
-  bytes: number;
-  data?: Uint8Array;
+export { elementCount as elementsOf } from '../model/element-count';
+
+/** Where operands come from: the session plan's tensors (lib/plan/tensor-table.ts). */
+export interface OperandTable {
+  readonly statics: StaticValues;
+  /** The plan tensor of model tensor `t`. */
+  use(t: TensorDef): number;
 }
 
 export interface KernelCall {
@@ -24,47 +26,22 @@ export interface KernelCall {
   reals: number[];
 }
 
-export interface ProgramExternal {
-  tensor: number;
-  datatype: number;
-  shape: number[];
-}
-
-export interface Program {
-  tensors: ProgramTensor[];
-  inputs: ProgramExternal[];
-  outputs: ProgramExternal[];
-  ops: KernelCall[];
-}
-
-export const elementsOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
-
 /** Quantized range of int16 activations (TFLite's). */
 export const INT16_MIN = -32768;
 export const INT16_MAX = 32767;
 
 export class ProgramBuilder {
-  readonly program: Program = { tensors: [], inputs: [], outputs: [], ops: [] };
-  private readonly ids = new Map<number, number>();
+  readonly calls: KernelCall[] = [];
 
-  constructor(readonly statics: StaticValues) {}
+  constructor(private readonly table: OperandTable) {}
 
-  /** The buffer of model tensor `t`, created on first use. */
+  get statics(): StaticValues {
+    return this.table.statics;
+  }
+
+  /** The plan tensor of model tensor `t`. */
   tensor(t: TensorDef): number {
-    const known = this.ids.get(t.index);
-    if (known !== undefined) return known;
-    const stored = this.statics.get(t);
-    const dtype = stored?.dtype ?? t.dtype;
-    const bytes = elementsOf(t.shape) * DTYPE_BYTES[dtype];
-    const floats = stored?.float16 ? this.statics.float32(t) : undefined;
-    const data = floats ? new Uint8Array(floats.buffer, floats.byteOffset, floats.byteLength) : stored?.bytes;
-    if (this.statics.isStatic(t) && !data) {
-      throw new UnsupportedOpError('graph', -1, `constant ${t.name} (${stored?.dtype}) as an operand of the reference kernels (expected int8 weights or int32/int64 biases)`);
-    }
-    // The native side copies constants when it creates the runtime, so a view into the model file suffices.
-    this.program.tensors.push(data ? { bytes, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) } : { bytes });
-    this.ids.set(t.index, this.program.tensors.length - 1);
-    return this.program.tensors.length - 1;
+    return this.table.use(t);
   }
 
   /** An optional operand: -1 when absent. */
@@ -73,7 +50,7 @@ export class ProgramBuilder {
   }
 
   call(node: Node, kernel: string, inputs: number[], outputs: number[], ints: number[], reals: number[] = []): void {
-    this.program.ops.push({ kernel, label: node.label, inputs, outputs, ints, reals });
+    this.calls.push({ kernel, label: node.label, inputs, outputs, ints, reals });
   }
 }
 

@@ -1,7 +1,5 @@
 /** The reference kernels' op registry: the one lookup from operator name to reference family. */
-import type { SubgraphDef } from '../model/types';
 import { indexByOp } from '../graph/registry';
-import type { StaticValues } from '../graph/static-values';
 import type { ReferenceFamily } from './family';
 import { activationReference } from './ops/activation';
 import { binaryReference } from './ops/binary';
@@ -27,10 +25,7 @@ export function referenceFamilyOf(op: string): ReferenceFamily | undefined {
   return byOp.get(op);
 }
 
-/**
- * A subgraph runs on the reference kernels when a tensor computed at run
- * time is int16: TFLite's int16x8 models, which XNNPACK has no kernels for.
- */
-export function needsReferenceKernels(subgraph: SubgraphDef, statics: StaticValues): boolean {
-  return subgraph.tensors.some((t) => t.dtype === 'int16' && !statics.isStatic(t));
+/** Every operator name the reference kernels can run (for some operand types and options). */
+export function referenceOps(): string[] {
+  return [...byOp.keys()];
 }

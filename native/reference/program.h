@@ -1,7 +1,8 @@
-// A graph for xnnlite's reference kernels: plain buffers and a list of
-// kernel calls, for operators XNNPACK has no kernels for (int16
-// activations). TypeScript derives every parameter from the model (shapes,
-// strides, requantization multipliers); the kernels only compute.
+// The reference kernels' view of a session plan: TFLite's semantics for the
+// operators XNNPACK does not run, as kernel calls over plain buffers (the
+// session's arena and its constants). TypeScript derives every parameter
+// from the model (shapes, strides, requantization multipliers); the kernels
+// only compute.
 #pragma once
 
 #include <cstddef>
@@ -12,12 +13,14 @@
 
 namespace xnnlite::reference {
 
+// A buffer of the session: in its arena, or a constant. `bytes` is known
+// when the plan is read (kernels check their sizes against it); `ptr` once
+// the session's memory exists.
 struct Tensor {
   size_t bytes = 0;
-  // Constants and activations alike own their storage (activations are zeroed once).
-  std::vector<uint8_t> storage;
-  uint8_t* data() { return storage.data(); }
-  const uint8_t* data() const { return storage.data(); }
+  uint8_t* ptr = nullptr;
+  uint8_t* data() { return ptr; }
+  const uint8_t* data() const { return ptr; }
 };
 
 struct Op;

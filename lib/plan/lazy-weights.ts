@@ -6,14 +6,15 @@
  * does neither the conversion nor holds the float32 copy.
  */
 import type { SubgraphDef } from '../model/types';
-import type { PlannedOp } from './partition';
-import type { StaticValues } from './static-values';
+import type { StaticValues } from '../graph/static-values';
+import type { PlacedOp } from './placement';
 
-export function lazyWeightTensors(plan: PlannedOp[], subgraph: SubgraphDef, statics: StaticValues): Set<number> {
+/** Only constants read by XNNPACK alone qualify: a reference kernel reads the float32 values. */
+export function lazyWeightTensors(plan: readonly PlacedOp[], subgraph: SubgraphDef, statics: StaticValues): Set<number> {
   const eligible = new Map<number, boolean>();
   for (const p of plan) {
     if (p.folded) continue;
-    const lazyInputs = p.reason ? [] : p.family?.lazyWeightInputs?.(p.node) ?? [];
+    const lazyInputs = p.runner === 'xnnpack' ? p.family?.lazyWeightInputs?.(p.node) ?? [] : [];
     p.node.def.inputs.forEach((t, k) => {
       if (t < 0) return;
       const ok = lazyInputs.includes(k) && statics.float16Source(subgraph.tensors[t]) !== undefined;

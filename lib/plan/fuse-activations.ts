@@ -6,7 +6,8 @@
  * each costs a full pass over the tensor.
  */
 import type { SubgraphDef, TensorDef } from '../model/types';
-import type { PlannedOp } from './partition';
+import type { OutputRedirects } from '../graph/builder';
+import type { PlacedOp } from './placement';
 
 const CLAMPS: Record<string, [number, number]> = {
   RELU: [0, Infinity],
@@ -16,25 +17,26 @@ const CLAMPS: Record<string, [number, number]> = {
 
 export interface ActivationFusion {
   /** Producer output tensor -> the tensor it now writes directly, and the extra clamp. */
-  redirect: Map<number, { into: TensorDef; min: number; max: number }>;
+  redirect: OutputRedirects & Map<number, { into: TensorDef; min: number; max: number }>;
   /** Operators (the standalone activations) that no longer run. */
   removed: Set<number>;
 }
 
-export function planActivationFusion(plan: PlannedOp[], subgraph: SubgraphDef): ActivationFusion {
+/** Only operators on XNNPACK fuse: both the activation and its producer run there. */
+export function planActivationFusion(plan: readonly PlacedOp[], subgraph: SubgraphDef): ActivationFusion {
   const readers = new Map<number, number>();
   for (const p of plan) for (const i of p.node.def.inputs) if (i >= 0) readers.set(i, (readers.get(i) ?? 0) + 1);
   const graphOutputs = new Set(subgraph.outputs);
-  const producer = new Map<number, PlannedOp>();
+  const producer = new Map<number, PlacedOp>();
   for (const p of plan) for (const o of p.node.def.outputs) producer.set(o, p);
 
   const fusion: ActivationFusion = { redirect: new Map(), removed: new Set() };
   for (const p of plan) {
     const clamp = CLAMPS[p.node.op];
-    if (!clamp || p.reason || p.node.inputCount !== 1) continue;
+    if (!clamp || p.runner !== 'xnnpack' || p.node.inputCount !== 1) continue;
     const input = p.node.def.inputs[0];
     const source = producer.get(input);
-    if (!source || source.reason || source.folded || !source.family?.clampsOutput) continue;
+    if (!source || source.runner !== 'xnnpack' || !source.family?.clampsOutput) continue;
     if (readers.get(input) !== 1 || graphOutputs.has(input) || source.node.outputCount !== 1) continue;
     if (fusion.redirect.has(input) || fusion.removed.has(source.node.def.index)) continue;
     fusion.redirect.set(input, { into: p.node.output(0), min: clamp[0], max: clamp[1] });

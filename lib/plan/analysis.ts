@@ -1,0 +1,43 @@
+/** What a model's subgraph needs before any session: its constants folded and every operator placed. */
+import { UnsupportedOpError } from '../errors';
+import type { SubgraphDef, TfliteModel } from '../model/types';
+import { StaticValues } from '../graph/static-values';
+import { placeOperators, type PlacedOp } from './placement';
+
+export interface SubgraphAnalysis {
+  index: number;
+  subgraph: SubgraphDef;
+  statics: StaticValues;
+  placed: PlacedOp[];
+}
+
+/** What XNNPACK is told about the graph when it plans it. */
+export interface RuntimeHints {
+  /**
+   * The model stores weights in TFLite's sparse format, so its author pruned
+   * it: XNNPACK may then run convolution chains in its sparse (NCHW) kernels.
+   */
+  sparse: boolean;
+}
+
+/** Folds constants and places every operator; reusable by every session of a model. */
+export function analyzeSubgraph(model: TfliteModel, index = 0): SubgraphAnalysis {
+  const subgraph = model.subgraphs[index];
+  const statics = new StaticValues(subgraph, index);
+  return { index, subgraph, statics, placed: placeOperators(subgraph, statics) };
+}
+
+/** Throws UnsupportedOpError for the first operator that cannot run. */
+export function ensureSupported(analysis: SubgraphAnalysis): void {
+  const unsupported = analysis.placed.find((p) => p.reason);
+  if (unsupported) throw new UnsupportedOpError(unsupported.node.op, unsupported.node.def.index, unsupported.reason!);
+}
+
+export function runtimeHints(analysis: SubgraphAnalysis): RuntimeHints {
+  return { sparse: analysis.statics.sparseConstants > 0 };
+}
+
+/** Whether any operator runs on XNNPACK (and so packs weights, which the weight cache keeps). */
+export function packsWeights(analysis: SubgraphAnalysis): boolean {
+  return analysis.placed.some((p) => p.runner === 'xnnpack');
+}

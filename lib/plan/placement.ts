@@ -1,0 +1,69 @@
+/**
+ * Decides where each operator of a subgraph runs: on XNNPACK when its
+ * family there accepts it (XNNPACK is preferred: it is much faster), else on
+ * xnnlite's reference kernels (lib/reference) when one accepts it, else
+ * nowhere, with the reason. Operators that only transform constants are
+ * folded at load and run nowhere.
+ */
+import { ModelFormatError } from '../errors';
+import type { SubgraphDef } from '../model/types';
+import { first, nonEmptyOperands } from '../graph/checks';
+import { Node } from '../graph/node';
+import type { OpFamily } from '../graph/op-family';
+import { familyOf } from '../graph/registry';
+import type { StaticValues } from '../graph/static-values';
+import type { ReferenceFamily } from '../reference/family';
+import { referenceFamilyOf } from '../reference/registry';
+
+export type Runner = 'xnnpack' | 'reference';
+
+export interface PlacedOp {
+  node: Node;
+  /** Where the operator runs; undefined when it cannot run (see `reason`) or is folded. */
+  runner?: Runner;
+  /** How it runs on XNNPACK (runner 'xnnpack'). */
+  family?: OpFamily;
+  /** How it runs on the reference kernels (runner 'reference'). */
+  reference?: ReferenceFamily;
+  /** Why the operator cannot run anywhere, if it cannot. */
+  reason?: string;
+  /** Folded into constants at load; nothing runs. */
+  folded: boolean;
+}
+
+/** Runs a family's check, turning an unreadable option table into a ModelFormatError naming the operator. */
+function checked(node: Node, check: () => string | undefined): string | undefined {
+  try {
+    return check();
+  } catch (err) {
+    if (err instanceof ModelFormatError) throw err;
+    throw new ModelFormatError(node.label, `options could not be read: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+const isTypeRefusal = (reason: string) => /\btype \(got /.test(reason);
+
+/**
+ * Why an operator no backend runs cannot run: the reason of the backend
+ * that takes its operand types (it came closest), else XNNPACK's.
+ */
+function closestReason(onXnnpack: string | undefined, onReference: string | undefined): string {
+  if (onXnnpack === undefined) return onReference!;
+  if (onReference === undefined) return isTypeRefusal(onXnnpack) ? `${onXnnpack}; no reference kernel for it either` : onXnnpack;
+  return isTypeRefusal(onXnnpack) && !isTypeRefusal(onReference) ? onReference : onXnnpack;
+}
+
+export function placeOperators(subgraph: SubgraphDef, statics: StaticValues): PlacedOp[] {
+  return subgraph.operators.map((def): PlacedOp => {
+    const node = new Node(def, subgraph);
+    if (statics.isFolded(def.index)) return { node, folded: true };
+    const family = familyOf(def.op);
+    const onXnnpack = family ? checked(node, () => family.check(node, statics)) : undefined;
+    if (family && !onXnnpack) return { node, runner: 'xnnpack', family, folded: false };
+    const reference = referenceFamilyOf(def.op);
+    const onReference = reference ? checked(node, () => first(() => nonEmptyOperands(node), () => reference.check(node, statics))) : undefined;
+    if (reference && !onReference) return { node, runner: 'reference', reference, folded: false };
+    const kind = def.customCode !== undefined ? 'custom operator' : 'operator';
+    return { node, reason: family || reference ? closestReason(onXnnpack, reference ? onReference : undefined) : `${kind} is not supported`, folded: false };
+  });
+}
