@@ -15,7 +15,7 @@ function multiples(node: Node, statics: StaticValues): number[] | string {
   const m = constantIntegers(node, 1, 'multiples', statics);
   if (typeof m === 'string') return m;
   const rank = node.in(0).shape.length;
-  if (m.length !== rank || m.some((v) => !(v >= 0))) return `multiples (got [${m}], expected ${rank} non-negative values)`;
+  if (m.length !== rank || m.some((v) => !(v >= 0))) return `multiples (got [${m}], expected a non-negative value per input axis: ${rank})`;
   return m;
 }
 
