@@ -104,6 +104,7 @@ export const BuiltinOptions = {
   SliceOptions: 48, TransposeConvOptions: 49, ExpandDimsOptions: 52, LeakyReluOptions: 75,
   SquaredDifferenceOptions: 76, HardSwishOptions: 91, DepthToSpaceOptions: 94, DensifyOptions: 99,
   BatchMatMulOptions: 101,
+  PackOptions: 59, UnpackOptions: 64, ResizeNearestNeighborOptions: 74, MirrorPadOptions: 77, SplitVOptions: 79,
 } as const;
 
 export const Padding = { SAME: 0, VALID: 1 } as const;
@@ -134,4 +135,12 @@ export const OptionSlot = {
   TransposeConv: { padding: 0, strideW: 1, strideH: 2, activation: 3 },
   LeakyRelu: { alpha: 0 },
   BatchMatMul: { adjX: 0, adjY: 1 },
+  Pack: { valuesCount: 0, axis: 1 },
+  Unpack: { num: 0, axis: 1 },
+  ResizeNearestNeighbor: { alignCorners: 0, halfPixelCenters: 1 },
+  MirrorPad: { mode: 0 },
+  SplitV: { numSplits: 0 },
 } as const;
+
+/** MirrorPadOptions.mode. */
+export const MirrorPadMode = { REFLECT: 0, SYMMETRIC: 1 } as const;

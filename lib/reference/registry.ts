@@ -5,18 +5,27 @@ import { activationReference } from './ops/activation';
 import { binaryReference } from './ops/binary';
 import { castReference } from './ops/cast';
 import { convolutionReference } from './ops/convolution';
-import { concatenationReference, padReference, reshapeReference } from './ops/data-movement';
+import { concatenationReference, packReference, reshapeReference } from './ops/data-movement';
 import { fullyConnectedReference } from './ops/fully-connected';
 import { meanReference } from './ops/mean';
+import { mirrorPadReference } from './ops/mirror-pad';
+import { padReference } from './ops/pad';
 import { poolingReference } from './ops/pooling';
 import { quantizeReference } from './ops/quantize';
 import { resizeBilinearReference } from './ops/resize-bilinear';
+import { resizeNearestReference } from './ops/resize-nearest';
+import { sliceReference } from './ops/slice';
 import { softmaxReference } from './ops/softmax';
+import { spaceBatchReference } from './ops/space-batch';
+import { splitReference } from './ops/split';
+import { tileReference } from './ops/tile';
+import { transposeReference } from './ops/transpose';
 
 export const REFERENCE_FAMILIES: readonly ReferenceFamily[] = [
   convolutionReference, fullyConnectedReference, binaryReference, poolingReference, meanReference,
   reshapeReference, padReference, concatenationReference, activationReference, quantizeReference, resizeBilinearReference, softmaxReference,
   castReference,
+  packReference, mirrorPadReference, sliceReference, splitReference, tileReference, transposeReference, spaceBatchReference, resizeNearestReference,
 ];
 
 const byOp = indexByOp(REFERENCE_FAMILIES);

@@ -7,8 +7,9 @@ namespace xnnlite::reference {
 const Kernel* FindKernel(const std::string& name) {
   static const Kernel* const kAll[] = {
       &kConv2dS16, &kDepthwiseConv2dS16, &kFullyConnectedS16, &kBinaryS16, &kMaxPoolS16, &kAveragePoolS16, &kMeanS16, &kSoftmaxS16,
-      &kCopy, &kPad, &kConcatenation, &kLogisticS16, &kTanhS16, &kRequantizeS16, &kQuantizeF32S16, &kDequantizeS16F32, &kResizeBilinearS16,
+      &kCopy, &kConcatenation, &kLogisticS16, &kTanhS16, &kRequantizeS16, &kQuantizeF32S16, &kDequantizeS16F32, &kResizeBilinearS16,
       &kCast,
+      &kLayoutGather, &kLayoutScatter,
   };
   for (const Kernel* k : kAll) {
     if (name == k->name) return k;

@@ -14,7 +14,6 @@ extern const Kernel kAveragePoolS16;
 extern const Kernel kMeanS16;
 extern const Kernel kSoftmaxS16;
 extern const Kernel kCopy;
-extern const Kernel kPad;
 extern const Kernel kConcatenation;
 extern const Kernel kLogisticS16;
 extern const Kernel kTanhS16;
@@ -23,5 +22,7 @@ extern const Kernel kQuantizeF32S16;
 extern const Kernel kDequantizeS16F32;
 extern const Kernel kResizeBilinearS16;
 extern const Kernel kCast;
+extern const Kernel kLayoutGather;
+extern const Kernel kLayoutScatter;
 
 }  // namespace xnnlite::reference
