@@ -103,7 +103,7 @@ export const BuiltinOptions = {
   SqueezeOptions: 30, StridedSliceOptions: 32, SplitOptions: 35, DequantizeOptions: 38, MaximumMinimumOptions: 39,
   SliceOptions: 48, TransposeConvOptions: 49, ExpandDimsOptions: 52, LeakyReluOptions: 75,
   SquaredDifferenceOptions: 76, HardSwishOptions: 91, DepthToSpaceOptions: 94, DensifyOptions: 99,
-  BatchMatMulOptions: 101,
+  BatchMatMulOptions: 101, NonMaxSuppressionV4Options: 95, NonMaxSuppressionV5Options: 96,
 } as const;
 
 export const Padding = { SAME: 0, VALID: 1 } as const;

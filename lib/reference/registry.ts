@@ -14,11 +14,13 @@ import { poolingReference } from './ops/pooling';
 import { quantizeReference } from './ops/quantize';
 import { resizeBilinearReference } from './ops/resize-bilinear';
 import { softmaxReference } from './ops/softmax';
+import { nonMaxSuppressionReference } from './ops/non-max-suppression';
 
 export const REFERENCE_FAMILIES: readonly ReferenceFamily[] = [
   convolutionReference, fullyConnectedReference, binaryReference, poolingReference, meanReference,
   reshapeReference, padReference, concatenationReference, activationReference, quantizeReference, resizeBilinearReference, softmaxReference,
   castReference,
+  nonMaxSuppressionReference,
 ];
 
 const byOp = indexByOp(REFERENCE_FAMILIES);

@@ -23,5 +23,7 @@ extern const Kernel kQuantizeF32S16;
 extern const Kernel kDequantizeS16F32;
 extern const Kernel kResizeBilinearS16;
 extern const Kernel kCast;
+extern const Kernel kNonMaxSuppressionV4;
+extern const Kernel kNonMaxSuppressionV5;
 
 }  // namespace xnnlite::reference
