@@ -15,12 +15,13 @@ import { quantizeReference } from './ops/quantize';
 import { resizeBilinearReference } from './ops/resize-bilinear';
 import { softmaxReference } from './ops/softmax';
 import { nonMaxSuppressionReference } from './ops/non-max-suppression';
+import { detectionPostprocessReference } from './ops/detection-postprocess';
 
 export const REFERENCE_FAMILIES: readonly ReferenceFamily[] = [
   convolutionReference, fullyConnectedReference, binaryReference, poolingReference, meanReference,
   reshapeReference, padReference, concatenationReference, activationReference, quantizeReference, resizeBilinearReference, softmaxReference,
   castReference,
-  nonMaxSuppressionReference,
+  nonMaxSuppressionReference, detectionPostprocessReference,
 ];
 
 const byOp = indexByOp(REFERENCE_FAMILIES);

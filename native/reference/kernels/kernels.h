@@ -25,5 +25,6 @@ extern const Kernel kResizeBilinearS16;
 extern const Kernel kCast;
 extern const Kernel kNonMaxSuppressionV4;
 extern const Kernel kNonMaxSuppressionV5;
+extern const Kernel kDetectionPostprocess;
 
 }  // namespace xnnlite::reference
