@@ -105,6 +105,7 @@ export const BuiltinOptions = {
   SquaredDifferenceOptions: 76, HardSwishOptions: 91, DepthToSpaceOptions: 94, DensifyOptions: 99,
   BatchMatMulOptions: 101,
   PackOptions: 59, UnpackOptions: 64, ResizeNearestNeighborOptions: 74, MirrorPadOptions: 77, SplitVOptions: 79,
+  NonMaxSuppressionV4Options: 95, NonMaxSuppressionV5Options: 96,
 } as const;
 
 export const Padding = { SAME: 0, VALID: 1 } as const;

@@ -20,12 +20,15 @@ import { spaceBatchReference } from './ops/space-batch';
 import { splitReference } from './ops/split';
 import { tileReference } from './ops/tile';
 import { transposeReference } from './ops/transpose';
+import { nonMaxSuppressionReference } from './ops/non-max-suppression';
+import { detectionPostprocessReference } from './ops/detection-postprocess';
 
 export const REFERENCE_FAMILIES: readonly ReferenceFamily[] = [
   convolutionReference, fullyConnectedReference, binaryReference, poolingReference, meanReference,
   reshapeReference, padReference, concatenationReference, activationReference, quantizeReference, resizeBilinearReference, softmaxReference,
   castReference,
   packReference, mirrorPadReference, sliceReference, splitReference, tileReference, transposeReference, spaceBatchReference, resizeNearestReference,
+  nonMaxSuppressionReference, detectionPostprocessReference,
 ];
 
 const byOp = indexByOp(REFERENCE_FAMILIES);

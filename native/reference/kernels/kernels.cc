@@ -10,6 +10,7 @@ const Kernel* FindKernel(const std::string& name) {
       &kCopy, &kConcatenation, &kLogisticS16, &kTanhS16, &kRequantizeS16, &kQuantizeF32S16, &kDequantizeS16F32, &kResizeBilinearS16,
       &kCast,
       &kLayoutGather, &kLayoutScatter,
+      &kNonMaxSuppressionV4, &kNonMaxSuppressionV5, &kDetectionPostprocess,
   };
   for (const Kernel* k : kAll) {
     if (name == k->name) return k;

@@ -24,5 +24,8 @@ extern const Kernel kResizeBilinearS16;
 extern const Kernel kCast;
 extern const Kernel kLayoutGather;
 extern const Kernel kLayoutScatter;
+extern const Kernel kNonMaxSuppressionV4;
+extern const Kernel kNonMaxSuppressionV5;
+extern const Kernel kDetectionPostprocess;
 
 }  // namespace xnnlite::reference
