@@ -104,6 +104,9 @@ export const BuiltinOptions = {
   SliceOptions: 48, TransposeConvOptions: 49, ExpandDimsOptions: 52, LeakyReluOptions: 75,
   SquaredDifferenceOptions: 76, HardSwishOptions: 91, DepthToSpaceOptions: 94, DensifyOptions: 99,
   BatchMatMulOptions: 101,
+  GatherOptions: 23, TopKV2Options: 34, ArgMaxOptions: 40, SelectOptions: 47, ShapeOptions: 55, ArgMinOptions: 57,
+  OneHotOptions: 61, ZerosLikeOptions: 67, FillOptions: 68, RangeOptions: 73, GatherNdOptions: 83, WhereOptions: 85,
+  ScatterNdOptions: 97, SelectV2Options: 98, CumsumOptions: 102,
 } as const;
 
 export const Padding = { SAME: 0, VALID: 1 } as const;
@@ -134,4 +137,10 @@ export const OptionSlot = {
   TransposeConv: { padding: 0, strideW: 1, strideH: 2, activation: 3 },
   LeakyRelu: { alpha: 0 },
   BatchMatMul: { adjX: 0, adjY: 1 },
+  Gather: { axis: 0, batchDims: 1 },
+  /** ArgMaxOptions and ArgMinOptions. */
+  ArgMinMax: { outputType: 0 },
+  OneHot: { axis: 0 },
+  Cumsum: { exclusive: 0, reverse: 1 },
+  Shape: { outType: 0 },
 } as const;

@@ -14,11 +14,20 @@ import { poolingReference } from './ops/pooling';
 import { quantizeReference } from './ops/quantize';
 import { resizeBilinearReference } from './ops/resize-bilinear';
 import { softmaxReference } from './ops/softmax';
+import { argMinMaxReference } from './ops/arg-min-max';
+import { cumsumReference } from './ops/cumsum';
+import { gatherReference } from './ops/gather';
+import { gatherNdReference } from './ops/gather-nd';
+import { generatorsReference } from './ops/generators';
+import { oneHotReference } from './ops/one-hot';
+import { selectReference } from './ops/select';
+import { topKReference } from './ops/top-k';
 
 export const REFERENCE_FAMILIES: readonly ReferenceFamily[] = [
   convolutionReference, fullyConnectedReference, binaryReference, poolingReference, meanReference,
   reshapeReference, padReference, concatenationReference, activationReference, quantizeReference, resizeBilinearReference, softmaxReference,
   castReference,
+  gatherReference, gatherNdReference, oneHotReference, argMinMaxReference, topKReference, selectReference, cumsumReference, generatorsReference,
 ];
 
 const byOp = indexByOp(REFERENCE_FAMILIES);

@@ -23,5 +23,18 @@ extern const Kernel kQuantizeF32S16;
 extern const Kernel kDequantizeS16F32;
 extern const Kernel kResizeBilinearS16;
 extern const Kernel kCast;
+extern const Kernel kGather;
+extern const Kernel kEmbeddingLookupDequantize;
+extern const Kernel kGatherNd;
+extern const Kernel kScatterNd;
+extern const Kernel kOneHot;
+extern const Kernel kArgMinMax;
+extern const Kernel kTopK;
+extern const Kernel kSelect;
+extern const Kernel kCumsum;
+extern const Kernel kShape;
+extern const Kernel kFill;
+extern const Kernel kRange;
+extern const Kernel kWhere;
 
 }  // namespace xnnlite::reference
