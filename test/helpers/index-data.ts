@@ -5,8 +5,9 @@
 import type { Test } from 'tap';
 import { loadModel } from '../../lib/index';
 import type { DType } from '../../lib/model/schema';
+import { writeModel, type OperatorSpec, type TensorSpec } from '../../lib/model/writer';
 import { deterministicInput } from './compare';
-import type { TypedInput } from './op-model';
+import type { OpCase, TypedInput } from './op-model';
 
 export const ALL_DTYPES = ['float32', 'int8', 'uint8', 'int16', 'int32', 'int64', 'bool'] as const satisfies readonly DType[];
 
@@ -46,4 +47,44 @@ export async function expectInvalidThenValid(t: Test, bytes: Uint8Array, bad: Ty
   } finally {
     model.dispose();
   }
+}
+
+/** Dtypes LiteRT.js cannot take or give at a model's edge (as castWrappedModel). */
+const WRAPPED = new Set<DType>(['int64', 'bool', 'int16', 'int8']);
+
+/**
+ * Like castWrappedModel, but every output of the op goes through a CAST (to
+ * int32 for the dtypes LiteRT.js cannot give, else to its own dtype).
+ * LiteRT.js returns stale bytes for an output TFLite computes once when it
+ * prepares the model (SHAPE, RANGE of constants): a CAST after it makes the
+ * graph's output an ordinary tensor.
+ */
+export function castAfterModel(c: OpCase): Uint8Array {
+  const tensors: TensorSpec[] = [];
+  const graphInputs: number[] = [];
+  const operators: OperatorSpec[] = [];
+  const add = (spec: TensorSpec) => tensors.push(spec) - 1;
+  const opInputs = c.inputs.map((arg, k) => {
+    if (!arg) return -1;
+    const dtype = arg.dtype ?? 'float32';
+    const index = add({ shape: arg.shape, dtype, data: arg.data, quantization: arg.quantization, name: `in${k}` });
+    if (arg.data) return index;
+    if (!WRAPPED.has(dtype)) {
+      graphInputs.push(index);
+      return index;
+    }
+    const edge = add({ shape: arg.shape, dtype: 'int32', name: `in${k}_int32` });
+    graphInputs.push(edge);
+    operators.push({ op: 'CAST', inputs: [edge], outputs: [index] });
+    return index;
+  });
+  const opOutputs = c.outputs.map((arg, k) => add({ shape: arg.shape, dtype: arg.dtype ?? 'float32', quantization: arg.quantization, name: `op_out${k}` }));
+  operators.push({ op: c.op, inputs: opInputs, outputs: opOutputs, options: c.options });
+  const graphOutputs = c.outputs.map((arg, k) => {
+    const dtype = arg.dtype ?? 'float32';
+    const edge = add({ shape: arg.shape, dtype: WRAPPED.has(dtype) ? 'int32' : dtype, name: `out${k}` });
+    operators.push({ op: 'CAST', inputs: [opOutputs[k]], outputs: [edge] });
+    return edge;
+  });
+  return writeModel({ subgraphs: [{ tensors, inputs: graphInputs, outputs: graphOutputs, operators }] });
 }
