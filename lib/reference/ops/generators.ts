@@ -97,8 +97,9 @@ function rangeLength(start: number | bigint, limit: number | bigint, delta: numb
     const abs = (v: bigint) => (v < 0n ? -v : v);
     const span = abs((l as bigint) - s);
     const step = abs(d as bigint);
-    const length = (span + step - 1n) / step;
-    return length <= 2n ** 31n - 1n ? Number(length) : `range length (got ${length}, expected at most 2^31 - 1)`;
+    // TFLite's expression mixes this with a float one: the length passes through float32.
+    const length = Math.fround(Number((span + step - 1n) / step));
+    return length <= 2 ** 31 - 1 ? length : `range length (got ${length}, expected at most 2^31 - 1)`;
   }
   return Math.ceil(Math.abs(Math.fround(Math.fround((l as number) - s) / (d as number))));
 }

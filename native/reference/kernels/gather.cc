@@ -65,7 +65,8 @@ void GatherTask(const Op& op, Tensors& t, size_t task) {
     const int64_t o = (r / g.count) % g.outer;
     const int64_t index = IndexAt(indices, g.index, b * g.count + position);
     if (index < 0 || index >= g.axis) continue;  // refused by ValidateGather; never read outside the table
-    std::memcpy(y + r * row_bytes, table + ((b * g.outer + o) * g.axis + index) * row_bytes, row_bytes);
+    // memmove: a program may name one tensor as both table and output.
+    std::memmove(y + r * row_bytes, table + ((b * g.outer + o) * g.axis + index) * row_bytes, row_bytes);
   }
 }
 

@@ -75,7 +75,7 @@ void RunGatherNd(const Op& op, Tensors& t) {
   const int64_t slice_bytes = slice * element;
   for (int64_t s = 0; s < slices; s++) {
     const int64_t from = Offset(op, 6, nd, indices, index, s);
-    if (from >= 0) std::memcpy(y + s * slice_bytes, params + from * element, slice_bytes);
+    if (from >= 0) std::memmove(y + s * slice_bytes, params + from * element, slice_bytes);
   }
 }
 
