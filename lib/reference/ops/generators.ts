@@ -14,7 +14,7 @@ import {
   ALL_TYPES, bytesOf, constantIntegers, dtypeOf, elementCode, keepsQuantization, rankAtLeast, runTimeShape, sameType, shapeIs, typeIn,
 } from './operand-rules';
 
-function checkShape(node: Node, statics: StaticValues): Reason {
+function checkShape(node: Node): Reason {
   const output = node.output(0);
   return first(
     () => arity(node, 1, 1, 1),
