@@ -106,6 +106,9 @@ export const BuiltinOptions = {
   BatchMatMulOptions: 101,
   PackOptions: 59, UnpackOptions: 64, ResizeNearestNeighborOptions: 74, MirrorPadOptions: 77, SplitVOptions: 79,
   NonMaxSuppressionV4Options: 95, NonMaxSuppressionV5Options: 96,
+  GatherOptions: 23, TopKV2Options: 34, ArgMaxOptions: 40, SelectOptions: 47, ShapeOptions: 55, ArgMinOptions: 57,
+  OneHotOptions: 61, ZerosLikeOptions: 67, FillOptions: 68, RangeOptions: 73, GatherNdOptions: 83, WhereOptions: 85,
+  ScatterNdOptions: 97, SelectV2Options: 98, CumsumOptions: 102,
 } as const;
 
 export const Padding = { SAME: 0, VALID: 1 } as const;
@@ -141,6 +144,12 @@ export const OptionSlot = {
   ResizeNearestNeighbor: { alignCorners: 0, halfPixelCenters: 1 },
   MirrorPad: { mode: 0 },
   SplitV: { numSplits: 0 },
+  Gather: { axis: 0, batchDims: 1 },
+  /** ArgMaxOptions and ArgMinOptions. */
+  ArgMinMax: { outputType: 0 },
+  OneHot: { axis: 0 },
+  Cumsum: { exclusive: 0, reverse: 1 },
+  Shape: { outType: 0 },
 } as const;
 
 /** MirrorPadOptions.mode. */

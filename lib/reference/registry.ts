@@ -22,6 +22,14 @@ import { tileReference } from './ops/tile';
 import { transposeReference } from './ops/transpose';
 import { nonMaxSuppressionReference } from './ops/non-max-suppression';
 import { detectionPostprocessReference } from './ops/detection-postprocess';
+import { argMinMaxReference } from './ops/arg-min-max';
+import { cumsumReference } from './ops/cumsum';
+import { gatherReference } from './ops/gather';
+import { gatherNdReference } from './ops/gather-nd';
+import { generatorsReference } from './ops/generators';
+import { oneHotReference } from './ops/one-hot';
+import { selectReference } from './ops/select';
+import { topKReference } from './ops/top-k';
 
 export const REFERENCE_FAMILIES: readonly ReferenceFamily[] = [
   convolutionReference, fullyConnectedReference, binaryReference, poolingReference, meanReference,
@@ -29,6 +37,7 @@ export const REFERENCE_FAMILIES: readonly ReferenceFamily[] = [
   castReference,
   packReference, mirrorPadReference, sliceReference, splitReference, tileReference, transposeReference, spaceBatchReference, resizeNearestReference,
   nonMaxSuppressionReference, detectionPostprocessReference,
+  gatherReference, gatherNdReference, oneHotReference, argMinMaxReference, topKReference, selectReference, cumsumReference, generatorsReference,
 ];
 
 const byOp = indexByOp(REFERENCE_FAMILIES);

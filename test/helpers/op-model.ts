@@ -12,6 +12,7 @@ export interface TensorArg {
   data?: Float32Array | Int32Array | Uint16Array | Uint8Array;
   dtype?: DType;
   sparsity?: TensorSpec['sparsity'];
+  quantization?: TensorSpec['quantization'];
 }
 
 export const f32 = (shape: number[], data?: Float32Array): TensorArg => ({ shape, data });
@@ -37,12 +38,12 @@ export function opModel(c: OpCase): Uint8Array {
   const graphInputs: number[] = [];
   const opInputs = c.inputs.map((arg) => {
     if (!arg) return -1;
-    tensors.push({ shape: arg.shape, dtype: arg.dtype ?? 'float32', data: arg.data, sparsity: arg.sparsity, name: `in${tensors.length}` });
+    tensors.push({ shape: arg.shape, dtype: arg.dtype ?? 'float32', data: arg.data, sparsity: arg.sparsity, quantization: arg.quantization, name: `in${tensors.length}` });
     if (!arg.data) graphInputs.push(tensors.length - 1);
     return tensors.length - 1;
   });
   const opOutputs = c.outputs.map((arg, k) => {
-    tensors.push({ shape: arg.shape, dtype: arg.dtype ?? 'float32', name: `out${k}` });
+    tensors.push({ shape: arg.shape, dtype: arg.dtype ?? 'float32', quantization: arg.quantization, name: `out${k}` });
     return tensors.length - 1;
   });
   const op: OperatorSpec = { op: c.op, custom: c.custom, inputs: opInputs, outputs: opOutputs, options: c.options, customOptions: c.customOptions };
@@ -136,7 +137,7 @@ export function castWrappedModel(c: OpCase): Uint8Array {
   const opInputs = c.inputs.map((arg) => {
     if (!arg) return -1;
     const dtype = arg.dtype ?? 'float32';
-    const index = add({ shape: arg.shape, dtype, data: arg.data, sparsity: arg.sparsity, name: `in${tensors.length}` });
+    const index = add({ shape: arg.shape, dtype, data: arg.data, sparsity: arg.sparsity, quantization: arg.quantization, name: `in${tensors.length}` });
     if (arg.data) return index;
     if (!WRAPPED_DTYPES.has(dtype)) {
       graphInputs.push(index);
@@ -149,7 +150,7 @@ export function castWrappedModel(c: OpCase): Uint8Array {
   });
   const opOutputs = c.outputs.map((arg, k) => {
     const dtype = arg.dtype ?? 'float32';
-    const index = add({ shape: arg.shape, dtype, name: WRAPPED_DTYPES.has(dtype) ? `out${k}_${dtype}` : `out${k}` });
+    const index = add({ shape: arg.shape, dtype, quantization: arg.quantization, name: WRAPPED_DTYPES.has(dtype) ? `out${k}_${dtype}` : `out${k}` });
     if (!WRAPPED_DTYPES.has(dtype)) {
       graphOutputs.push(index);
       return index;

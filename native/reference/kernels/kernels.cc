@@ -11,6 +11,8 @@ const Kernel* FindKernel(const std::string& name) {
       &kCast,
       &kLayoutGather, &kLayoutScatter,
       &kNonMaxSuppressionV4, &kNonMaxSuppressionV5, &kDetectionPostprocess,
+      &kGather, &kEmbeddingLookupDequantize, &kGatherNd, &kScatterNd, &kOneHot, &kArgMinMax, &kTopK, &kSelect, &kCumsum,
+      &kShape, &kFill, &kRange, &kWhere,
   };
   for (const Kernel* k : kAll) {
     if (name == k->name) return k;

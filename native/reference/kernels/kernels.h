@@ -27,5 +27,18 @@ extern const Kernel kLayoutScatter;
 extern const Kernel kNonMaxSuppressionV4;
 extern const Kernel kNonMaxSuppressionV5;
 extern const Kernel kDetectionPostprocess;
+extern const Kernel kGather;
+extern const Kernel kEmbeddingLookupDequantize;
+extern const Kernel kGatherNd;
+extern const Kernel kScatterNd;
+extern const Kernel kOneHot;
+extern const Kernel kArgMinMax;
+extern const Kernel kTopK;
+extern const Kernel kSelect;
+extern const Kernel kCumsum;
+extern const Kernel kShape;
+extern const Kernel kFill;
+extern const Kernel kRange;
+extern const Kernel kWhere;
 
 }  // namespace xnnlite::reference

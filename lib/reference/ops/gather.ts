@@ -1,0 +1,126 @@
+// GATHER (axis, batch_dims; int16, int32 or int64 indices) and
+// EMBEDDING_LOOKUP (a GATHER along axis 0 with int32 lookups, or an int8
+// table read into float32) on every dtype the reference kernels hold.
+// Indices are checked by the kernels at run time (constant ones here).
+import { arity, first, type Reason } from '../../graph/checks';
+import type { Node } from '../../graph/node';
+import type { StaticValues } from '../../graph/static-values';
+import { BuiltinOptions, OptionSlot } from '../../model/schema';
+import type { ReferenceFamily } from '../family';
+import { elementsOf, type ProgramBuilder } from '../program-builder';
+import {
+  ALL_TYPES, bytesOf, constantIndicesWithin, dtypeOf, keepsQuantization, optionTable, optionsOfType, rankAtLeast, sameType, shapeIs, typeIn,
+} from './operand-rules';
+
+interface GatherGeometry {
+  batch: number;
+  outer: number;
+  axisSize: number;
+  count: number;
+  inner: number;
+  outputShape: number[];
+}
+
+/** TFLite's rules for axis and batch_dims (both may be negative), and the shapes they give; a string says why not. */
+function gatherGeometry(node: Node): GatherGeometry | string {
+  const options = optionTable(node, BuiltinOptions.GatherOptions);
+  const axisOption = options?.scalar(OptionSlot.Gather.axis, 'i32', 'axis') ?? 0;
+  const batchOption = options?.scalar(OptionSlot.Gather.batchDims, 'i32', 'batch_dims') ?? 0;
+  const input = node.in(0).shape;
+  const indices = node.in(1).shape;
+  const axis = axisOption < 0 ? axisOption + input.length : axisOption;
+  if (!(axis >= 0 && axis < input.length)) return `axis (got ${axisOption}, expected ${-input.length} to ${input.length - 1})`;
+  const batchDims = batchOption < 0 ? batchOption + indices.length : batchOption;
+  if (!(batchDims >= 0 && batchDims <= axis && batchDims <= indices.length)) {
+    return `batch_dims (got ${batchOption}, expected ${-indices.length} to ${Math.min(axis, indices.length)} for axis ${axis} and ${indices.length}-D indices)`;
+  }
+  for (let d = 0; d < batchDims; d++) {
+    if (input[d] !== indices[d]) return `batch dimension ${d} (got ${indices[d]} in the indices, expected ${input[d]} as in input 0)`;
+  }
+  return {
+    batch: elementsOf(input.slice(0, batchDims)),
+    outer: elementsOf(input.slice(batchDims, axis)),
+    axisSize: input[axis],
+    count: elementsOf(indices.slice(batchDims)),
+    inner: elementsOf(input.slice(axis + 1)),
+    outputShape: [...input.slice(0, axis), ...indices.slice(batchDims), ...input.slice(axis + 1)],
+  };
+}
+
+function checkGather(node: Node, statics: StaticValues): Reason {
+  return first(
+    () => arity(node, 2, 2, 1),
+    () => optionsOfType(node, BuiltinOptions.GatherOptions, 'GatherOptions'),
+    () => typeIn(node.in(0), statics, ALL_TYPES, 'input 0'),
+    () => typeIn(node.in(1), statics, ['int16', 'int32', 'int64'], 'indices'),
+    () => sameType(node.output(0), node.in(0), statics, 'output', 'input 0'),
+    () => keepsQuantization(node, node.output(0), node.in(0), 'output', 'input 0'),
+    () => {
+      const g = gatherGeometry(node);
+      if (typeof g === 'string') return g;
+      return first(
+        () => shapeIs(node.output(0), g.outputShape, 'output'),
+        () => constantIndicesWithin(node.in(1), statics, () => g.axisSize, 'indices'),
+      );
+    },
+  );
+}
+
+function encodeGather(b: ProgramBuilder, node: Node): void {
+  const g = gatherGeometry(node) as GatherGeometry;
+  b.call(node, 'gather', [b.tensor(node.in(0)), b.tensor(node.in(1))], [b.tensor(node.output(0))],
+    [bytesOf(node.in(0), b.statics), bytesOf(node.in(1), b.statics), g.batch, g.outer, g.axisSize, g.count, g.inner, 1]);
+}
+
+/** An int8 table looked up into float32: TFLite's "hybrid" EMBEDDING_LOOKUP, which scales each value. */
+function isDequantizingLookup(node: Node, statics: StaticValues): boolean {
+  return dtypeOf(node.in(1), statics) === 'int8' && dtypeOf(node.output(0), statics) === 'float32';
+}
+
+function dequantizingScales(node: Node): Reason {
+  const table = node.in(1);
+  const q = table.quantization;
+  const rows = table.shape[0];
+  if (!q || q.scale.length === 0) return `table quantization (got none, expected a scale to read an int8 table into float32)`;
+  if (q.scale.length !== 1 && q.scale.length !== rows) return `table scales (got ${q.scale.length}, expected 1 or one per row: ${rows})`;
+  if (q.scale.length > 1 && q.quantizedDimension !== 0) return `table quantized dimension (got ${q.quantizedDimension}, expected 0)`;
+  if (q.zeroPoint.some((z) => z !== 0)) return `table zero points (got ${q.zeroPoint.find((z) => z !== 0)}, expected 0: TFLite reads an int8 table into float32 only symmetrically)`;
+  return q.scale.every((s) => Number.isFinite(s)) ? undefined : 'table scales (got a value that is not finite)';
+}
+
+function checkEmbeddingLookup(node: Node, statics: StaticValues): Reason {
+  return first(
+    () => arity(node, 2, 2, 1),
+    () => typeIn(node.in(0), statics, ['int32'], 'lookups'),
+    () => (node.in(0).shape.length === 1 ? undefined : `lookups rank (got ${node.in(0).shape.length}, expected 1)`),
+    () => rankAtLeast(node.in(1), 2, 'table'),
+    () => typeIn(node.in(1), statics, ALL_TYPES, 'table'),
+    () => shapeIs(node.output(0), [node.in(0).shape[0], ...node.in(1).shape.slice(1)], 'output'),
+    () => {
+      if (isDequantizingLookup(node, statics)) return dequantizingScales(node);
+      return first(
+        () => sameType(node.output(0), node.in(1), statics, 'output', 'the table (or float32 for an int8 table)'),
+        () => keepsQuantization(node, node.output(0), node.in(1), 'output', 'the table'),
+      );
+    },
+    () => constantIndicesWithin(node.in(0), statics, () => node.in(1).shape[0], 'lookups'),
+  );
+}
+
+function encodeEmbeddingLookup(b: ProgramBuilder, node: Node): void {
+  const [lookups, table, output] = [node.in(0), node.in(1), node.output(0)];
+  const [rows, columns] = [table.shape[0], elementsOf(table.shape.slice(1))];
+  const operands = [b.tensor(lookups), b.tensor(table)];
+  if (isDequantizingLookup(node, b.statics)) {
+    b.call(node, 'embedding_lookup_dequantize', operands, [b.tensor(output)], [rows, columns, lookups.shape[0]], table.quantization!.scale);
+    return;
+  }
+  // A gather of whole rows; the lookups are the operator's input 0.
+  b.call(node, 'gather', operands.reverse(), [b.tensor(output)], [bytesOf(table, b.statics), 4, 1, 1, rows, lookups.shape[0], columns, 0]);
+}
+
+export const gatherReference: ReferenceFamily = {
+  ops: ['GATHER', 'EMBEDDING_LOOKUP'],
+  check: (node, statics) => (node.op === 'GATHER' ? checkGather(node, statics) : checkEmbeddingLookup(node, statics)),
+  encode: (b, node) => (node.op === 'GATHER' ? encodeGather(b, node) : encodeEmbeddingLookup(b, node)),
+};
