@@ -53,15 +53,29 @@ function closestReason(onXnnpack: string | undefined, onReference: string | unde
   return isTypeRefusal(onXnnpack) && !isTypeRefusal(onReference) ? onReference : onXnnpack;
 }
 
+/**
+ * XNNLITE_KERNELS=reference puts every operator the reference kernels can
+ * run on them, XNNPACK taking only the rest: for telling an XNNPACK
+ * numerics question from a model's, and for testing the reference kernels.
+ */
+function preferReference(): boolean {
+  const value = process.env.XNNLITE_KERNELS;
+  if (value === undefined || value === '' || value === 'xnnpack') return false;
+  if (value === 'reference') return true;
+  throw new RangeError(`XNNLITE_KERNELS must be 'xnnpack' (the default) or 'reference'; got ${JSON.stringify(value)}`);
+}
+
 export function placeOperators(subgraph: SubgraphDef, statics: StaticValues): PlacedOp[] {
+  const referenceFirst = preferReference();
   return subgraph.operators.map((def): PlacedOp => {
     const node = new Node(def, subgraph);
     if (statics.isFolded(def.index)) return { node, folded: true };
     const family = familyOf(def.op);
-    const onXnnpack = family ? checked(node, () => family.check(node, statics)) : undefined;
-    if (family && !onXnnpack) return { node, runner: 'xnnpack', family, folded: false };
     const reference = referenceFamilyOf(def.op);
     const onReference = reference ? checked(node, () => first(() => nonEmptyOperands(node), () => reference.check(node, statics))) : undefined;
+    if (referenceFirst && reference && !onReference) return { node, runner: 'reference', reference, folded: false };
+    const onXnnpack = family ? checked(node, () => family.check(node, statics)) : undefined;
+    if (family && !onXnnpack) return { node, runner: 'xnnpack', family, folded: false };
     if (reference && !onReference) return { node, runner: 'reference', reference, folded: false };
     const kind = def.customCode !== undefined ? 'custom operator' : 'operator';
     return { node, reason: family || reference ? closestReason(onXnnpack, reference ? onReference : undefined) : `${kind} is not supported`, folded: false };
