@@ -42,7 +42,7 @@ export interface BenchmarkResult {
   inferenceMs: LatencyStats;
   /** Peak resident memory of the process so far. */
   peakRssBytes: number;
-  /** With `profile: true`: time per kind of XNNPACK operator in the last run. */
+  /** With `profile: true`: time per kind of operator (XNNPACK's and the reference kernels') in the last run. */
   profile?: OperatorProfile[];
 }
 

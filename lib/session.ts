@@ -17,8 +17,9 @@ export interface SessionOptions {
    */
   threads?: number;
   /**
-   * Record how long each XNNPACK operator takes, for `session.profile()`.
-   * Default false (profiling adds a clock read per operator).
+   * Record how long each operator takes (XNNPACK's and the reference
+   * kernels'), for `session.profile()`. Default false (profiling adds a
+   * clock read per operator).
    */
   profile?: boolean;
   /**
@@ -54,9 +55,9 @@ export interface WeightCacheInfo {
   bytes: number;
 }
 
-/** Time spent in one kind of XNNPACK operator during the last inference. */
+/** Time spent in one kind of operator during the last inference. */
 export interface OperatorProfile {
-  /** XNNPACK's operator name, e.g. `Convolution (NHWC, F32) GEMM`. */
+  /** XNNPACK's operator name, e.g. `Convolution (NHWC, F32) GEMM`, or a reference kernel's, e.g. `GATHER (reference kernel)`. */
   name: string;
   /** How many operators of that kind ran. */
   count: number;
@@ -442,7 +443,8 @@ export class Session {
   }
 
   /**
-   * Time per kind of XNNPACK operator in the last inference, largest first.
+   * Time per kind of operator in the last inference, largest first: XNNPACK's operators by XNNPACK's name,
+   * reference kernels as `GATHER (reference kernel)`.
    * Needs a session created with `{ profile: true }` and at least one run.
    *
    * @throws {Error} with code `ERR_XNNLITE_PROFILING_OFF` if the session was created without `profile: true`.
@@ -454,10 +456,12 @@ export class Session {
     }
     const byName = new Map<string, OperatorProfile>();
     for (const op of this.#runtime!.profile()) {
-      const entry = byName.get(op.name) ?? { name: op.name, count: 0, microseconds: 0 };
+      // Reference kernel calls are named by operator (`GATHER #3 (reference)`): grouped by operator type.
+      const name = op.name.replace(/ #\d+ \(reference\)$/, ' (reference kernel)');
+      const entry = byName.get(name) ?? { name, count: 0, microseconds: 0 };
       entry.count++;
       entry.microseconds += op.microseconds;
-      byName.set(op.name, entry);
+      byName.set(name, entry);
     }
     return [...byName.values()].sort((a, b) => b.microseconds - a.microseconds);
   }

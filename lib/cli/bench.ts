@@ -11,7 +11,7 @@ export const benchCommand: Command = {
     `  --threads N   threads per inference (default ${DEFAULT_THREADS}: CPUs, at most 4)`,
     '  --runs N      timed inferences (default 50)',
     '  --warmup N    untimed inferences before timing (default 5)',
-    '  --profile     also show the time per kind of XNNPACK operator',
+    '  --profile     also show the time per kind of operator (XNNPACK\'s and the reference kernels\')',
     '  --json        print the figures as JSON',
   ].join('\n'),
   options: { threads: { type: 'string' }, runs: { type: 'string' }, warmup: { type: 'string' }, profile: { type: 'boolean' }, json: { type: 'boolean' } },
@@ -40,7 +40,7 @@ export const benchCommand: Command = {
     ])}\n`);
     if (r.profile) {
       const total = r.profile.reduce((sum, p) => sum + p.microseconds, 0);
-      process.stdout.write(`\nprofile of the last run (${ms(total / 1000)} in XNNPACK operators):\n${table([
+      process.stdout.write(`\nprofile of the last run (${ms(total / 1000)} in operators):\n${table([
         ['  operator', 'count', 'time', 'share'],
         ...r.profile.map((p) => [`  ${p.name}`, String(p.count), ms(p.microseconds / 1000), `${((100 * p.microseconds) / total).toFixed(1)}%`]),
       ])}\n`);

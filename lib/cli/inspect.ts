@@ -46,8 +46,17 @@ export const inspectCommand: Command = {
     if (r.sparseInference) lines.push('sparse: weights are stored sparse (a pruned model); sessions let XNNPACK run them in its sparse kernels');
     if (r.metadataNames.length) lines.push(`metadata: ${r.metadataNames.join(', ')}`);
     if (r.signatureKeys.length) lines.push(`signatures: ${r.signatureKeys.join(', ')}`);
+    if (r.steps.length > 0) {
+      const partitions = r.steps.filter((s) => s.runsOn === 'xnnpack').length;
+      lines.push('', `plan: ${r.steps.length} step(s): ${partitions} XNNPACK partition(s), ${r.steps.length - partitions} reference kernel call(s)`);
+      const label = (i: number) => `${r.placement[i].op} #${i}`;
+      r.steps.forEach((s, k) => {
+        const ops = s.operators.length <= 4 ? s.operators.map(label).join(', ') : `${s.operators.length} operators, ${label(s.operators[0])} ... ${label(s.operators[s.operators.length - 1])}`;
+        lines.push(`  ${k + 1}. ${s.runsOn === 'xnnpack' ? 'XNNPACK' : 'reference'}: ${ops}`);
+      });
+    }
     if (r.placement.some((p) => p.runsOn === 'reference')) {
-      lines.push('note: int16 activations (int16x8 model): XNNPACK has no kernels for them, so the graph runs on xnnlite\'s reference kernels (portable C++, roughly 10-20x slower than float32 on XNNPACK)');
+      lines.push('note: the reference kernels are xnnlite\'s portable C++ for what XNNPACK does not run (operators, int16 activations); `xnnlite bench --profile` shows their time');
     }
     lines.push(r.supported ? 'status: every operator runs' : `status: ${problems.length} operator(s) cannot run; loadModel() will refuse this model`);
     process.stdout.write(`${lines.join('\n')}\n`);
