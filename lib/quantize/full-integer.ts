@@ -5,10 +5,11 @@
  * output channel for convolutions), biases int32 with scale = input scale x
  * weight scale; operators the rewrite does not cover stay float, with
  * QUANTIZE and DEQUANTIZE around them. int16x8: activations int16 symmetric
- * (zero point 0), the same int8 weights, biases int64; such models run on
- * xnnlite's reference kernels, so every operator must have an int16 one.
+ * (zero point 0), the same int8 weights, biases int64; their int16
+ * operators run on xnnlite's reference kernels. In both, an operator
+ * without an integer kernel stays float between conversions (a float
+ * island), and the caller is told which.
  */
-import { UnsupportedOpError } from '../errors';
 import { loadModel } from '../model';
 import type { Quantization } from '../model/types';
 import { writeModel, type ModelSpec, type OperatorSpec, type TensorSpec } from '../model/writer';
@@ -48,8 +49,6 @@ export interface IntegerScheme {
    * requantized to it, constants quantized with it.
    */
   sharedQuantization: ReadonlySet<string>;
-  /** False when an operator without an integer kernel cannot stay float (the runtime must run the whole graph in integers). */
-  floatIslands: boolean;
 }
 
 const perTensor = (scale: number, zeroPoint: number): Quantization => ({ scale: [scale], zeroPoint: [zeroPoint], quantizedDimension: 0 });
@@ -77,7 +76,6 @@ export const INT8: IntegerScheme = {
   sameAsInput: new Set(['MAX_POOL_2D', 'AVERAGE_POOL_2D', 'PAD', 'RESHAPE', 'SQUEEZE', 'EXPAND_DIMS', 'SLICE', 'STRIDED_SLICE', 'TRANSPOSE', 'RESIZE_BILINEAR', 'DEPTH_TO_SPACE', 'SPACE_TO_DEPTH']),
   fixedOutput: { LOGISTIC: perTensor(1 / 256, -128), TANH: perTensor(1 / 128, 0), SOFTMAX: perTensor(1 / 256, -128) },
   sharedQuantization: new Set(['CONCATENATION', 'MAXIMUM', 'MINIMUM']),
-  floatIslands: true,
 };
 
 /** The operators xnnlite's int16 reference kernels run (lib/reference). */
@@ -97,20 +95,12 @@ export const INT16X8: IntegerScheme = {
   sameAsInput: new Set(['MAX_POOL_2D', 'AVERAGE_POOL_2D', 'PAD', 'RESHAPE', 'SQUEEZE', 'EXPAND_DIMS', 'RESIZE_BILINEAR']),
   fixedOutput: { LOGISTIC: perTensor(1 / 32768, 0), TANH: perTensor(1 / 32768, 0), SOFTMAX: perTensor(1 / 32768, 0) },
   sharedQuantization: new Set(['CONCATENATION']),
-  floatIslands: false,
 };
 
 const isFloatActivation = (t: TensorSpec) => (t.dtype ?? 'float32') === 'float32' && !t.data;
 
-/** Refuses, before any calibration, a model with an operator the scheme can neither rewrite nor leave float. */
-export function checkScheme(spec: ModelSpec, scheme: IntegerScheme): void {
-  if (scheme.floatIslands) return;
-  const ops = spec.subgraphs[0].operators;
-  const k = ops.findIndex((op) => !scheme.ops[op.op]);
-  if (k >= 0) {
-    throw new UnsupportedOpError(ops[k].op, k, `${scheme.name} quantization: it has no int16 kernel in xnnlite; supported: ${Object.keys(scheme.ops).join(', ')}`);
-  }
-}
+/** An operator that computes no float activation (e.g. on int32 indices): staying as it is is no float island. */
+const isFloatFree = (op: OperatorSpec, tensors: TensorSpec[]) => !op.outputs.some((o) => o >= 0 && isFloatActivation(tensors[o]));
 
 /** The range of every float activation over the calibration records, by tensor index. */
 export async function calibrate(spec: ModelSpec, records: AsyncIterable<CalibrationRecord> | Iterable<CalibrationRecord>,
@@ -166,12 +156,20 @@ export interface IntegerLayout {
 
 /**
  * Rewrites a float model (every weight float32, see floatSpec) to the
- * scheme's integers with the calibrated ranges.
- *
- * @throws {UnsupportedOpError} naming the first operator a scheme without float islands has no integer kernel for.
+ * scheme's integers with the calibrated ranges; `leftFloat` names the
+ * operators that stay float between conversions.
  */
-export function quantizeToInteger(spec: ModelSpec, ranges: Map<number, [number, number]>, { scheme, ioType, perChannel }: IntegerLayout): ModelSpec {
+/** An operator a full-integer scheme left in float, and why. */
+export interface FloatOperator {
+  op: string;
+  index: number;
+  reason: string;
+}
+
+export function quantizeToInteger(spec: ModelSpec, ranges: Map<number, [number, number]>, { scheme, ioType, perChannel }: IntegerLayout):
+  { spec: ModelSpec; leftFloat: FloatOperator[] } {
   const sg = spec.subgraphs[0];
+  const leftFloat: FloatOperator[] = [];
   const tensors: TensorSpec[] = sg.tensors.map((t) => ({ ...t }));
   const int8Twin = new Map<number, number>();
   const operators: OperatorSpec[] = [];
@@ -199,10 +197,8 @@ export function quantizeToInteger(spec: ModelSpec, ranges: Map<number, [number, 
     const ok = rule && op.outputs.length === 1 && isFloatActivation(tensors[op.outputs[0]]) && ranges.has(op.outputs[0])
       && activationInputs.every((k) => op.inputs[k] >= 0 && (isFloatActivation(tensors[op.inputs[k]]) || tensors[op.inputs[k]].data !== undefined));
     if (!ok) {
-      if (!scheme.floatIslands) {
-        const reason = rule ? 'its operands are not float activations with a calibrated range' : 'it has no int16 kernel in xnnlite';
-        throw new UnsupportedOpError(op.op, sg.operators.indexOf(op), `${scheme.name} quantization: ${reason}; supported: ${Object.keys(scheme.ops).join(', ')}`);
-      }
+      const reason = rule ? 'its operands are not float activations with a calibrated range' : `no ${scheme.dtype} kernel for it in xnnlite`;
+      if (!isFloatFree(op, tensors)) leftFloat.push({ op: op.op, index: sg.operators.indexOf(op), reason });
       // Stays float: its inputs must be float.
       operators.push(op);
       continue;
@@ -325,5 +321,5 @@ export function quantizeToInteger(spec: ModelSpec, ranges: Map<number, [number, 
       return u;
     });
   }
-  return compact({ ...spec, subgraphs: [{ ...sg, tensors, inputs, outputs, operators: finalOps }], signatureDefs: [] });
+  return { spec: compact({ ...spec, subgraphs: [{ ...sg, tensors, inputs, outputs, operators: finalOps }], signatureDefs: [] }), leftFloat };
 }

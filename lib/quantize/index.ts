@@ -8,7 +8,7 @@ import { StaticValues } from '../graph/static-values';
 import { loadBytes, type ModelSource } from '../model-source';
 import { readModel } from '../model/reader';
 import { writeModel, type ModelSpec } from '../model/writer';
-import { calibrate, checkScheme, INT16X8, INT8, quantizeToInteger, type CalibrationRecord } from './full-integer';
+import { calibrate, INT16X8, INT8, quantizeToInteger, type CalibrationRecord } from './full-integer';
 import type { RangeMethod } from './ranges';
 import { compact, quantizeWeightsToInt8, storeConstantsAsFloat16 } from './passes';
 import { toSpec } from './rewrite';
@@ -23,7 +23,9 @@ export interface QuantizeOptions {
    * `int16x8`: int16 activations (zero point 0) with int8 weights and int64
    * biases, for models int8 activations are too coarse for; XNNPACK has no
    * int16 kernels, so xnnlite runs these on its reference kernels (correct,
-   * portable C++, much slower), and every operator must have one.
+   * portable C++, much slower).
+   * In `int8` and `int16x8`, an operator without an integer kernel stays
+   * float between conversions; a warning with code XNNLITE_QUANTIZE names them.
    */
   mode: 'float16' | 'dynamic-int8' | 'int8' | 'int16x8';
   /**
@@ -122,9 +124,13 @@ export async function quantize(source: ModelSource, options: QuantizeOptions): P
     const spec = floatSpec(bytes);
     if (calibrated) {
       const scheme = o.mode === 'int8' ? INT8 : INT16X8;
-      checkScheme(spec, scheme);
       const ranges = await calibrate(spec, o.calibration!, o.activationRange ?? 'minmax', o.onProgress);
-      return writeModel(quantizeToInteger(spec, ranges, { scheme, ioType: o.ioType ?? 'float32', perChannel }));
+      const { spec: quantized, leftFloat } = quantizeToInteger(spec, ranges, { scheme, ioType: o.ioType ?? 'float32', perChannel });
+      if (leftFloat.length > 0) {
+        process.emitWarning(`${scheme.name} quantization left ${leftFloat.length} operator(s) in float, with conversions around them: `
+          + `${leftFloat.map((f) => `${f.op} #${f.index} (${f.reason})`).join(', ')}`, { code: 'XNNLITE_QUANTIZE' });
+      }
+      return writeModel(quantized);
     }
     const quantized = o.mode === 'float16' ? storeConstantsAsFloat16(spec) : quantizeWeightsToInt8(spec, perChannel);
     return writeModel(compact(quantized));
