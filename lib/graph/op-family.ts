@@ -1,3 +1,4 @@
+import type { IntegerTreatments } from '../core/integer-treatment';
 import type { GraphBuilder } from './builder';
 import type { OperandRules, Reason } from './checks';
 import type { Node } from './node';
@@ -25,4 +26,6 @@ export interface OpFamily {
   lazyWeightInputs?(node: Node): number[];
   /** Multiply-accumulates one inference of the node performs (omitted for families whose cost is negligible). */
   macs?(node: Node): number;
+  /** How int8 quantization rewrites each operator XNNPACK runs in int8 (lib/core/integer-treatment.ts). */
+  int8?: IntegerTreatments;
 }

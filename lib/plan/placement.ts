@@ -44,13 +44,13 @@ function checked(node: Node, check: () => string | undefined): string | undefine
 const isTypeRefusal = (reason: string) => /\btype \(got /.test(reason);
 
 /**
- * Why an operator no backend runs cannot run: the reason of the backend
- * that takes its operand types (it came closest), else XNNPACK's.
+ * Why an operator no backend runs cannot run. The reference kernels are the
+ * last resort, so their reason says what would make it run; without a
+ * reference kernel, XNNPACK's.
  */
 function closestReason(onXnnpack: string | undefined, onReference: string | undefined): string {
-  if (onXnnpack === undefined) return onReference!;
-  if (onReference === undefined) return isTypeRefusal(onXnnpack) ? `${onXnnpack}; no reference kernel for it either` : onXnnpack;
-  return isTypeRefusal(onXnnpack) && !isTypeRefusal(onReference) ? onReference : onXnnpack;
+  if (onReference !== undefined) return onReference;
+  return isTypeRefusal(onXnnpack!) ? `${onXnnpack}; no reference kernel for it either` : onXnnpack!;
 }
 
 /**

@@ -10,7 +10,10 @@
  * without an integer kernel stays float between conversions (a float
  * island), and the caller is told which.
  */
+import type { IntegerTreatments } from '../core/integer-treatment';
+import { OP_FAMILIES } from '../graph/registry';
 import { loadModel } from '../model';
+import { REFERENCE_FAMILIES } from '../reference/registry';
 import type { Quantization } from '../model/types';
 import { writeModel, type ModelSpec, type OperatorSpec, type TensorSpec } from '../model/writer';
 import { compact, constantFloats } from './passes';
@@ -19,45 +22,25 @@ import { rangeObserver, type RangeMethod, type RangeObserver } from './ranges';
 
 export type CalibrationRecord = Record<string, Float32Array>;
 
-interface OpRule { activations: number[]; weights?: number; bias?: number; weightAxis?: number }
-
-const CONV: Record<string, OpRule> = {
-  CONV_2D: { activations: [0], weights: 1, bias: 2, weightAxis: 0 },
-  TRANSPOSE_CONV: { activations: [2], weights: 1, bias: 3, weightAxis: 0 },
-  DEPTHWISE_CONV_2D: { activations: [0], weights: 1, bias: 2, weightAxis: 3 },
-  FULLY_CONNECTED: { activations: [0], weights: 1, bias: 2 },
-};
-const one: OpRule = { activations: [0] };
-const two: OpRule = { activations: [0, 1] };
-
-/** One full-integer scheme: its activation type and range, bias type, and the operators it rewrites. */
+/** One full-integer scheme: its activation type and range, bias type, and how it rewrites each operator it has integer kernels for. */
 export interface IntegerScheme {
   name: 'int8' | 'int16x8';
   dtype: 'int8' | 'int16';
   biasDtype: 'int32' | 'int64';
   /** The activation quantization covering [lo, hi] (which includes 0). */
   quantization(lo: number, hi: number): Quantization;
-  /** Operators with integer kernels, and where their activation operands are. */
-  ops: Record<string, OpRule>;
-  /** Operators whose output keeps its input's quantization (they only move or select values). */
-  sameAsInput: ReadonlySet<string>;
-  /** Output quantization TFLite fixes. */
-  fixedOutput: Record<string, Quantization>;
-  /**
-   * Operators whose integer kernels take every operand in the output's
-   * quantization (they copy or compare raw integers): run-time inputs are
-   * requantized to it, constants quantized with it.
-   */
-  sharedQuantization: ReadonlySet<string>;
+  /** Each operator with an integer kernel, as the backend that runs it declares (lib/core/integer-treatment.ts). */
+  ops: IntegerTreatments;
 }
 
 const perTensor = (scale: number, zeroPoint: number): Quantization => ({ scale: [scale], zeroPoint: [zeroPoint], quantizedDimension: 0 });
 
-/**
- * AVERAGE_POOL_2D and SOFTMAX are int8 in the file as TFLite writes them;
- * xnnlite runs them in float between conversions (XNNPACK has no int8
- * kernels for them).
- */
+/** Every operator's treatment declared by `families`. */
+function treatmentsOf(families: readonly { int8?: IntegerTreatments; int16x8?: IntegerTreatments }[], key: 'int8' | 'int16x8'): IntegerTreatments {
+  return Object.assign({}, ...families.map((f) => f[key] ?? {}));
+}
+
+/** int8 activations: the operators XNNPACK runs in int8 (lib/graph/ops). */
 export const INT8: IntegerScheme = {
   name: 'int8',
   dtype: 'int8',
@@ -66,19 +49,10 @@ export const INT8: IntegerScheme = {
     const scale = Math.max((hi - lo) / 255, 1e-8);
     return perTensor(scale, Math.max(-128, Math.min(127, Math.round(-128 - lo / scale))));
   },
-  ops: {
-    ...CONV, ADD: two, SUB: two, MUL: two, MAXIMUM: two, MINIMUM: two,
-    MAX_POOL_2D: one, MEAN: one, PAD: one, RESHAPE: one, SQUEEZE: one, EXPAND_DIMS: one,
-    SLICE: one, STRIDED_SLICE: one, TRANSPOSE: one, RESIZE_BILINEAR: one, DEPTH_TO_SPACE: one, SPACE_TO_DEPTH: one,
-    RELU: one, RELU6: one, RELU_N1_TO_1: one, LEAKY_RELU: one, HARD_SWISH: one, LOGISTIC: one, TANH: one,
-    AVERAGE_POOL_2D: one, SOFTMAX: one, CONCATENATION: { activations: [] },
-  },
-  sameAsInput: new Set(['MAX_POOL_2D', 'AVERAGE_POOL_2D', 'PAD', 'RESHAPE', 'SQUEEZE', 'EXPAND_DIMS', 'SLICE', 'STRIDED_SLICE', 'TRANSPOSE', 'RESIZE_BILINEAR', 'DEPTH_TO_SPACE', 'SPACE_TO_DEPTH']),
-  fixedOutput: { LOGISTIC: perTensor(1 / 256, -128), TANH: perTensor(1 / 128, 0), SOFTMAX: perTensor(1 / 256, -128) },
-  sharedQuantization: new Set(['CONCATENATION', 'MAXIMUM', 'MINIMUM']),
+  ops: treatmentsOf(OP_FAMILIES, 'int8'),
 };
 
-/** The operators xnnlite's int16 reference kernels run (lib/reference). */
+/** int16 activations: the operators xnnlite's reference kernels run on int16 (lib/reference). */
 export const INT16X8: IntegerScheme = {
   name: 'int16x8',
   dtype: 'int16',
@@ -86,15 +60,7 @@ export const INT16X8: IntegerScheme = {
   quantization(lo, hi) {
     return perTensor(Math.max(Math.max(-lo, hi) / 32767, 1e-8), 0);
   },
-  ops: {
-    CONV_2D: CONV.CONV_2D, DEPTHWISE_CONV_2D: CONV.DEPTHWISE_CONV_2D, FULLY_CONNECTED: CONV.FULLY_CONNECTED,
-    ADD: two, SUB: two, MUL: two, MAX_POOL_2D: one, AVERAGE_POOL_2D: one, MEAN: one, PAD: one,
-    RESHAPE: one, SQUEEZE: one, EXPAND_DIMS: one, RELU: one, RELU6: one, RELU_N1_TO_1: one, LOGISTIC: one, TANH: one,
-    RESIZE_BILINEAR: one, SOFTMAX: one, CONCATENATION: { activations: [] },
-  },
-  sameAsInput: new Set(['MAX_POOL_2D', 'AVERAGE_POOL_2D', 'PAD', 'RESHAPE', 'SQUEEZE', 'EXPAND_DIMS', 'RESIZE_BILINEAR']),
-  fixedOutput: { LOGISTIC: perTensor(1 / 32768, 0), TANH: perTensor(1 / 32768, 0), SOFTMAX: perTensor(1 / 32768, 0) },
-  sharedQuantization: new Set(['CONCATENATION']),
+  ops: treatmentsOf(REFERENCE_FAMILIES, 'int16x8'),
 };
 
 const isFloatActivation = (t: TensorSpec) => (t.dtype ?? 'float32') === 'float32' && !t.data;
@@ -193,7 +159,7 @@ export function quantizeToInteger(spec: ModelSpec, ranges: Map<number, [number, 
 
   for (const op of sg.operators) {
     const rule = scheme.ops[op.op];
-    const activationInputs = rule ? (op.op === 'CONCATENATION' ? op.inputs.map((_, k) => k) : rule.activations) : [];
+    const activationInputs = !rule ? [] : rule.activations === 'all' ? op.inputs.map((_, k) => k) : rule.activations;
     const ok = rule && op.outputs.length === 1 && isFloatActivation(tensors[op.outputs[0]]) && ranges.has(op.outputs[0])
       && activationInputs.every((k) => op.inputs[k] >= 0 && (isFloatActivation(tensors[op.inputs[k]]) || tensors[op.inputs[k]].data !== undefined));
     if (!ok) {
@@ -205,7 +171,8 @@ export function quantizeToInteger(spec: ModelSpec, ranges: Map<number, [number, 
     }
     const inputs = [...op.inputs];
     const out = op.outputs[0];
-    let outQuant = scheme.fixedOutput[op.op] ?? scheme.quantization(...ranges.get(out)!);
+    const fixed = typeof rule.output === 'object' ? rule.output : undefined;
+    let outQuant = fixed ? perTensor(fixed.scale, fixed.zeroPoint) : scheme.quantization(...ranges.get(out)!);
     for (const k of activationInputs) {
       const i = op.inputs[k];
       if (tensors[i].data) {
@@ -215,7 +182,7 @@ export function quantizeToInteger(spec: ModelSpec, ranges: Map<number, [number, 
         let lo = 0;
         let hi = 0;
         for (const v of values) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
-        const q = scheme.sharedQuantization.has(op.op) ? outQuant : scheme.quantization(lo, hi);
+        const q = rule.output === 'shared' ? outQuant : scheme.quantization(lo, hi);
         const [qmin, qmax] = scheme.dtype === 'int8' ? [-128, 127] : [-32768, 32767];
         const integers = Array.from(values, (v) => Math.max(qmin, Math.min(qmax, Math.round(v / q.scale[0]) + q.zeroPoint[0])));
         tensors.push({ name: `${tensors[i].name}_${scheme.dtype}`, shape: [...tensors[i].shape], dtype: scheme.dtype, quantization: q, data: scheme.dtype === 'int8' ? Int8Array.from(integers) : Int16Array.from(integers) });
@@ -224,8 +191,8 @@ export function quantizeToInteger(spec: ModelSpec, ranges: Map<number, [number, 
         inputs[k] = int8Input(i);
       }
     }
-    if (scheme.sameAsInput.has(op.op)) outQuant = tensors[inputs[0]].quantization!;
-    if (scheme.sharedQuantization.has(op.op)) {
+    if (rule.output === 'sameAsInput') outQuant = tensors[inputs[0]].quantization!;
+    if (rule.output === 'shared') {
       inputs.forEach((q, k) => {
         const inQuant = tensors[q].quantization!;
         if (inQuant.scale[0] === outQuant.scale[0] && inQuant.zeroPoint[0] === outQuant.zeroPoint[0]) return;
@@ -237,7 +204,7 @@ export function quantizeToInteger(spec: ModelSpec, ranges: Map<number, [number, 
     if (rule.weights !== undefined) {
       const w = tensors[op.inputs[rule.weights]];
       const values = constantFloats(w);
-      const inScale = tensors[inputs[rule.activations[0]]].quantization!.scale[0];
+      const inScale = tensors[inputs[activationInputs[0]]].quantization!.scale[0];
       const axis = perChannel ? rule.weightAxis : undefined;
       const { data, scales } = symmetricInt8(values, w.shape, axis);
       const channels = scales.length;

@@ -1,5 +1,6 @@
 // Elementwise binary operators with numpy broadcasting: ADD, SUB, MUL, DIV
 // (with a fused activation), MAXIMUM, MINIMUM, SQUARED_DIFFERENCE, PRELU.
+import { TWO_ACTIVATIONS } from '../../core/integer-treatment';
 import { OptionSlot } from '../../model/schema';
 import { activation, arity, first, operandTypes, rankAtMost, type Reason, type OperandRules } from '../checks';
 import type { GraphBuilder } from '../builder';
@@ -64,4 +65,11 @@ function lower(g: GraphBuilder, node: Node): void {
   });
 }
 
-export const binary: OpFamily = { ops: Object.keys(OPERATOR), check, lower, clampsOutput: true };
+export const binary: OpFamily = {
+  ops: Object.keys(OPERATOR), check, lower, clampsOutput: true,
+  // MAXIMUM and MINIMUM compare raw integers: both inputs take the output's quantization.
+  int8: {
+    ADD: TWO_ACTIVATIONS, SUB: TWO_ACTIVATIONS, MUL: TWO_ACTIVATIONS,
+    MAXIMUM: { activations: [0, 1], output: 'shared' }, MINIMUM: { activations: [0, 1], output: 'shared' },
+  },
+};

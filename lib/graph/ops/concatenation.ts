@@ -62,4 +62,4 @@ function lower(g: GraphBuilder, node: Node): void {
   g.subgraph.defineConcatenate(axis, ids, g.value(out), 0);
 }
 
-export const concatenation: OpFamily = { ops: ['CONCATENATION'], check, lower };
+export const concatenation: OpFamily = { ops: ['CONCATENATION'], check, lower, int8: { CONCATENATION: { activations: 'all', output: 'shared' } } };

@@ -1,4 +1,5 @@
 // CONV_2D and DEPTHWISE_CONV_2D: NHWC input, OHWI (1HWO for depthwise) filter, optional bias.
+import { type IntegerTreatments } from '../../core/integer-treatment';
 import { BuiltinOptions, OptionSlot, Padding } from '../../model/schema';
 import { arity, constant, first, operandTypes, optionsPresent, rank, windowOptions, type Reason, type OperandRules } from '../checks';
 import type { GraphBuilder } from '../builder';
@@ -122,8 +123,15 @@ function lazyWeightInputs(node: Node): number[] {
   return [1, 2];
 }
 
+/** Weights int8 per output channel: axis 0 of CONV_2D's [O, H, W, I], axis 3 of DEPTHWISE_CONV_2D's [1, H, W, O]. */
+export const CONVOLUTION_INTEGERS: IntegerTreatments = {
+  CONV_2D: { activations: [0], weights: 1, bias: 2, weightAxis: 0 },
+  DEPTHWISE_CONV_2D: { activations: [0], weights: 1, bias: 2, weightAxis: 3 },
+};
+
 export const convolution: OpFamily = {
   ops: ['CONV_2D', 'DEPTHWISE_CONV_2D'],
+  int8: CONVOLUTION_INTEGERS,
   check: checkConvolution,
   lower: lowerConvolution,
   macs,

@@ -1,4 +1,5 @@
 // DEPTH_TO_SPACE and SPACE_TO_DEPTH (NHWC, TensorFlow's DCR order).
+import { MOVES_VALUES } from '../../core/integer-treatment';
 import { BuiltinOptions, OptionSlot } from '../../model/schema';
 import { arity, first, operandTypes, optionsPresent, positive, rank, type Reason } from '../checks';
 import type { GraphBuilder } from '../builder';
@@ -34,4 +35,6 @@ function lower(g: GraphBuilder, node: Node): void {
   define.call(g.subgraph, blockSize(node), g.value(node.in(0)), g.value(node.output(0)), 0);
 }
 
-export const depthSpace: OpFamily = { ops: ['DEPTH_TO_SPACE', 'SPACE_TO_DEPTH'], check, lower };
+export const depthSpace: OpFamily = {
+  ops: ['DEPTH_TO_SPACE', 'SPACE_TO_DEPTH'], check, lower, int8: { DEPTH_TO_SPACE: MOVES_VALUES, SPACE_TO_DEPTH: MOVES_VALUES },
+};

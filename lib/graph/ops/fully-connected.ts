@@ -1,4 +1,5 @@
 // FULLY_CONNECTED: weights [outputs, inputs], optional bias; without keep_num_dims TFLite flattens to 2D.
+import { type IntegerTreatments } from '../../core/integer-treatment';
 import { BuiltinOptions, OptionSlot } from '../../model/schema';
 import { activation, arity, first, operandTypes, rank, type Reason, type OperandRules } from '../checks';
 import type { GraphBuilder } from '../builder';
@@ -64,4 +65,8 @@ function macs(node: Node): number {
 }
 
 // XNNPACK's fully-connected operator looks the weight cache up before reading weights and bias.
-export const fullyConnected: OpFamily = { ops: ['FULLY_CONNECTED'], check, lower, macs, clampsOutput: true, lazyWeightInputs: () => [1, 2] };
+export const FULLY_CONNECTED_INTEGERS: IntegerTreatments = { FULLY_CONNECTED: { activations: [0], weights: 1, bias: 2 } };
+
+export const fullyConnected: OpFamily = {
+  ops: ['FULLY_CONNECTED'], check, lower, macs, clampsOutput: true, lazyWeightInputs: () => [1, 2], int8: FULLY_CONNECTED_INTEGERS,
+};

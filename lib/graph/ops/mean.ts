@@ -1,4 +1,5 @@
 // MEAN over constant axes, with or without keep_dims.
+import { ONE_ACTIVATION } from '../../core/integer-treatment';
 import { OptionSlot } from '../../model/schema';
 import { arity, constant, first, normalizeAxis, operandTypes, rankAtMost, type Reason, type OperandRules } from '../checks';
 import type { GraphBuilder } from '../builder';
@@ -58,4 +59,4 @@ function lower(g: GraphBuilder, node: Node): void {
   g.subgraph.defineStaticReshape(output.shape, temp, g.value(output), 0);
 }
 
-export const mean: OpFamily = { ops: ['MEAN'], check, lower };
+export const mean: OpFamily = { ops: ['MEAN'], check, lower, int8: { MEAN: ONE_ACTIVATION } };

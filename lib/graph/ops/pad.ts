@@ -1,4 +1,5 @@
 // PAD with zeros, paddings a constant [rank, 2] tensor.
+import { MOVES_VALUES } from '../../core/integer-treatment';
 import { arity, constant, first, operandTypes, rankAtMost, type Reason, type OperandRules } from '../checks';
 import type { GraphBuilder } from '../builder';
 import type { Node } from '../node';
@@ -32,4 +33,4 @@ function lower(g: GraphBuilder, node: Node): void {
   g.subgraph.defineStaticConstantPad(p.pre, p.post, 0, g.value(node.in(0)), g.value(node.output(0)), 0);
 }
 
-export const pad: OpFamily = { ops: ['PAD'], check, lower };
+export const pad: OpFamily = { ops: ['PAD'], check, lower, int8: { PAD: MOVES_VALUES } };

@@ -1,5 +1,6 @@
 // AVERAGE_POOL_2D and MAX_POOL_2D. A 1x1 window with stride 1 is only the
 // fused activation, which XNNPACK's pooling does not accept: it becomes a clamp.
+import { MOVES_VALUES } from '../../core/integer-treatment';
 import { BuiltinOptions, OptionSlot, Padding } from '../../model/schema';
 import { arity, first, operandTypes, optionsPresent, positive, rank, windowOptions, type Reason, type OperandRules } from '../checks';
 import type { GraphBuilder } from '../builder';
@@ -64,4 +65,8 @@ function lower(g: GraphBuilder, node: Node): void {
   });
 }
 
-export const pooling: OpFamily = { ops: ['AVERAGE_POOL_2D', 'MAX_POOL_2D'], check, lower, clampsOutput: true };
+export const pooling: OpFamily = {
+  ops: ['AVERAGE_POOL_2D', 'MAX_POOL_2D'], check, lower, clampsOutput: true,
+  // AVERAGE_POOL_2D is int8 in the file as TFLite writes it; XNNPACK runs it in float between conversions.
+  int8: { AVERAGE_POOL_2D: MOVES_VALUES, MAX_POOL_2D: MOVES_VALUES },
+};

@@ -1,4 +1,5 @@
 // RESHAPE, SQUEEZE and EXPAND_DIMS: all a static reshape to the declared output shape.
+import { MOVES_VALUES } from '../../core/integer-treatment';
 import { arity, first, operandTypes, rankAtMost, sameElementCount, type Reason, type OperandRules } from '../checks';
 import type { GraphBuilder } from '../builder';
 import type { Node } from '../node';
@@ -19,4 +20,6 @@ function lower(g: GraphBuilder, node: Node): void {
   g.subgraph.defineStaticReshape(node.output(0).shape, g.value(node.in(0)), g.value(node.output(0)), 0);
 }
 
-export const reshape: OpFamily = { ops: ['RESHAPE', 'SQUEEZE', 'EXPAND_DIMS'], check, lower };
+export const reshape: OpFamily = {
+  ops: ['RESHAPE', 'SQUEEZE', 'EXPAND_DIMS'], check, lower, int8: { RESHAPE: MOVES_VALUES, SQUEEZE: MOVES_VALUES, EXPAND_DIMS: MOVES_VALUES },
+};

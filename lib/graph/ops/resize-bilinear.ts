@@ -1,5 +1,6 @@
 // RESIZE_BILINEAR to a constant size. TFLite's three sampling conventions map
 // to XNNPACK flags: align_corners, half_pixel_centers, or neither (legacy).
+import { MOVES_VALUES } from '../../core/integer-treatment';
 import { BuiltinOptions, OptionSlot } from '../../model/schema';
 import { arity, constant, first, operandTypes, rank, type OperandRules, type Reason } from '../checks';
 import type { GraphBuilder } from '../builder';
@@ -42,4 +43,4 @@ function lower(g: GraphBuilder, node: Node): void {
   g.subgraph.defineStaticResizeBilinear2d(height, width, g.value(node.in(0)), g.value(node.output(0)), flags);
 }
 
-export const resizeBilinear: OpFamily = { ops: ['RESIZE_BILINEAR'], check, lower };
+export const resizeBilinear: OpFamily = { ops: ['RESIZE_BILINEAR'], check, lower, int8: { RESIZE_BILINEAR: MOVES_VALUES } };

@@ -1,5 +1,6 @@
 // SLICE and STRIDED_SLICE with unit strides (what XNNPACK has). Masks for
 // begin, end and shrinking axes are applied here; ellipsis and new axes are not supported.
+import { MOVES_VALUES } from '../../core/integer-treatment';
 import { BuiltinOptions, OptionSlot } from '../../model/schema';
 import { arity, constant, first, operandTypes, rankAtMost, type Reason } from '../checks';
 import type { GraphBuilder } from '../builder';
@@ -116,4 +117,4 @@ function lower(g: GraphBuilder, node: Node): void {
   g.subgraph.defineStaticReshape(output.shape, temp, g.value(output), 0);
 }
 
-export const slice: OpFamily = { ops: ['SLICE', 'STRIDED_SLICE'], check, lower };
+export const slice: OpFamily = { ops: ['SLICE', 'STRIDED_SLICE'], check, lower, int8: { SLICE: MOVES_VALUES, STRIDED_SLICE: MOVES_VALUES } };

@@ -41,4 +41,5 @@ function lower(g: GraphBuilder, node: Node): void {
   else g.floatIsland(g.value(input), input.shape, g.value(node.output(0)), node.output(0).shape, softmaxOf);
 }
 
-export const softmax: OpFamily = { ops: ['SOFTMAX'], check, lower };
+// SOFTMAX is int8 in the file as TFLite writes it (output scale 1/256, zero point -128); XNNPACK runs it in float between conversions.
+export const softmax: OpFamily = { ops: ['SOFTMAX'], check, lower, int8: { SOFTMAX: { activations: [0], output: { scale: 1 / 256, zeroPoint: -128 } } } };

@@ -118,6 +118,7 @@ function macs(node: Node): number {
 
 export const transposeConvolution: OpFamily = {
   ops: ['TRANSPOSE_CONV', 'Convolution2DTransposeBias'],
+  int8: { TRANSPOSE_CONV: { activations: [2], weights: 1, bias: 3, weightAxis: 0 } },
   check,
   lower,
   macs,

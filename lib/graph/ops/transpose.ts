@@ -1,4 +1,5 @@
 // TRANSPOSE by a constant permutation.
+import { MOVES_VALUES } from '../../core/integer-treatment';
 import { arity, constant, first, operandTypes, rankAtMost, type Reason } from '../checks';
 import type { GraphBuilder } from '../builder';
 import type { Node } from '../node';
@@ -26,4 +27,4 @@ function lower(g: GraphBuilder, node: Node): void {
   g.subgraph.defineStaticTranspose(g.statics.integers(node.in(1))!, g.value(node.in(0)), g.value(node.output(0)), 0);
 }
 
-export const transpose: OpFamily = { ops: ['TRANSPOSE'], check, lower };
+export const transpose: OpFamily = { ops: ['TRANSPOSE'], check, lower, int8: { TRANSPOSE: MOVES_VALUES } };

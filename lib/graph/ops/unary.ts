@@ -1,4 +1,5 @@
 // Elementwise activations: RELU, RELU6, RELU_N1_TO_1, LEAKY_RELU, ELU, LOGISTIC, TANH, HARD_SWISH.
+import { ONE_ACTIVATION } from '../../core/integer-treatment';
 import { OptionSlot } from '../../model/schema';
 import { arity, first, operandTypes, rankAtMost, type Reason, type OperandRules } from '../checks';
 import type { GraphBuilder } from '../builder';
@@ -41,4 +42,12 @@ function lower(g: GraphBuilder, node: Node): void {
   g.subgraph.defineUnary(op, g.value(node.in(0)), g.value(node.output(0)), params);
 }
 
-export const unary: OpFamily = { ops: Object.keys(UNARY), check, lower };
+export const unary: OpFamily = {
+  ops: Object.keys(UNARY), check, lower,
+  int8: {
+    RELU: ONE_ACTIVATION, RELU6: ONE_ACTIVATION, RELU_N1_TO_1: ONE_ACTIVATION, LEAKY_RELU: ONE_ACTIVATION, HARD_SWISH: ONE_ACTIVATION,
+    // TFLite fixes these outputs' quantization.
+    LOGISTIC: { activations: [0], output: { scale: 1 / 256, zeroPoint: -128 } },
+    TANH: { activations: [0], output: { scale: 1 / 128, zeroPoint: 0 } },
+  },
+};

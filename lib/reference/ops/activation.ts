@@ -1,5 +1,6 @@
 // LOGISTIC, TANH, RELU, RELU6 and RELU_N1_TO_1 on int16, computed on real
 // values and requantized to the output's scale.
+import { ONE_ACTIVATION } from '../../core/integer-treatment';
 import type { Node } from '../../graph/node';
 import { unary } from '../../graph/ops/unary';
 import type { ReferenceFamily } from '../family';
@@ -19,4 +20,9 @@ export const activationReference: ReferenceFamily = {
   ops: ['LOGISTIC', 'TANH', ...Object.keys(CLAMPS)],
   check: (node, statics) => unary.check(node, statics, 'int16x8'),
   encode,
+  int16x8: {
+    RELU: ONE_ACTIVATION, RELU6: ONE_ACTIVATION, RELU_N1_TO_1: ONE_ACTIVATION,
+    LOGISTIC: { activations: [0], output: { scale: 1 / 32768, zeroPoint: 0 } },
+    TANH: { activations: [0], output: { scale: 1 / 32768, zeroPoint: 0 } },
+  },
 };

@@ -1,4 +1,5 @@
 // ADD, SUB and MUL of int16 tensors, with numpy broadcasting.
+import { TWO_ACTIVATIONS } from '../../core/integer-treatment';
 import type { Node } from '../../graph/node';
 import { binary, fusedActivation } from '../../graph/ops/binary';
 import type { ReferenceFamily } from '../family';
@@ -32,4 +33,5 @@ export const binaryReference: ReferenceFamily = {
   ops: Object.keys(KIND),
   check: (node, statics) => binary.check(node, statics, 'int16x8'),
   encode,
+  int16x8: { ADD: TWO_ACTIVATIONS, SUB: TWO_ACTIVATIONS, MUL: TWO_ACTIVATIONS },
 };

@@ -1,7 +1,7 @@
 // CONV_2D and DEPTHWISE_CONV_2D, int16 activations with int8 weights.
 import { first } from '../../graph/checks';
 import type { Node } from '../../graph/node';
-import { convolution, convolutionOptions } from '../../graph/ops/convolution';
+import { CONVOLUTION_INTEGERS, convolution, convolutionOptions } from '../../graph/ops/convolution';
 import { paddingBeforeAfter } from '../../graph/padding';
 import { Padding } from '../../model/schema';
 import type { ReferenceFamily } from '../family';
@@ -28,6 +28,7 @@ function encode(b: ProgramBuilder, node: Node): void {
 
 export const convolutionReference: ReferenceFamily = {
   ops: convolution.ops,
+  int16x8: CONVOLUTION_INTEGERS,
   check: (node, statics) => first(
     () => convolution.check(node, statics, 'int16x8'),
     () => weightScalesFit(node, node.output(0).shape[3], node.op === 'DEPTHWISE_CONV_2D' ? 3 : 0),

@@ -1,6 +1,7 @@
 // RESHAPE, SQUEEZE and EXPAND_DIMS (a copy: the output shape is the
 // model's), CONCATENATION and PACK (both the concatenation kernel: PACK's
 // inputs each add one index along the new axis), for every element type.
+import { MOVES_VALUES } from '../../core/integer-treatment';
 import { arity, first, normalizeAxis, sameElementCount, type Reason } from '../../graph/checks';
 import type { Node } from '../../graph/node';
 import { concatenationOptions } from '../../graph/ops/concatenation';
@@ -14,6 +15,7 @@ const allInputs = (node: Node) => Array.from({ length: node.inputCount }, (_, k)
 
 export const reshapeReference: ReferenceFamily = {
   ops: ['RESHAPE', 'SQUEEZE', 'EXPAND_DIMS'],
+  int16x8: { RESHAPE: MOVES_VALUES, SQUEEZE: MOVES_VALUES, EXPAND_DIMS: MOVES_VALUES },
   check: (node, statics) => first(
     () => arity(node, 1, 2, 1),
     () => dataTypes(node, statics, [0], ALL_TYPES),
@@ -51,6 +53,7 @@ function checkConcatenation(node: Node, statics: StaticValues): Reason {
 }
 
 export const concatenationReference: ReferenceFamily = {
+  int16x8: { CONCATENATION: { activations: 'all', output: 'shared' } },
   ops: ['CONCATENATION'],
   check: checkConcatenation,
   encode: (b: ProgramBuilder, node: Node) => {

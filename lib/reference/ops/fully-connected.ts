@@ -1,7 +1,7 @@
 // FULLY_CONNECTED, int16 activations with int8 weights.
 import { first } from '../../graph/checks';
 import type { Node } from '../../graph/node';
-import { fullyConnected, fullyConnectedOptions } from '../../graph/ops/fully-connected';
+import { FULLY_CONNECTED_INTEGERS, fullyConnected, fullyConnectedOptions } from '../../graph/ops/fully-connected';
 import type { ReferenceFamily } from '../family';
 import { activationRange, elementsOf, quantOf, type ProgramBuilder } from '../program-builder';
 import { biasElementSize, biasFits, outputMultipliers, weightScalesFit } from './weights';
@@ -17,6 +17,7 @@ function encode(b: ProgramBuilder, node: Node): void {
 
 export const fullyConnectedReference: ReferenceFamily = {
   ops: fullyConnected.ops,
+  int16x8: FULLY_CONNECTED_INTEGERS,
   check: (node, statics) => first(
     () => fullyConnected.check(node, statics, 'int16x8'),
     () => weightScalesFit(node, node.in(1).shape[0], 0),

@@ -1,4 +1,5 @@
 // MEAN over adjacent axes of an int16 tensor (e.g. H and W of NHWC: global average pooling).
+import { ONE_ACTIVATION } from '../../core/integer-treatment';
 import { first } from '../../graph/checks';
 import type { Node } from '../../graph/node';
 import { mean, meanAxes } from '../../graph/ops/mean';
@@ -20,6 +21,7 @@ function encode(b: ProgramBuilder, node: Node): void {
 
 export const meanReference: ReferenceFamily = {
   ops: mean.ops,
+  int16x8: { MEAN: ONE_ACTIVATION },
   check: (node, statics) => first(
     () => mean.check(node, statics, 'int16x8'),
     () => {

@@ -3,6 +3,7 @@
 // int16 that carry quantization, with the output's zero point (the
 // quantized zero), everything else with 0; a constant_values operand (which
 // may be computed at run time) must share the output's quantization.
+import { MOVES_VALUES } from '../../core/integer-treatment';
 import { arity, first, type Reason } from '../../graph/checks';
 import type { Node } from '../../graph/node';
 import type { StaticValues } from '../../graph/static-values';
@@ -87,4 +88,4 @@ function encode(b: ProgramBuilder, node: Node): void {
   scatter(b, node, input, node.output(0), axes, elementBytes(input, b.statics), fillOf(node, b.statics));
 }
 
-export const padReference: ReferenceFamily = { ops: ['PAD', 'PADV2'], check, encode };
+export const padReference: ReferenceFamily = { ops: ['PAD', 'PADV2'], check, encode, int16x8: { PAD: MOVES_VALUES } };

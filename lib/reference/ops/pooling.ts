@@ -1,4 +1,5 @@
 // MAX_POOL_2D and AVERAGE_POOL_2D on int16; input and output share their quantization (TFLite requires it).
+import { MOVES_VALUES } from '../../core/integer-treatment';
 import { first } from '../../graph/checks';
 import type { Node } from '../../graph/node';
 import { pooling, poolOptions } from '../../graph/ops/pooling';
@@ -21,4 +22,5 @@ export const poolingReference: ReferenceFamily = {
   ops: pooling.ops,
   check: (node, statics) => first(() => pooling.check(node, statics, 'int16x8'), () => sameQuantization(node)),
   encode,
+  int16x8: { AVERAGE_POOL_2D: MOVES_VALUES, MAX_POOL_2D: MOVES_VALUES },
 };

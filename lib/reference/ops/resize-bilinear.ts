@@ -1,4 +1,5 @@
 // RESIZE_BILINEAR on int16 (input and output share their quantization, as TFLite requires).
+import { MOVES_VALUES } from '../../core/integer-treatment';
 import { first } from '../../graph/checks';
 import type { Node } from '../../graph/node';
 import { resizeBilinear, resizeOptions } from '../../graph/ops/resize-bilinear';
@@ -27,4 +28,5 @@ export const resizeBilinearReference: ReferenceFamily = {
   ops: resizeBilinear.ops,
   check: (node, statics) => first(() => resizeBilinear.check(node, statics, 'int16x8'), () => sameQuantization(node)),
   encode,
+  int16x8: { RESIZE_BILINEAR: MOVES_VALUES },
 };

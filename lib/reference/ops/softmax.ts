@@ -13,4 +13,9 @@ function encode(b: ProgramBuilder, node: Node): void {
     [elementsOf(shape) / depth, depth, y.zeroPoint, INT16_MIN, INT16_MAX], [x.scale * softmaxBeta(node), y.scale]);
 }
 
-export const softmaxReference: ReferenceFamily = { ops: softmax.ops, check: (node, statics) => softmax.check(node, statics, 'int16x8'), encode };
+export const softmaxReference: ReferenceFamily = {
+  ops: softmax.ops,
+  check: (node, statics) => softmax.check(node, statics, 'int16x8'),
+  encode,
+  int16x8: { SOFTMAX: { activations: [0], output: { scale: 1 / 32768, zeroPoint: 0 } } },
+};
