@@ -104,6 +104,10 @@ export const BuiltinOptions = {
   SliceOptions: 48, TransposeConvOptions: 49, ExpandDimsOptions: 52, LeakyReluOptions: 75,
   SquaredDifferenceOptions: 76, HardSwishOptions: 91, DepthToSpaceOptions: 94, DensifyOptions: 99,
   BatchMatMulOptions: 101,
+  L2NormOptions: 12, LocalResponseNormalizationOptions: 13, ExpOptions: 33, LogSoftmaxOptions: 36, LessOptions: 41,
+  NegOptions: 42, GreaterOptions: 44, GreaterEqualOptions: 45, LessEqualOptions: 46, EqualOptions: 53, NotEqualOptions: 54,
+  PowOptions: 56, LogicalOrOptions: 60, LogicalAndOptions: 62, LogicalNotOptions: 63, FloorDivOptions: 65, SquareOptions: 66,
+  FloorModOptions: 72, AbsOptions: 78, CosOptions: 84, GeluOptions: 116, SignOptions: 123,
 } as const;
 
 export const Padding = { SAME: 0, VALID: 1 } as const;
@@ -134,4 +138,7 @@ export const OptionSlot = {
   TransposeConv: { padding: 0, strideW: 1, strideH: 2, activation: 3 },
   LeakyRelu: { alpha: 0 },
   BatchMatMul: { adjX: 0, adjY: 1 },
+  Gelu: { approximate: 0 },
+  L2Norm: { activation: 0 },
+  LocalResponseNormalization: { radius: 0, bias: 1, alpha: 2, beta: 3 },
 } as const;
