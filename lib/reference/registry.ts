@@ -4,7 +4,6 @@ import { indexByOp } from '../graph/registry';
 import type { StaticValues } from '../graph/static-values';
 import type { ReferenceFamily } from './family';
 import { activationReference } from './ops/activation';
-import { binaryReference } from './ops/binary';
 import { castReference } from './ops/cast';
 import { convolutionReference } from './ops/convolution';
 import { concatenationReference, padReference, reshapeReference } from './ops/data-movement';
@@ -14,11 +13,16 @@ import { poolingReference } from './ops/pooling';
 import { quantizeReference } from './ops/quantize';
 import { resizeBilinearReference } from './ops/resize-bilinear';
 import { softmaxReference } from './ops/softmax';
+import { comparisonReference } from './ops/comparison';
+import { mathBinaryReference } from './ops/math-binary';
+import { mathUnaryReference } from './ops/math-unary';
 
 export const REFERENCE_FAMILIES: readonly ReferenceFamily[] = [
-  convolutionReference, fullyConnectedReference, binaryReference, poolingReference, meanReference,
+  convolutionReference, fullyConnectedReference, poolingReference, meanReference,
   reshapeReference, padReference, concatenationReference, activationReference, quantizeReference, resizeBilinearReference, softmaxReference,
   castReference,
+  // ADD/SUB/MUL of int16 (int16x8 models) go on to binaryReference from mathBinaryReference.
+  mathBinaryReference, mathUnaryReference, comparisonReference,
 ];
 
 const byOp = indexByOp(REFERENCE_FAMILIES);

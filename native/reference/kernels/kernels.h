@@ -23,5 +23,8 @@ extern const Kernel kQuantizeF32S16;
 extern const Kernel kDequantizeS16F32;
 extern const Kernel kResizeBilinearS16;
 extern const Kernel kCast;
+extern const Kernel kBroadcastBinary;
+extern const Kernel kCompare;
+extern const Kernel kMathUnary;
 
 }  // namespace xnnlite::reference
