@@ -8,7 +8,6 @@ import { castReference } from './ops/cast';
 import { convolutionReference } from './ops/convolution';
 import { concatenationReference, padReference, reshapeReference } from './ops/data-movement';
 import { fullyConnectedReference } from './ops/fully-connected';
-import { meanReference } from './ops/mean';
 import { poolingReference } from './ops/pooling';
 import { quantizeReference } from './ops/quantize';
 import { resizeBilinearReference } from './ops/resize-bilinear';
@@ -16,13 +15,14 @@ import { softmaxReference } from './ops/softmax';
 import { comparisonReference } from './ops/comparison';
 import { mathBinaryReference } from './ops/math-binary';
 import { mathUnaryReference } from './ops/math-unary';
+import { reductionReference } from './ops/reduction';
 
 export const REFERENCE_FAMILIES: readonly ReferenceFamily[] = [
-  convolutionReference, fullyConnectedReference, poolingReference, meanReference,
+  convolutionReference, fullyConnectedReference, poolingReference,
   reshapeReference, padReference, concatenationReference, activationReference, quantizeReference, resizeBilinearReference, softmaxReference,
   castReference,
-  // ADD/SUB/MUL of int16 (int16x8 models) go on to binaryReference from mathBinaryReference.
-  mathBinaryReference, mathUnaryReference, comparisonReference,
+  // ADD/SUB/MUL and MEAN of int16 (int16x8 models) go on to binaryReference and meanReference from these two.
+  mathBinaryReference, reductionReference, mathUnaryReference, comparisonReference,
 ];
 
 const byOp = indexByOp(REFERENCE_FAMILIES);

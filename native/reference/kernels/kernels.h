@@ -26,5 +26,6 @@ extern const Kernel kCast;
 extern const Kernel kBroadcastBinary;
 extern const Kernel kCompare;
 extern const Kernel kMathUnary;
+extern const Kernel kReduceAxes;
 
 }  // namespace xnnlite::reference
