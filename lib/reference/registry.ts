@@ -15,6 +15,7 @@ import { softmaxReference } from './ops/softmax';
 import { comparisonReference } from './ops/comparison';
 import { mathBinaryReference } from './ops/math-binary';
 import { mathUnaryReference } from './ops/math-unary';
+import { normalizationReference } from './ops/normalization';
 import { reductionReference } from './ops/reduction';
 
 export const REFERENCE_FAMILIES: readonly ReferenceFamily[] = [
@@ -22,7 +23,7 @@ export const REFERENCE_FAMILIES: readonly ReferenceFamily[] = [
   reshapeReference, padReference, concatenationReference, activationReference, quantizeReference, resizeBilinearReference, softmaxReference,
   castReference,
   // ADD/SUB/MUL and MEAN of int16 (int16x8 models) go on to binaryReference and meanReference from these two.
-  mathBinaryReference, reductionReference, mathUnaryReference, comparisonReference,
+  mathBinaryReference, reductionReference, mathUnaryReference, comparisonReference, normalizationReference,
 ];
 
 const byOp = indexByOp(REFERENCE_FAMILIES);

@@ -9,7 +9,7 @@ const Kernel* FindKernel(const std::string& name) {
       &kConv2dS16, &kDepthwiseConv2dS16, &kFullyConnectedS16, &kBinaryS16, &kMaxPoolS16, &kAveragePoolS16, &kMeanS16, &kSoftmaxS16,
       &kCopy, &kPad, &kConcatenation, &kLogisticS16, &kTanhS16, &kRequantizeS16, &kQuantizeF32S16, &kDequantizeS16F32, &kResizeBilinearS16,
       &kCast,
-      &kBroadcastBinary, &kCompare, &kMathUnary, &kReduceAxes,
+      &kBroadcastBinary, &kCompare, &kMathUnary, &kReduceAxes, &kLogSoftmax, &kL2Normalization, &kLocalResponseNormalization,
   };
   for (const Kernel* k : kAll) {
     if (name == k->name) return k;

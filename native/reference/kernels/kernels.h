@@ -27,5 +27,8 @@ extern const Kernel kBroadcastBinary;
 extern const Kernel kCompare;
 extern const Kernel kMathUnary;
 extern const Kernel kReduceAxes;
+extern const Kernel kLogSoftmax;
+extern const Kernel kL2Normalization;
+extern const Kernel kLocalResponseNormalization;
 
 }  // namespace xnnlite::reference
