@@ -1,7 +1,11 @@
-// Elementwise activations: RELU, RELU6, RELU_N1_TO_1, LEAKY_RELU, ELU, LOGISTIC, TANH, HARD_SWISH.
+// Elementwise activations (RELU, RELU6, RELU_N1_TO_1, LEAKY_RELU, ELU,
+// LOGISTIC, TANH, HARD_SWISH) and float32 math (EXP, LOG, SQRT, RSQRT,
+// SQUARE, ABS, NEG, SIN, COS, FLOOR, CEIL, ROUND, SIGN, GELU; quantized EXP,
+// LOG, ABS and GELU where XNNPACK agrees with TFLite).
 import { ONE_ACTIVATION } from '../../core/integer-treatment';
 import { OptionSlot } from '../../model/schema';
 import { arity, first, operandTypes, rankAtMost, type Reason, type OperandRules } from '../checks';
+import { domainOf } from '../tensor-types';
 import type { GraphBuilder } from '../builder';
 import type { Node } from '../node';
 import type { OpFamily } from '../op-family';
@@ -22,16 +26,59 @@ const UNARY: Record<string, Lowering> = {
   LOGISTIC: (C) => ({ op: C.unary.sigmoid }),
   TANH: (C) => ({ op: C.unary.tanh }),
   HARD_SWISH: (C) => ({ op: C.unary.hardswish }),
+  EXP: (C) => ({ op: C.unary.exp }),
+  LOG: (C) => ({ op: C.unary.log }),
+  SQRT: (C) => ({ op: C.unary.squareRoot }),
+  RSQRT: (C) => ({ op: C.unary.reciprocalSquareRoot }),
+  SQUARE: (C) => ({ op: C.unary.square }),
+  ABS: (C) => ({ op: C.unary.abs }),
+  NEG: (C) => ({ op: C.unary.negate }),
+  SIN: (C) => ({ op: C.unary.sine }),
+  COS: (C) => ({ op: C.unary.cosine }),
+  FLOOR: (C) => ({ op: C.unary.floor }),
+  CEIL: (C) => ({ op: C.unary.ceiling }),
+  // TFLite's ROUND rounds half to even, as XNNPACK's bankers rounding does.
+  ROUND: (C) => ({ op: C.unary.bankersRounding }),
+  SIGN: (C) => ({ op: C.unary.sign }),
+  // XNNPACK computes the exact form, x/2 (1 + erf(x / sqrt 2)); the tanh approximation runs on the reference kernels.
+  GELU: (C) => ({ op: C.unary.gelu }),
 };
 
+/** GELU's `approximate` option: TFLite's tanh form instead of the exact erf form. */
+export function geluApproximate(node: Node): boolean {
+  return node.options ? node.options.bool(OptionSlot.Gelu.approximate, 'approximate') : false;
+}
+
 /** Run on int8/uint8 tensors too (XNNPACK's qs8/qu8 kernels). */
-const QUANTIZED = new Set(['RELU', 'RELU6', 'RELU_N1_TO_1', 'LOGISTIC', 'TANH', 'HARD_SWISH', 'LEAKY_RELU']);
+const QUANTIZED = new Set(['RELU', 'RELU6', 'RELU_N1_TO_1', 'LOGISTIC', 'TANH', 'HARD_SWISH', 'LEAKY_RELU', 'EXP', 'GELU', 'LOG', 'ABS']);
+
+/**
+ * Quantized math TFLite computes with lookup tables or fixed point: XNNPACK
+ * (dequantize, compute in float, round half to even) agrees with it on every
+ * value of these types, checked exhaustively against LiteRT.js, only where
+ * noted. LOG: TFLite maps inputs <= 0 to the lowest output; XNNPACK's log of
+ * a negative value is NaN, so no negative value may be representable. ABS:
+ * TFLite rescales in fixed point, rounding ties otherwise.
+ */
+const QUANTIZED_MATH: Record<string, readonly string[]> = { EXP: ['int8'], LOG: ['int8'], ABS: ['int8'], GELU: ['int8', 'uint8'] };
+
+function quantizedMath(node: Node, statics: StaticValues): Reason {
+  const domain = domainOf(node.in(0), statics);
+  if (!QUANTIZED_MATH[node.op] || (domain !== 'int8' && domain !== 'uint8')) return undefined;
+  if (!QUANTIZED_MATH[node.op].includes(domain)) return `type (got ${domain}, expected ${['float32', ...QUANTIZED_MATH[node.op]].join(' or ')} for ${node.op})`;
+  const [x, y] = [node.in(0).quantization!, node.output(0).quantization!];
+  if (node.op === 'LOG' && x.zeroPoint[0] !== -128) return `input zero point (got ${x.zeroPoint[0]}, expected -128 for int8 LOG on XNNPACK: no negative input)`;
+  if (node.op === 'ABS' && x.scale[0] !== y.scale[0]) return `output scale (got ${y.scale[0]}, expected the input scale ${x.scale[0]} for int8 ABS on XNNPACK)`;
+  return undefined;
+}
 
 function check(node: Node, statics: StaticValues, rules: OperandRules = 'xnnpack'): Reason {
   return first(
     () => arity(node, 1, 1, 1),
     () => operandTypes(node, statics, { activations: [0], quantized: QUANTIZED.has(node.op) }, rules),
+    () => (rules === 'xnnpack' ? quantizedMath(node, statics) : undefined),
     () => rankAtMost(node.in(0), 6, 'input'),
+    () => (node.op === 'GELU' && geluApproximate(node) ? 'approximate (got true, expected false: XNNPACK computes the exact erf form)' : undefined),
     () => (node.in(0).shape.join() === node.output(0).shape.join()
       ? undefined : `output shape (got [${node.output(0).shape}], expected the input shape [${node.in(0).shape}])`),
   );
