@@ -2,6 +2,7 @@
 import { UnsupportedOpError } from '../errors';
 import type { SubgraphDef, TfliteModel } from '../model/types';
 import { StaticValues } from '../graph/static-values';
+import { isSessionDType } from '../tensor-values';
 import { placeOperators, type PlacedOp } from './placement';
 
 export interface SubgraphAnalysis {
@@ -27,10 +28,21 @@ export function analyzeSubgraph(model: TfliteModel, index = 0): SubgraphAnalysis
   return { index, subgraph, statics, placed: placeOperators(subgraph, statics) };
 }
 
-/** Throws UnsupportedOpError for the first operator that cannot run. */
+/** Throws UnsupportedOpError for the first operator that cannot run, or an input or output sessions cannot take or give. */
 export function ensureSupported(analysis: SubgraphAnalysis): void {
   const unsupported = analysis.placed.find((p) => p.reason);
   if (unsupported) throw new UnsupportedOpError(unsupported.node.op, unsupported.node.def.index, unsupported.reason!);
+  const { subgraph, statics } = analysis;
+  for (const [side, list] of [['input', subgraph.inputs], ['output', subgraph.outputs]] as const) {
+    for (const i of list) {
+      const t = subgraph.tensors[i];
+      const dtype = statics.get(t)?.dtype ?? t.dtype;
+      if (!isSessionDType(t.dtype) || dtype !== t.dtype) {
+        throw new UnsupportedOpError('graph', -1, `${side} ${t.name}: ${dtype} (expected float32, int8, uint8, int16, int32, int64 or bool)`);
+      }
+      if (side === 'output' && statics.isStatic(t)) throw new UnsupportedOpError('graph', -1, `output ${t.name} is a constant`);
+    }
+  }
 }
 
 export function runtimeHints(analysis: SubgraphAnalysis): RuntimeHints {

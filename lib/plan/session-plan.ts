@@ -4,13 +4,11 @@
  * they exchange placed in one arena, and the constants the reference
  * kernels read. native/session_runtime.cc executes it.
  */
-import { UnsupportedOpError } from '../errors';
 import { DTYPE_NAMES } from '../model/schema';
 import type { TensorDef } from '../model/types';
 import { native, type NativePlan, type NativeStep, type NativeSubgraph } from '../native';
 import { lowerPartition } from '../graph/lower';
 import { ProgramBuilder } from '../reference/program-builder';
-import { isSessionDType } from '../tensor-values';
 import { ensureSupported, runtimeHints, type RuntimeHints, type SubgraphAnalysis } from './analysis';
 import { planArena } from './arena';
 import { planActivationFusion } from './fuse-activations';
@@ -38,12 +36,6 @@ export function disposeSessionPlan(plan: SessionPlan): void {
   for (const s of plan.subgraphs) s.dispose();
 }
 
-function checkEdge(t: TensorDef, side: 'input' | 'output', dtype: string): void {
-  if (!isSessionDType(t.dtype) || dtype !== t.dtype) {
-    throw new UnsupportedOpError('graph', -1, `${side} ${t.name}: ${dtype} (expected float32, int8, uint8, int16, int32, int64 or bool)`);
-  }
-}
-
 export function buildSessionPlan(analysis: SubgraphAnalysis, options: PlanOptions = {}): SessionPlan {
   ensureSupported(analysis);
   const { subgraph, statics, placed, index } = analysis;
@@ -55,11 +47,6 @@ export function buildSessionPlan(analysis: SubgraphAnalysis, options: PlanOption
 
   const inputs = subgraph.inputs.map((i) => subgraph.tensors[i]);
   const outputs = subgraph.outputs.map((i) => subgraph.tensors[i]);
-  for (const t of inputs) checkEdge(t, 'input', statics.get(t)?.dtype ?? t.dtype);
-  for (const t of outputs) {
-    checkEdge(t, 'output', statics.get(t)?.dtype ?? t.dtype);
-    if (statics.isStatic(t)) throw new UnsupportedOpError('graph', -1, `output ${t.name} is a constant`);
-  }
   const inputIds = inputs.map((t) => table.use(t));
 
   // Which steps read each tensor: a partition's outputs are what other steps (or the session) read.
