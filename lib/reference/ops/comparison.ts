@@ -10,7 +10,7 @@ import { elementTypeOf } from '../element-type';
 import type { ReferenceFamily } from '../family';
 import type { ProgramBuilder } from '../program-builder';
 import { broadcastLayout } from './broadcast-layout';
-import { dtypeOf, operandTypes, perTensorQuantization } from './element-types';
+import { dtypeOf, operandDtypes, perTensorQuantization } from './element-types';
 
 const ORDERED: readonly DType[] = ['float32', 'int32', 'int64', 'int8', 'uint8', 'int16'];
 
@@ -71,7 +71,7 @@ function quantizationReason(node: Node, statics: StaticValues): Reason {
 function check(node: Node, statics: StaticValues): Reason {
   return first(
     () => arity(node, 2, 2, 1),
-    () => operandTypes(node, statics, OPS[node.op].types, 'bool'),
+    () => operandDtypes(node, statics, OPS[node.op].types, 'bool'),
     () => quantizationReason(node, statics),
     () => rankAtMost(node.in(0), 6, 'input 0'),
     () => rankAtMost(node.in(1), 6, 'input 1'),

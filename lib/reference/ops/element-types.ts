@@ -14,7 +14,7 @@ export function dtypeOf(t: TensorDef, statics: StaticValues): DType {
  * Every input holds one dtype among `allowed`, and the output holds `output`
  * ('same': the inputs' dtype).
  */
-export function operandTypes(node: Node, statics: StaticValues, allowed: readonly DType[], output: DType | 'same' = 'same'): Reason {
+export function operandDtypes(node: Node, statics: StaticValues, allowed: readonly DType[], output: DType | 'same' = 'same'): Reason {
   const types = node.def.inputs.map((_, k) => dtypeOf(node.in(k), statics));
   if (types.some((d) => d !== types[0])) return `input types (got ${types.join(' and ')}, expected one type)`;
   if (!allowed.includes(types[0])) return `type (got ${types[0]}, expected ${allowed.join(', ')} for ${node.op})`;

@@ -13,7 +13,7 @@ import type { ReferenceFamily } from '../family';
 import type { ProgramBuilder } from '../program-builder';
 import { binaryReference } from './binary';
 import { broadcastLayout } from './broadcast-layout';
-import { dtypeOf, operandTypes } from './element-types';
+import { dtypeOf, operandDtypes } from './element-types';
 
 /** Kernel op codes (native/reference/kernels/math_binary.cc) and the dtypes TFLite's kernel takes. */
 const OPS: Record<string, { code: number; types: readonly DType[] }> = {
@@ -39,7 +39,7 @@ function check(node: Node, statics: StaticValues): Reason {
   if (isInt16x8(node, statics)) return binaryReference.check(node, statics);
   return first(
     () => arity(node, 2, 2, 1),
-    () => operandTypes(node, statics, OPS[node.op].types),
+    () => operandDtypes(node, statics, OPS[node.op].types),
     () => rankAtMost(node.in(0), 6, 'input 0'),
     () => rankAtMost(node.in(1), 6, 'input 1'),
     () => activation(fusedActivation(node)),

@@ -9,7 +9,7 @@ import type { DType } from '../../model/schema';
 import { elementTypeOf } from '../element-type';
 import type { ReferenceFamily } from '../family';
 import { elementsOf, type ProgramBuilder } from '../program-builder';
-import { dtypeOf, operandTypes } from './element-types';
+import { dtypeOf, operandDtypes } from './element-types';
 
 /** Kernel op codes (native/reference/kernels/math_unary.cc) and the dtypes TFLite's kernel takes. */
 const OPS: Record<string, { code: (node: Node) => number; types: readonly DType[] }> = {
@@ -24,7 +24,7 @@ const OPS: Record<string, { code: (node: Node) => number; types: readonly DType[
 function check(node: Node, statics: StaticValues): Reason {
   return first(
     () => arity(node, 1, 1, 1),
-    () => operandTypes(node, statics, OPS[node.op].types),
+    () => operandDtypes(node, statics, OPS[node.op].types),
     () => rankAtMost(node.in(0), 6, 'input'),
     () => (node.in(0).shape.join() === node.output(0).shape.join()
       ? undefined : `output shape (got [${node.output(0).shape}], expected the input shape [${node.in(0).shape}])`),

@@ -7,7 +7,7 @@ import type { StaticValues } from '../../graph/static-values';
 import { ACTIVATION_NAMES, BuiltinOptions, OptionSlot } from '../../model/schema';
 import type { ReferenceFamily } from '../family';
 import { elementsOf, type ProgramBuilder } from '../program-builder';
-import { operandTypes } from './element-types';
+import { operandDtypes } from './element-types';
 
 const KERNELS: Record<string, string> = {
   LOG_SOFTMAX: 'log_softmax',
@@ -47,7 +47,7 @@ function optionsReason(node: Node): Reason {
 function check(node: Node, statics: StaticValues): Reason {
   return first(
     () => arity(node, 1, 1, 1),
-    () => operandTypes(node, statics, ['float32']),
+    () => operandDtypes(node, statics, ['float32']),
     () => (node.in(0).shape.length >= 1 ? undefined : 'input rank (got 0, expected at least 1)'),
     () => (node.in(0).shape.join() === node.output(0).shape.join()
       ? undefined : `output shape (got [${node.output(0).shape}], expected the input shape [${node.in(0).shape}])`),

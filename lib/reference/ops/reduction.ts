@@ -11,7 +11,7 @@ import type { DType } from '../../model/schema';
 import { elementTypeOf } from '../element-type';
 import type { ReferenceFamily } from '../family';
 import { elementsOf, type ProgramBuilder } from '../program-builder';
-import { dtypeOf, operandTypes, perTensorQuantization, sameScaleAsOutput } from './element-types';
+import { dtypeOf, perTensorQuantization, sameScaleAsOutput } from './element-types';
 import { meanReference } from './mean';
 
 /** Kernel op codes (native/reference/kernels/reduce_axes.cc) and the dtypes TFLite's kernel takes. */

@@ -60,8 +60,10 @@ bool Parse(const Op& op, Layout* l) {
     d->shape = &op.ints[at + 1];
     d->strides = &op.ints[at + 1 + d->rank];
     d->count = 1;
+    // A reduced dimension of stride 0 would repeat work without reading more: none is ever needed.
+    const int64_t min_stride = d == &l->reduced ? 1 : 0;
     for (int64_t k = 0; k < d->rank; k++) {
-      if (d->shape[k] < 1 || d->strides[k] < 0) return false;
+      if (d->shape[k] < 1 || d->strides[k] < min_stride) return false;
       d->count = Mul(d->count, d->shape[k]);
     }
     if (d->count < 0) return false;
