@@ -11,11 +11,12 @@ export interface NativeConstants {
   datatype: Record<'fp32' | 'fp16' | 'qint8' | 'quint8' | 'qint32' | 'qcint8' | 'qcint32' | 'qdint8' | 'int32', number>;
   unary: Record<
     | 'convert' | 'clamp' | 'abs' | 'bankersRounding' | 'ceiling' | 'elu' | 'exp' | 'floor' | 'gelu' | 'hardswish'
-    | 'leakyRelu' | 'log' | 'negate' | 'sigmoid' | 'square' | 'squareRoot' | 'reciprocalSquareRoot' | 'tanh',
+    | 'leakyRelu' | 'log' | 'negate' | 'sigmoid' | 'square' | 'squareRoot' | 'reciprocalSquareRoot' | 'tanh'
+    | 'cosine' | 'sine' | 'sign',
     number
   >;
   binary: Record<
-    'add' | 'subtract' | 'multiply' | 'divide' | 'maximum' | 'minimum' | 'copysign' | 'squaredDifference' | 'prelu',
+    'add' | 'subtract' | 'multiply' | 'divide' | 'maximum' | 'minimum' | 'copysign' | 'squaredDifference' | 'prelu' | 'pow',
     number
   >;
   valueFlags: Record<'externalInput' | 'externalOutput', number>;

@@ -50,6 +50,9 @@ Napi::Object Constants(Napi::Env env) {
       {"squareRoot", xnn_unary_square_root},
       {"reciprocalSquareRoot", xnn_unary_reciprocal_square_root},
       {"tanh", xnn_unary_tanh},
+      {"cosine", xnn_unary_cosine},
+      {"sine", xnn_unary_sine},
+      {"sign", xnn_unary_sign},
   }));
   constants.Set("binary", Table(env, {
       {"add", xnn_binary_add},
@@ -61,6 +64,7 @@ Napi::Object Constants(Napi::Env env) {
       {"copysign", xnn_binary_copysign},
       {"squaredDifference", xnn_binary_squared_difference},
       {"prelu", xnn_binary_prelu},
+      {"pow", xnn_binary_pow},
   }));
   constants.Set("valueFlags", Table(env, {
       {"externalInput", XNN_VALUE_FLAG_EXTERNAL_INPUT},

@@ -109,6 +109,10 @@ export const BuiltinOptions = {
   GatherOptions: 23, TopKV2Options: 34, ArgMaxOptions: 40, SelectOptions: 47, ShapeOptions: 55, ArgMinOptions: 57,
   OneHotOptions: 61, ZerosLikeOptions: 67, FillOptions: 68, RangeOptions: 73, GatherNdOptions: 83, WhereOptions: 85,
   ScatterNdOptions: 97, SelectV2Options: 98, CumsumOptions: 102,
+  L2NormOptions: 12, LocalResponseNormalizationOptions: 13, ExpOptions: 33, LogSoftmaxOptions: 36, LessOptions: 41,
+  NegOptions: 42, GreaterOptions: 44, GreaterEqualOptions: 45, LessEqualOptions: 46, EqualOptions: 53, NotEqualOptions: 54,
+  PowOptions: 56, LogicalOrOptions: 60, LogicalAndOptions: 62, LogicalNotOptions: 63, FloorDivOptions: 65, SquareOptions: 66,
+  FloorModOptions: 72, AbsOptions: 78, CosOptions: 84, GeluOptions: 116, SignOptions: 123,
 } as const;
 
 export const Padding = { SAME: 0, VALID: 1 } as const;
@@ -150,6 +154,9 @@ export const OptionSlot = {
   OneHot: { axis: 0 },
   Cumsum: { exclusive: 0, reverse: 1 },
   Shape: { outType: 0 },
+  Gelu: { approximate: 0 },
+  L2Norm: { activation: 0 },
+  LocalResponseNormalization: { radius: 0, bias: 1, alpha: 2, beta: 3 },
 } as const;
 
 /** MirrorPadOptions.mode. */

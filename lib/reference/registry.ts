@@ -2,12 +2,10 @@
 import { indexByOp } from '../graph/registry';
 import type { ReferenceFamily } from './family';
 import { activationReference } from './ops/activation';
-import { binaryReference } from './ops/binary';
 import { castReference } from './ops/cast';
 import { convolutionReference } from './ops/convolution';
 import { concatenationReference, packReference, reshapeReference } from './ops/data-movement';
 import { fullyConnectedReference } from './ops/fully-connected';
-import { meanReference } from './ops/mean';
 import { mirrorPadReference } from './ops/mirror-pad';
 import { padReference } from './ops/pad';
 import { poolingReference } from './ops/pooling';
@@ -30,14 +28,20 @@ import { generatorsReference } from './ops/generators';
 import { oneHotReference } from './ops/one-hot';
 import { selectReference } from './ops/select';
 import { topKReference } from './ops/top-k';
+import { comparisonReference } from './ops/comparison';
+import { mathBinaryReference } from './ops/math-binary';
+import { mathUnaryReference } from './ops/math-unary';
+import { reductionReference } from './ops/reduction';
 
 export const REFERENCE_FAMILIES: readonly ReferenceFamily[] = [
-  convolutionReference, fullyConnectedReference, binaryReference, poolingReference, meanReference,
+  convolutionReference, fullyConnectedReference, poolingReference,
   reshapeReference, padReference, concatenationReference, activationReference, quantizeReference, resizeBilinearReference, softmaxReference,
   castReference,
   packReference, mirrorPadReference, sliceReference, splitReference, tileReference, transposeReference, spaceBatchReference, resizeNearestReference,
   nonMaxSuppressionReference, detectionPostprocessReference,
   gatherReference, gatherNdReference, oneHotReference, argMinMaxReference, topKReference, selectReference, cumsumReference, generatorsReference,
+  // ADD/SUB/MUL and MEAN of int16 (int16x8 models) go on to binaryReference and meanReference from these two.
+  mathBinaryReference, reductionReference, mathUnaryReference, comparisonReference,
 ];
 
 const byOp = indexByOp(REFERENCE_FAMILIES);

@@ -1,5 +1,5 @@
 // Elementwise binary operators with numpy broadcasting: ADD, SUB, MUL, DIV
-// (with a fused activation), MAXIMUM, MINIMUM, SQUARED_DIFFERENCE, PRELU.
+// (with a fused activation), MAXIMUM, MINIMUM, SQUARED_DIFFERENCE, PRELU, POW.
 import { OptionSlot } from '../../model/schema';
 import { activation, arity, first, operandTypes, rankAtMost, type Reason, type OperandRules } from '../checks';
 import type { GraphBuilder } from '../builder';
@@ -7,7 +7,7 @@ import type { Node } from '../node';
 import type { OpFamily } from '../op-family';
 import type { StaticValues } from '../static-values';
 
-const OPERATOR: Record<string, 'add' | 'subtract' | 'multiply' | 'divide' | 'maximum' | 'minimum' | 'squaredDifference' | 'prelu'> = {
+const OPERATOR: Record<string, 'add' | 'subtract' | 'multiply' | 'divide' | 'maximum' | 'minimum' | 'squaredDifference' | 'prelu' | 'pow'> = {
   ADD: 'add',
   SUB: 'subtract',
   MUL: 'multiply',
@@ -16,6 +16,7 @@ const OPERATOR: Record<string, 'add' | 'subtract' | 'multiply' | 'divide' | 'max
   MINIMUM: 'minimum',
   SQUARED_DIFFERENCE: 'squaredDifference',
   PRELU: 'prelu',
+  POW: 'pow',
 };
 
 const WITH_ACTIVATION = new Set(['ADD', 'SUB', 'MUL', 'DIV']);

@@ -13,6 +13,7 @@ const Kernel* FindKernel(const std::string& name) {
       &kNonMaxSuppressionV4, &kNonMaxSuppressionV5, &kDetectionPostprocess,
       &kGather, &kEmbeddingLookupDequantize, &kGatherNd, &kScatterNd, &kOneHot, &kArgMinMax, &kTopK, &kSelect, &kCumsum,
       &kShape, &kFill, &kRange, &kWhere,
+      &kBroadcastBinary, &kCompare, &kMathUnary, &kReduceAxes,
   };
   for (const Kernel* k : kAll) {
     if (name == k->name) return k;

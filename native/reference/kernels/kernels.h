@@ -40,5 +40,9 @@ extern const Kernel kShape;
 extern const Kernel kFill;
 extern const Kernel kRange;
 extern const Kernel kWhere;
+extern const Kernel kBroadcastBinary;
+extern const Kernel kCompare;
+extern const Kernel kMathUnary;
+extern const Kernel kReduceAxes;
 
 }  // namespace xnnlite::reference
