@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 'use strict';
 
-// npm run bench: xnnlite against LiteRT.js on the ten MediaPipe models, one
-// process per model (bench/compare-model.js), the binding's own round trip
+// npm run bench: xnnlite against LiteRT.js on the ten MediaPipe models and
+// the five architectures of bench/lib/architectures.js (YOLO, SSD, BERT,
+// MoveNet, DeepLab; built in memory from dist/), one process per model
+// (bench/compare-model.js), the binding's own round trip
 // (bench/binding-overhead.js), and this machine's single-core FP32 FMA peak.
 // Writes bench/results/latest.json and latest.md and prints the table.
 //
 //   npm run bench [-- --models a,b] [--rounds N] [--readme]
 //
+// --models takes model names, and "zoo" or "architectures" for either set.
 // --readme replaces the README's results section with the table printed.
 
 const fs = require('node:fs');
@@ -16,6 +19,7 @@ const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const { version } = require('../dist/index.js');
 const { ZOO } = require('./lib/zoo');
+const { ARCHITECTURES } = require('./lib/architectures');
 const { measurePeak } = require('./lib/peak');
 
 const root = path.join(__dirname, '..');
@@ -69,7 +73,13 @@ function main() {
   if (!fs.existsSync(path.join(root, 'dist', 'index.js'))) throw new Error('dist/ is missing: run npm install (or npm run build:ts) first');
   const only = option('models', undefined);
   const rounds = option('rounds', '6');
-  const models = only ? ZOO.filter((z) => only.split(',').includes(z.name)) : ZOO;
+  const all = [
+    ...ZOO.map((z) => ({ name: z.name, file: z.file, set: 'zoo' })),
+    ...ARCHITECTURES.map((a) => ({ name: a.name, file: `arch:${a.name}`, set: 'architectures' })),
+  ];
+  const wanted = only?.split(',');
+  const models = wanted ? all.filter((m) => wanted.includes(m.name) || wanted.includes(m.set)) : all;
+  if (models.length === 0) throw new Error(`--models ${only} names no model; known: zoo, architectures, ${all.map((m) => m.name).join(', ')}`);
   process.stderr.write('measuring the FMA peak...\n');
   const peak = measurePeak();
   const results = {
