@@ -41,16 +41,18 @@ function checked(node: Node, check: () => string | undefined): string | undefine
   }
 }
 
-const isTypeRefusal = (reason: string) => /\btype \(got /.test(reason);
+const isTypeRefusal = (reason: string) => /\btype (of \S+ )?\(got /.test(reason);
 
 /**
  * Why an operator no backend runs cannot run. The reference kernels are the
- * last resort, so their reason says what would make it run; without a
- * reference kernel, XNNPACK's.
+ * last resort, so their reason says what would make it run, unless they
+ * refuse its operand types while XNNPACK takes them (then XNNPACK's reason
+ * is the one about this operator's options or shapes).
  */
 function closestReason(onXnnpack: string | undefined, onReference: string | undefined): string {
-  if (onReference !== undefined) return onReference;
-  return isTypeRefusal(onXnnpack!) ? `${onXnnpack}; no reference kernel for it either` : onXnnpack!;
+  if (onXnnpack === undefined) return onReference!;
+  if (onReference === undefined) return isTypeRefusal(onXnnpack) ? `${onXnnpack}; no reference kernel for it either` : onXnnpack;
+  return isTypeRefusal(onReference) && !isTypeRefusal(onXnnpack) ? onXnnpack : onReference;
 }
 
 /**
