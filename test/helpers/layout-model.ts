@@ -12,7 +12,7 @@ import { inspectModel } from '../../lib/index';
 import type { Quantization } from '../../lib/model/types';
 import { writeModel, type OperatorSpec, type OptionsSpec, type TensorSpec } from '../../lib/model/writer';
 import { deterministicInput } from './compare';
-import { expectTypedParity, type TypedInput } from './op-model';
+import { expectTypedParity, preferringReferenceKernels, type TypedInput } from './op-model';
 
 export const ALL_DTYPES = ['float32', 'int8', 'uint8', 'int16', 'int32', 'int64', 'bool'] as const;
 export type LayoutDType = (typeof ALL_DTYPES)[number];
@@ -115,21 +115,7 @@ export function inputsFor(c: LayoutCase): TypedInput[] {
     .map((arg, k) => valuesFor((arg.dtype ?? 'float32') as LayoutDType, arg.shape.reduce((a, b) => a * b, 1), k + 1));
 }
 
-/**
- * Runs `load` with XNNLITE_KERNELS=reference (read when a model is loaded:
- * every operator the reference kernels take is placed on them), restoring
- * the variable as it was afterwards.
- */
-export async function onReferenceKernels<T>(load: () => Promise<T>): Promise<T> {
-  const saved = process.env.XNNLITE_KERNELS;
-  process.env.XNNLITE_KERNELS = 'reference';
-  try {
-    return await load();
-  } finally {
-    if (saved === undefined) delete process.env.XNNLITE_KERNELS;
-    else process.env.XNNLITE_KERNELS = saved;
-  }
-}
+export const onReferenceKernels = preferringReferenceKernels;
 
 /** Parity of `c` on the reference kernels with each run-time input fed `valuesFor` its dtype. */
 export async function expectLayoutParity(t: Test, c: LayoutCase): Promise<void> {

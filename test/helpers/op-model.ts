@@ -165,3 +165,15 @@ export function castWrappedModel(c: OpCase): Uint8Array {
   });
   return writeModel({ subgraphs: [{ tensors, inputs: graphInputs, outputs: graphOutputs, operators }] });
 }
+
+/** Runs `load` (a loadModel or inspectModel) with XNNLITE_KERNELS=reference: every operator the reference kernels take runs on them. */
+export async function preferringReferenceKernels<T>(load: () => Promise<T>): Promise<T> {
+  const saved = process.env.XNNLITE_KERNELS;
+  process.env.XNNLITE_KERNELS = 'reference';
+  try {
+    return await load();
+  } finally {
+    if (saved === undefined) delete process.env.XNNLITE_KERNELS;
+    else process.env.XNNLITE_KERNELS = saved;
+  }
+}
