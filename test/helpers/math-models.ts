@@ -34,9 +34,10 @@ export function int64Bytes(values: readonly bigint[]): Uint8Array {
 
 /**
  * The one-operator model of `c` (float32, int32 and uint8 operands), plus an
- * unrelated int32 NEG from one more graph input to one more output: XNNPACK
- * has no int32 NEG, so the whole graph, `c`'s operator included, runs on the
- * reference kernels. Feed one more int32 input (any three values).
+ * unrelated int32 NEG from one more graph input to one more output (a
+ * reference step beside it). Feed one more int32 input (any three values);
+ * load with XNNLITE_KERNELS=reference to put `c`'s operator on the
+ * reference kernels where XNNPACK would take it.
  */
 export function onReferenceKernels(c: OpCase): Uint8Array {
   const tensors: TensorSpec[] = [];
