@@ -66,8 +66,13 @@ int glibc_pthread_setspecific(pthread_key_t, const void*);
 // Before 2.33, stat and fstat were inline wrappers around these.
 int glibc_xstat(int, const char*, struct stat*);
 int glibc_fxstat(int, int, struct stat*);
-// 2.29 gave exp a new version (without the SVID error handling); same results.
+// 2.29 gave exp, exp2, log, log2 and pow new versions (without the SVID
+// error handling); same results.
 double glibc_exp(double);
+double glibc_exp2(double);
+double glibc_log(double);
+double glibc_log2(double);
+double glibc_pow(double, double);
 }
 XNNLITE_BIND_OLD(glibc_pthread_create, pthread_create);
 XNNLITE_BIND_OLD(glibc_pthread_join, pthread_join);
@@ -81,6 +86,10 @@ XNNLITE_BIND_OLD(glibc_pthread_setspecific, pthread_setspecific);
 XNNLITE_BIND_OLD(glibc_xstat, __xstat);
 XNNLITE_BIND_OLD(glibc_fxstat, __fxstat);
 XNNLITE_BIND_OLD(glibc_exp, exp);
+XNNLITE_BIND_OLD(glibc_exp2, exp2);
+XNNLITE_BIND_OLD(glibc_log, log);
+XNNLITE_BIND_OLD(glibc_log2, log2);
+XNNLITE_BIND_OLD(glibc_pow, pow);
 
 XNNLITE_WRAPPER int __wrap_pthread_create(pthread_t* thread, const pthread_attr_t* attr, void* (*start)(void*),
                                           void* arg) {
@@ -103,6 +112,10 @@ XNNLITE_WRAPPER int __wrap_pthread_setspecific(pthread_key_t key, const void* va
 XNNLITE_WRAPPER int __wrap_stat(const char* path, struct stat* st) { return glibc_xstat(XNNLITE_STAT_VER, path, st); }
 XNNLITE_WRAPPER int __wrap_fstat(int fd, struct stat* st) { return glibc_fxstat(XNNLITE_STAT_VER, fd, st); }
 XNNLITE_WRAPPER double __wrap_exp(double x) { return glibc_exp(x); }
+XNNLITE_WRAPPER double __wrap_exp2(double x) { return glibc_exp2(x); }
+XNNLITE_WRAPPER double __wrap_log(double x) { return glibc_log(x); }
+XNNLITE_WRAPPER double __wrap_log2(double x) { return glibc_log2(x); }
+XNNLITE_WRAPPER double __wrap_pow(double x, double y) { return glibc_pow(x, y); }
 
 // libstdc++ (GCC 11 and later) skips atomic reference counting when glibc 2.32+
 // says the process is single-threaded. Never claiming so is always correct.
