@@ -74,12 +74,15 @@ export function placeOperators(subgraph: SubgraphDef, statics: StaticValues): Pl
     if (statics.isFolded(def.index)) return { node, folded: true };
     const family = familyOf(def.op);
     const reference = referenceFamilyOf(def.op);
-    const onReference = reference ? checked(node, () => first(() => nonEmptyOperands(node), () => reference.check(node, statics))) : undefined;
-    if (referenceFirst && reference && !onReference) return { node, runner: 'reference', reference, folded: false };
+    // Each backend's check runs only when its answer is needed: loading a model XNNPACK runs whole checks once per operator.
+    const onReference = () => (reference ? checked(node, () => first(() => nonEmptyOperands(node), () => reference.check(node, statics))) : 'none');
+    const referenceReason = referenceFirst ? onReference() : undefined;
+    if (reference && referenceFirst && !referenceReason) return { node, runner: 'reference', reference, folded: false };
     const onXnnpack = family ? checked(node, () => family.check(node, statics)) : undefined;
     if (family && !onXnnpack) return { node, runner: 'xnnpack', family, folded: false };
-    if (reference && !onReference) return { node, runner: 'reference', reference, folded: false };
+    const reason = referenceFirst ? referenceReason : onReference();
+    if (reference && !reason) return { node, runner: 'reference', reference, folded: false };
     const kind = def.customCode !== undefined ? 'custom operator' : 'operator';
-    return { node, reason: family || reference ? closestReason(onXnnpack, reference ? onReference : undefined) : `${kind} is not supported`, folded: false };
+    return { node, reason: family || reference ? closestReason(onXnnpack, reference ? reason : undefined) : `${kind} is not supported`, folded: false };
   });
 }
