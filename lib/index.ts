@@ -7,7 +7,7 @@ export type { SessionOptions, SessionInputs, SessionOutputs, RunOptions, TensorA
 export type { TensorInfo } from './tensor-info';
 export type { DType } from './model/schema';
 export type { SignatureDef } from './model/types';
-export { supportedOps } from './plan/supported-ops';
+export { supportedOps } from './ops/registry';
 export { version } from './version';
 export type { VersionInfo } from './version';
 export { selfTest } from './self-test';

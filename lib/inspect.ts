@@ -76,7 +76,7 @@ export async function inspectModel(source: ModelSource): Promise<ModelReport> {
       op: p.node.op,
       runsOn: p.reason ? 'unsupported' : p.folded ? 'folded' : p.runner!,
       ...(p.reason ? { reason: p.reason } : {}),
-      macs: p.runner === 'xnnpack' && p.family?.macs ? p.family.macs(p.node) : 0,
+      macs: p.runner === 'xnnpack' && p.lowering?.macs ? p.lowering.macs(p.node) : 0,
     }));
     const steps: PlanStep[] = [];
     if (placed.every((p) => !p.reason)) {

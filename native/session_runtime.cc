@@ -9,7 +9,7 @@
 #include "js_views.h"
 #include "plan_reader.h"
 #include "promise_worker.h"
-#include "reference/kernels/kernels.h"
+#include "reference/program.h"
 #include "xnn_error.h"
 
 namespace xnnlite {

@@ -3,7 +3,7 @@ import t from 'tap';
 import fs from 'node:fs';
 import path from 'node:path';
 import { supportedOps } from '../lib/index';
-import { operatorTable, withOperatorTable } from '../lib/plan/operator-table';
+import { operatorTable, withOperatorTable } from '../lib/ops/operator-table';
 
 t.test('README.md carries the current operator table', async (t) => {
   const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');

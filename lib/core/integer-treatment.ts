@@ -1,8 +1,8 @@
 /**
  * How full-integer quantization (lib/quantize/full-integer.ts) rewrites one
- * operator. The backend that runs the integer form declares it beside the
- * operator: XNNPACK's families for int8, the reference kernels' for
- * int16x8. An operator without one stays float between conversions.
+ * operator, as its descriptor (lib/ops) declares: `int8` where XNNPACK runs
+ * the int8 form, `int16x8` where the reference kernels run the int16 form.
+ * An operator without one stays float between conversions.
  */
 export interface IntegerTreatment {
   /** Inputs (by position) that carry activations, quantized to the scheme's integers; 'all' for every input. */

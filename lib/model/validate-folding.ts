@@ -1,6 +1,6 @@
 /**
  * Checks the operators that xnnlite folds into constants at load
- * (lib/graph/static-values.ts): DENSIFY and DEQUANTIZE of a constant. The
+ * (lib/core/static-values.ts): DENSIFY and DEQUANTIZE of a constant. The
  * output tensor takes the input's values, so its shape must hold exactly as
  * many values as the input stores; otherwise a constant shorter than its
  * tensor would reach XNNPACK.

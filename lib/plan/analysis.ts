@@ -1,7 +1,8 @@
 /** What a model's subgraph needs before any session: its constants folded and every operator placed. */
 import { UnsupportedOpError } from '../errors';
 import type { SubgraphDef, TfliteModel } from '../model/types';
-import { StaticValues } from '../graph/static-values';
+import { StaticValues } from '../core/static-values';
+import { foldOf } from '../ops/registry';
 import { isSessionDType } from '../tensor-values';
 import { placeOperators, type PlacedOp } from './placement';
 
@@ -24,7 +25,7 @@ export interface RuntimeHints {
 /** Folds constants and places every operator; reusable by every session of a model. */
 export function analyzeSubgraph(model: TfliteModel, index = 0): SubgraphAnalysis {
   const subgraph = model.subgraphs[index];
-  const statics = new StaticValues(subgraph, index);
+  const statics = new StaticValues(subgraph, index, foldOf);
   return { index, subgraph, statics, placed: placeOperators(subgraph, statics) };
 }
 

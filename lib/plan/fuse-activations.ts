@@ -1,12 +1,12 @@
 /**
  * Folds a standalone RELU, RELU6 or RELU_N1_TO_1 into the operator that
  * produces its input, when that operator can clamp its own output (its
- * family sets `clampsOutput`) and nothing else reads the intermediate tensor.
+ * lowering sets `clampsOutput`) and nothing else reads the intermediate tensor.
  * TFLite converters leave many such pairs (ADD then RELU); run separately
  * each costs a full pass over the tensor.
  */
 import type { SubgraphDef, TensorDef } from '../model/types';
-import type { OutputRedirects } from '../graph/builder';
+import type { OutputRedirects } from '../xnnpack/builder';
 import type { PlacedOp } from './placement';
 
 const CLAMPS: Record<string, [number, number]> = {
@@ -36,7 +36,7 @@ export function planActivationFusion(plan: readonly PlacedOp[], subgraph: Subgra
     if (!clamp || p.runner !== 'xnnpack' || p.node.inputCount !== 1) continue;
     const input = p.node.def.inputs[0];
     const source = producer.get(input);
-    if (!source || source.runner !== 'xnnpack' || !source.family?.clampsOutput) continue;
+    if (!source || source.runner !== 'xnnpack' || !source.lowering?.clampsOutput) continue;
     if (readers.get(input) !== 1 || graphOutputs.has(input) || source.node.outputCount !== 1) continue;
     if (fusion.redirect.has(input) || fusion.removed.has(source.node.def.index)) continue;
     fusion.redirect.set(input, { into: p.node.output(0), min: clamp[0], max: clamp[1] });

@@ -8,7 +8,7 @@
  */
 import { ModelFormatError } from '../errors';
 import type { SubgraphDef } from '../model/types';
-import type { StaticValues } from '../graph/static-values';
+import type { StaticValues } from '../core/static-values';
 import type { PlacedOp, Runner } from './placement';
 
 export interface Step {

@@ -1,19 +1,18 @@
 /**
- * Decides where each operator of a subgraph runs: on XNNPACK when its
- * family there accepts it (XNNPACK is preferred: it is much faster), else on
+ * Decides where each operator of a subgraph runs (from its descriptor,
+ * lib/ops): on XNNPACK when its lowering there accepts it (XNNPACK is preferred: it is much faster), else on
  * xnnlite's reference kernels (lib/reference) when one accepts it, else
  * nowhere, with the reason. Operators that only transform constants are
  * folded at load and run nowhere.
  */
 import { ModelFormatError } from '../errors';
 import type { SubgraphDef } from '../model/types';
-import { first, nonEmptyOperands } from '../graph/checks';
-import { Node } from '../graph/node';
-import type { OpFamily } from '../graph/op-family';
-import { familyOf } from '../graph/registry';
-import type { StaticValues } from '../graph/static-values';
-import type { ReferenceFamily } from '../reference/family';
-import { referenceFamilyOf } from '../reference/registry';
+import { first, nonEmptyOperands } from '../core/checks';
+import { Node } from '../core/node';
+import type { StaticValues } from '../core/static-values';
+import { descriptorOf } from '../ops/registry';
+import type { ReferenceEncoding } from '../reference/encoding';
+import type { XnnpackLowering } from '../xnnpack/lowering';
 
 export type Runner = 'xnnpack' | 'reference';
 
@@ -22,16 +21,16 @@ export interface PlacedOp {
   /** Where the operator runs; undefined when it cannot run (see `reason`) or is folded. */
   runner?: Runner;
   /** How it runs on XNNPACK (runner 'xnnpack'). */
-  family?: OpFamily;
+  lowering?: XnnpackLowering;
   /** How it runs on the reference kernels (runner 'reference'). */
-  reference?: ReferenceFamily;
+  reference?: ReferenceEncoding;
   /** Why the operator cannot run anywhere, if it cannot. */
   reason?: string;
   /** Folded into constants at load; nothing runs. */
   folded: boolean;
 }
 
-/** Runs a family's check, turning an unreadable option table into a ModelFormatError naming the operator. */
+/** Runs a backend's check, turning an unreadable option table into a ModelFormatError naming the operator. */
 function checked(node: Node, check: () => string | undefined): string | undefined {
   try {
     return check();
@@ -72,17 +71,20 @@ export function placeOperators(subgraph: SubgraphDef, statics: StaticValues): Pl
   return subgraph.operators.map((def): PlacedOp => {
     const node = new Node(def, subgraph);
     if (statics.isFolded(def.index)) return { node, folded: true };
-    const family = familyOf(def.op);
-    const reference = referenceFamilyOf(def.op);
+    const descriptor = descriptorOf(def.op);
+    const lowering = descriptor?.xnnpack;
+    const reference = descriptor?.reference;
     // Each backend's check runs only when its answer is needed: loading a model XNNPACK runs whole checks once per operator.
     const onReference = () => (reference ? checked(node, () => first(() => nonEmptyOperands(node), () => reference.check(node, statics))) : 'none');
     const referenceReason = referenceFirst ? onReference() : undefined;
     if (reference && referenceFirst && !referenceReason) return { node, runner: 'reference', reference, folded: false };
-    const onXnnpack = family ? checked(node, () => family.check(node, statics)) : undefined;
-    if (family && !onXnnpack) return { node, runner: 'xnnpack', family, folded: false };
+    const onXnnpack = lowering ? checked(node, () => lowering.check(node, statics)) : undefined;
+    if (lowering && !onXnnpack) return { node, runner: 'xnnpack', lowering, folded: false };
     const reason = referenceFirst ? referenceReason : onReference();
     if (reference && !reason) return { node, runner: 'reference', reference, folded: false };
     const kind = def.customCode !== undefined ? 'custom operator' : 'operator';
-    return { node, reason: family || reference ? closestReason(onXnnpack, reference ? reason : undefined) : `${kind} is not supported`, folded: false };
+    if (lowering || reference) return { node, reason: closestReason(onXnnpack, reference ? reason : undefined), folded: false };
+    if (descriptor?.fold) return { node, reason: `input (got a tensor that is not ${descriptor.fold.applies}, expected one: the operator is only folded at load)`, folded: false };
+    return { node, reason: `${kind} is not supported`, folded: false };
   });
 }

@@ -7,7 +7,7 @@
 import { DTYPE_NAMES } from '../model/schema';
 import type { TensorDef } from '../model/types';
 import { native, type NativePlan, type NativeStep, type NativeSubgraph } from '../native';
-import { lowerPartition } from '../graph/lower';
+import { lowerPartition } from '../xnnpack/lower';
 import { ProgramBuilder } from '../reference/program-builder';
 import { ensureSupported, runtimeHints, type RuntimeHints, type SubgraphAnalysis } from './analysis';
 import { planArena } from './arena';
@@ -76,7 +76,7 @@ export function buildSessionPlan(analysis: SubgraphAnalysis, options: PlanOption
       const partOutputs = [...written].filter((t) => graphOutputs.has(t) || [...readers.get(t) ?? []].some((r) => r !== s));
       const externals = [...partInputs, ...partOutputs].map((i) => subgraph.tensors[i]);
       const nativeSubgraph = lowerPartition({
-        subgraph, statics, subgraphIndex: index, ops: step.ops.map((p) => ({ node: p.node, family: p.family! })),
+        subgraph, statics, subgraphIndex: index, ops: step.ops.map((p) => ({ node: p.node, lowering: p.lowering! })),
         externals, inputCount: partInputs.size, redirects: fusion.redirect, lazy, precision: options.precision ?? 'fp32',
       });
       subgraphs.push(nativeSubgraph);

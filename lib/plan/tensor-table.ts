@@ -7,7 +7,7 @@
 import { UnsupportedOpError } from '../errors';
 import { DTYPE_BYTES } from '../model/schema';
 import type { SubgraphDef, TensorDef } from '../model/types';
-import type { StaticValues } from '../graph/static-values';
+import type { StaticValues } from '../core/static-values';
 import { elementCount } from '../model/element-count';
 import type { OperandTable } from '../reference/program-builder';
 

@@ -10,14 +10,13 @@
  * without an integer kernel stays float between conversions (a float
  * island), and the caller is told which.
  */
-import type { IntegerTreatments } from '../core/integer-treatment';
-import { OP_FAMILIES } from '../graph/registry';
+import type { IntegerTreatment, IntegerTreatments } from '../core/integer-treatment';
 import { loadModel } from '../model';
-import { REFERENCE_FAMILIES } from '../reference/registry';
+import { descriptors } from '../ops/registry';
 import type { Quantization } from '../model/types';
 import { writeModel, type ModelSpec, type OperatorSpec, type TensorSpec } from '../model/writer';
 import { compact, constantFloats } from './passes';
-import { symmetricInt8 } from './symmetric-int8';
+import { symmetricInt8 } from '../core/symmetric-int8';
 import { rangeObserver, type RangeMethod, type RangeObserver } from './ranges';
 
 export type CalibrationRecord = Record<string, Float32Array>;
@@ -29,18 +28,18 @@ export interface IntegerScheme {
   biasDtype: 'int32' | 'int64';
   /** The activation quantization covering [lo, hi] (which includes 0). */
   quantization(lo: number, hi: number): Quantization;
-  /** Each operator with an integer kernel, as the backend that runs it declares (lib/core/integer-treatment.ts). */
+  /** Each operator with an integer kernel, as its descriptor declares (lib/ops). */
   ops: IntegerTreatments;
 }
 
 const perTensor = (scale: number, zeroPoint: number): Quantization => ({ scale: [scale], zeroPoint: [zeroPoint], quantizedDimension: 0 });
 
-/** Every operator's treatment declared by `families`. */
-function treatmentsOf(families: readonly { int8?: IntegerTreatments; int16x8?: IntegerTreatments }[], key: 'int8' | 'int16x8'): IntegerTreatments {
-  return Object.assign({}, ...families.map((f) => f[key] ?? {}));
+/** Every operator's treatment under one scheme, from the op descriptors. */
+function treatmentsOf(scheme: 'int8' | 'int16x8'): IntegerTreatments {
+  return Object.fromEntries(descriptors().filter(([, d]) => d[scheme]).map(([op, d]): [string, IntegerTreatment] => [op, d[scheme]!]));
 }
 
-/** int8 activations: the operators XNNPACK runs in int8 (lib/graph/ops). */
+/** int8 activations: the operators XNNPACK runs in int8. */
 export const INT8: IntegerScheme = {
   name: 'int8',
   dtype: 'int8',
@@ -49,7 +48,7 @@ export const INT8: IntegerScheme = {
     const scale = Math.max((hi - lo) / 255, 1e-8);
     return perTensor(scale, Math.max(-128, Math.min(127, Math.round(-128 - lo / scale))));
   },
-  ops: treatmentsOf(OP_FAMILIES, 'int8'),
+  ops: treatmentsOf('int8'),
 };
 
 /** int16 activations: the operators xnnlite's reference kernels run on int16 (lib/reference). */
@@ -60,7 +59,7 @@ export const INT16X8: IntegerScheme = {
   quantization(lo, hi) {
     return perTensor(Math.max(Math.max(-lo, hi) / 32767, 1e-8), 0);
   },
-  ops: treatmentsOf(REFERENCE_FAMILIES, 'int16x8'),
+  ops: treatmentsOf('int16x8'),
 };
 
 const isFloatActivation = (t: TensorSpec) => (t.dtype ?? 'float32') === 'float32' && !t.data;

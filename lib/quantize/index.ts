@@ -4,7 +4,8 @@
  * calibrated on a representative dataset.
  */
 import { checkOptions, invalid, isPlainObject } from '../args';
-import { StaticValues } from '../graph/static-values';
+import { StaticValues } from '../core/static-values';
+import { foldOf } from '../ops/registry';
 import { loadBytes, type ModelSource } from '../model-source';
 import { readModel } from '../model/reader';
 import { writeModel, type ModelSpec } from '../model/writer';
@@ -67,7 +68,7 @@ export interface QuantizeOptions {
 export function floatSpec(bytes: Uint8Array): ModelSpec {
   const model = readModel(bytes);
   const sg = model.subgraphs[0];
-  const statics = new StaticValues(sg, 0);
+  const statics = new StaticValues(sg, 0, foldOf);
   const spec = toSpec(model);
   const target = spec.subgraphs[0];
   target.operators = target.operators.filter((_, k) => {

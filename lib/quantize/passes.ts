@@ -1,7 +1,7 @@
 /** Edits of a model description (lib/model/writer's ModelSpec) that the quantizer composes. */
 import { float32ToFloat16Bits } from '../model/float16';
 import type { ModelSpec, OperatorSpec, TensorSpec } from '../model/writer';
-import { symmetricInt8 } from './symmetric-int8';
+import { symmetricInt8 } from '../core/symmetric-int8';
 
 /** The values of a float32 constant, copied into an aligned array. */
 export function constantFloats(t: TensorSpec): Float32Array {

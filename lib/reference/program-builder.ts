@@ -5,8 +5,8 @@
  * plan (lib/plan/tensor-table.ts): arena tensors or constants.
  */
 import type { TensorDef } from '../model/types';
-import type { Node } from '../graph/node';
-import type { StaticValues } from '../graph/static-values';
+import type { Node } from '../core/node';
+import type { StaticValues } from '../core/static-values';
 
 export { elementCount as elementsOf } from '../model/element-count';
 

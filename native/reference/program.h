@@ -62,6 +62,12 @@ struct Op {
   std::vector<double> reals;
 };
 
+// Makes a kernel findable by name: each kernel file defines one beside each
+// kernel (`const KernelRegistration kFooRegistered(kFoo);`), run at load.
+struct KernelRegistration {
+  explicit KernelRegistration(const Kernel& kernel);
+};
+
 // Looks a kernel up by name; nullptr if there is none.
 const Kernel* FindKernel(const std::string& name);
 

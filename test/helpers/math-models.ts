@@ -1,11 +1,11 @@
 // Inputs and models for the math, comparison and reduction op tests.
 import type { Test } from 'tap';
 import { inspectModel, loadModel } from '../../lib/index';
-import { Node } from '../../lib/graph/node';
-import { StaticValues } from '../../lib/graph/static-values';
+import { Node } from '../../lib/core/node';
+import { StaticValues } from '../../lib/core/static-values';
 import { readModel } from '../../lib/model/reader';
 import { toSpec } from '../../lib/quantize/rewrite';
-import { referenceFamilyOf } from '../../lib/reference/registry';
+import { descriptorOf, foldOf } from '../../lib/ops/registry';
 import { writeModel, type OperatorSpec, type TensorSpec } from '../../lib/model/writer';
 import { deterministicInput } from './compare';
 import type { OpCase } from './op-model';
@@ -77,7 +77,7 @@ export async function expectRunsOn(t: Test, bytes: Uint8Array, op: string, runne
 export function referenceRefusal(bytes: Uint8Array, op: string): string | undefined {
   const subgraph = readModel(bytes).subgraphs[0];
   const def = subgraph.operators.find((o) => o.op === op)!;
-  return referenceFamilyOf(op)!.check(new Node(def, subgraph), new StaticValues(subgraph));
+  return descriptorOf(op)!.reference!.check(new Node(def, subgraph), new StaticValues(subgraph, 0, foldOf));
 }
 
 /** loadModel refuses `bytes` as unsupported, and the reference family says `reason` for `op`. */

@@ -12,7 +12,7 @@ import * as o from '../helpers/options';
 import { arithmetic, concatenation, conv2d, depthwise, fullyConnected, pool, reshape } from '../helpers/options';
 import { BuiltinOptions } from '../../lib/model/schema';
 import { i32, weights } from '../helpers/op-model';
-import { symmetricInt8 } from '../../lib/quantize/symmetric-int8';
+import { symmetricInt8 } from '../../lib/core/symmetric-int8';
 
 const q = (scale: number, zeroPoint = 0): Quantization => ({ scale: [scale], zeroPoint: [zeroPoint], quantizedDimension: 0 });
 

@@ -1,12 +1,12 @@
 // ARG_MAX and ARG_MIN over one constant axis (may be negative) of a
 // float32, int8, uint8, int32 or bool input, giving int32 or int64 indices
 // as the options' output_type says; ties pick the first index.
-import { arity, first, normalizeAxis, type Reason } from '../../graph/checks';
-import type { Node } from '../../graph/node';
-import type { StaticValues } from '../../graph/static-values';
+import { arity, first, normalizeAxis, type Reason } from '../../core/checks';
+import type { Node } from '../../core/node';
+import type { StaticValues } from '../../core/static-values';
 import { BuiltinOptions, DTYPE_NAMES, OptionSlot } from '../../model/schema';
 import { elementTypeOf } from '../element-type';
-import type { ReferenceFamily } from '../family';
+import type { ReferenceEncoding } from '../encoding';
 import { elementsOf, type ProgramBuilder } from '../program-builder';
 import { constantIntegers, elementCode, rankAtLeast, shapeIs, typeIn } from './operand-rules';
 
@@ -56,4 +56,4 @@ function encode(b: ProgramBuilder, node: Node): void {
   ]);
 }
 
-export const argMinMaxReference: ReferenceFamily = { ops: ['ARG_MAX', 'ARG_MIN'], check, encode };
+export const argMinMaxReference: ReferenceEncoding = { check, encode };

@@ -1,8 +1,8 @@
 // ADD, SUB and MUL of int16 tensors, with numpy broadcasting.
-import { TWO_ACTIVATIONS } from '../../core/integer-treatment';
-import type { Node } from '../../graph/node';
-import { binary, fusedActivation } from '../../graph/ops/binary';
-import type { ReferenceFamily } from '../family';
+import type { Node } from '../../core/node';
+import { fusedActivation, checkBinary } from '../../core/operators/binary';
+import type { ReferenceEncoding } from '../encoding';
+import { int16x8Operands } from '../int16x8-operands';
 import { activationRange, quantOf, type ProgramBuilder } from '../program-builder';
 
 const KIND: Record<string, number> = { ADD: 0, SUB: 1, MUL: 2 };
@@ -29,9 +29,12 @@ function encode(b: ProgramBuilder, node: Node): void {
     [x.scale, y.scale, z.scale]);
 }
 
-export const binaryReference: ReferenceFamily = {
-  ops: Object.keys(KIND),
-  check: (node, statics) => binary.check(node, statics, 'int16x8'),
+/** The operators TFLite runs on int16 activations (int16x8 models). */
+export function hasInt16Kernel(op: string): boolean {
+  return op in KIND;
+}
+
+export const binaryReference: ReferenceEncoding = {
+  check: (node, statics) => checkBinary(node, statics, int16x8Operands(node, statics)),
   encode,
-  int16x8: { ADD: TWO_ACTIVATIONS, SUB: TWO_ACTIVATIONS, MUL: TWO_ACTIVATIONS },
 };

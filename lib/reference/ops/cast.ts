@@ -1,9 +1,9 @@
 // CAST between float32, int8, uint8, int16, int32, int64 and bool.
-import { arity, first, type Reason } from '../../graph/checks';
-import type { Node } from '../../graph/node';
-import type { StaticValues } from '../../graph/static-values';
+import { arity, first, type Reason } from '../../core/checks';
+import type { Node } from '../../core/node';
+import type { StaticValues } from '../../core/static-values';
 import { elementTypeOf } from '../element-type';
-import type { ReferenceFamily } from '../family';
+import type { ReferenceEncoding } from '../encoding';
 import { elementsOf, type ProgramBuilder } from '../program-builder';
 
 function check(node: Node, statics: StaticValues): Reason {
@@ -24,4 +24,4 @@ function encode(b: ProgramBuilder, node: Node): void {
   b.call(node, 'cast', [b.tensor(node.in(0))], [b.tensor(node.output(0))], [elementsOf(node.in(0).shape), from, elementTypeOf(node.output(0).dtype)!]);
 }
 
-export const castReference: ReferenceFamily = { ops: ['CAST'], check, encode };
+export const castReference: ReferenceEncoding = { check, encode };

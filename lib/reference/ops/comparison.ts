@@ -1,13 +1,13 @@
 // LESS, LESS_EQUAL, GREATER, GREATER_EQUAL, EQUAL, NOT_EQUAL (float32,
 // int32, int64, quantized int8/uint8/int16, and bool for EQUAL/NOT_EQUAL)
 // and LOGICAL_AND, LOGICAL_OR (bool), with numpy broadcasting; the output is bool.
-import { arity, first, rankAtMost, type Reason } from '../../graph/checks';
-import type { Node } from '../../graph/node';
-import { broadcastShape } from '../../graph/ops/binary';
-import type { StaticValues } from '../../graph/static-values';
+import { arity, first, rankAtMost, type Reason } from '../../core/checks';
+import type { Node } from '../../core/node';
+import { broadcastShape } from '../../core/operators/binary';
+import type { StaticValues } from '../../core/static-values';
 import type { DType } from '../../model/schema';
 import { elementTypeOf } from '../element-type';
-import type { ReferenceFamily } from '../family';
+import type { ReferenceEncoding } from '../encoding';
 import type { ProgramBuilder } from '../program-builder';
 import { broadcastLayout } from './broadcast-layout';
 import { dtypeOf, operandDtypes, perTensorQuantization } from './element-types';
@@ -100,4 +100,4 @@ function encode(b: ProgramBuilder, node: Node): void {
     [OPS[node.op].code, elementTypeOf(dtypeOf(x, b.statics))!, ...scaling(node, b.statics), ...broadcastLayout(node.output(0).shape, [x.shape, y.shape])]);
 }
 
-export const comparisonReference: ReferenceFamily = { ops: Object.keys(OPS), check, encode };
+export const comparisonReference: ReferenceEncoding = { check, encode };

@@ -1,10 +1,11 @@
 // CONV_2D and DEPTHWISE_CONV_2D, int16 activations with int8 weights.
-import { first } from '../../graph/checks';
-import type { Node } from '../../graph/node';
-import { CONVOLUTION_INTEGERS, convolution, convolutionOptions } from '../../graph/ops/convolution';
-import { paddingBeforeAfter } from '../../graph/padding';
+import { first } from '../../core/checks';
+import type { Node } from '../../core/node';
+import { convolutionOptions, checkConvolution } from '../../core/operators/convolution';
+import { paddingBeforeAfter } from '../../core/padding';
 import { Padding } from '../../model/schema';
-import type { ReferenceFamily } from '../family';
+import type { ReferenceEncoding } from '../encoding';
+import { int16x8Operands } from '../int16x8-operands';
 import { activationRange, quantOf, type ProgramBuilder } from '../program-builder';
 import { biasElementSize, biasFits, outputMultipliers, weightScalesFit } from './weights';
 
@@ -26,11 +27,9 @@ function encode(b: ProgramBuilder, node: Node): void {
     outputMultipliers(node, oc));
 }
 
-export const convolutionReference: ReferenceFamily = {
-  ops: convolution.ops,
-  int16x8: CONVOLUTION_INTEGERS,
+export const convolutionReference: ReferenceEncoding = {
   check: (node, statics) => first(
-    () => convolution.check(node, statics, 'int16x8'),
+    () => checkConvolution(node, statics, int16x8Operands(node, statics)),
     () => weightScalesFit(node, node.output(0).shape[3], node.op === 'DEPTHWISE_CONV_2D' ? 3 : 0),
     () => biasFits(node, statics),
   ),

@@ -1,10 +1,10 @@
 // CUMSUM of float32, int32 or int64 along a constant axis (may be
 // negative), with the exclusive and reverse options.
-import { arity, first, normalizeAxis, type Reason } from '../../graph/checks';
-import type { Node } from '../../graph/node';
-import type { StaticValues } from '../../graph/static-values';
+import { arity, first, normalizeAxis, type Reason } from '../../core/checks';
+import type { Node } from '../../core/node';
+import type { StaticValues } from '../../core/static-values';
 import { BuiltinOptions, OptionSlot } from '../../model/schema';
-import type { ReferenceFamily } from '../family';
+import type { ReferenceEncoding } from '../encoding';
 import { elementsOf, type ProgramBuilder } from '../program-builder';
 import { constantIntegers, elementCode, optionTable, optionsOfType, rankAtLeast, sameType, shapeIs, typeIn } from './operand-rules';
 
@@ -40,4 +40,4 @@ function encode(b: ProgramBuilder, node: Node): void {
   ]);
 }
 
-export const cumsumReference: ReferenceFamily = { ops: ['CUMSUM'], check, encode };
+export const cumsumReference: ReferenceEncoding = { check, encode };

@@ -1,21 +1,18 @@
 // RESHAPE, SQUEEZE and EXPAND_DIMS (a copy: the output shape is the
 // model's), CONCATENATION and PACK (both the concatenation kernel: PACK's
 // inputs each add one index along the new axis), for every element type.
-import { MOVES_VALUES } from '../../core/integer-treatment';
-import { arity, first, normalizeAxis, sameElementCount, type Reason } from '../../graph/checks';
-import type { Node } from '../../graph/node';
-import { concatenationOptions } from '../../graph/ops/concatenation';
-import type { StaticValues } from '../../graph/static-values';
+import { arity, first, normalizeAxis, sameElementCount, type Reason } from '../../core/checks';
+import type { Node } from '../../core/node';
+import { concatenationOptions } from '../../core/operators/concatenation';
+import type { StaticValues } from '../../core/static-values';
 import { BuiltinOptions, OptionSlot } from '../../model/schema';
-import type { ReferenceFamily } from '../family';
+import type { ReferenceEncoding } from '../encoding';
 import { elementsOf, type ProgramBuilder } from '../program-builder';
 import { ALL_TYPES, dataTypes, elementBytes, oneQuantization, outputShape } from './layout-checks';
 
 const allInputs = (node: Node) => Array.from({ length: node.inputCount }, (_, k) => k);
 
-export const reshapeReference: ReferenceFamily = {
-  ops: ['RESHAPE', 'SQUEEZE', 'EXPAND_DIMS'],
-  int16x8: { RESHAPE: MOVES_VALUES, SQUEEZE: MOVES_VALUES, EXPAND_DIMS: MOVES_VALUES },
+export const reshapeReference: ReferenceEncoding = {
   check: (node, statics) => first(
     () => arity(node, 1, 2, 1),
     () => dataTypes(node, statics, [0], ALL_TYPES),
@@ -52,9 +49,7 @@ function checkConcatenation(node: Node, statics: StaticValues): Reason {
   );
 }
 
-export const concatenationReference: ReferenceFamily = {
-  int16x8: { CONCATENATION: { activations: 'all', output: 'shared' } },
-  ops: ['CONCATENATION'],
+export const concatenationReference: ReferenceEncoding = {
   check: checkConcatenation,
   encode: (b: ProgramBuilder, node: Node) => {
     const out = node.output(0).shape;
@@ -96,8 +91,7 @@ function checkPack(node: Node, statics: StaticValues): Reason {
   );
 }
 
-export const packReference: ReferenceFamily = {
-  ops: ['PACK'],
+export const packReference: ReferenceEncoding = {
   check: checkPack,
   encode: (b: ProgramBuilder, node: Node) => {
     const shape = node.in(0).shape;

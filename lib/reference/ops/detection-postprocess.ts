@@ -1,12 +1,12 @@
 // TFLite_Detection_PostProcess (custom operator): box decoding and fast or
 // regular NMS over float32 or uint8 (dequantized) box encodings and class
 // predictions, batch 1, as TFLite's kernel takes them.
-import { arity, first, type Reason } from '../../graph/checks';
-import type { Node } from '../../graph/node';
-import type { StaticValues } from '../../graph/static-values';
+import { arity, first, type Reason } from '../../core/checks';
+import type { Node } from '../../core/node';
+import type { StaticValues } from '../../core/static-values';
 import type { TensorDef } from '../../model/types';
 import { ELEMENT_TYPES } from '../element-type';
-import type { ReferenceFamily } from '../family';
+import type { ReferenceEncoding } from '../encoding';
 import type { ProgramBuilder } from '../program-builder';
 import { detectionPostprocessOptions, type DetectionPostprocessOptions } from './detection-postprocess-options';
 
@@ -108,4 +108,4 @@ function encode(b: ProgramBuilder, node: Node): void {
     [o.scoreThreshold, o.iouThreshold, o.yScale, o.xScale, o.hScale, o.wScale, ...quantization(encodings), ...quantization(predictions), ...quantization(anchors)]);
 }
 
-export const detectionPostprocessReference: ReferenceFamily = { ops: ['TFLite_Detection_PostProcess'], check, encode };
+export const detectionPostprocessReference: ReferenceEncoding = { check, encode };

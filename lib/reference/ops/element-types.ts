@@ -1,7 +1,7 @@
 // Operand type rules shared by the reference math, comparison and reduction families.
-import type { Reason } from '../../graph/checks';
-import type { Node } from '../../graph/node';
-import type { StaticValues } from '../../graph/static-values';
+import type { Reason } from '../../core/checks';
+import type { Node } from '../../core/node';
+import type { StaticValues } from '../../core/static-values';
 import type { DType } from '../../model/schema';
 import type { TensorDef } from '../../model/types';
 

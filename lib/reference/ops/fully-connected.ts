@@ -1,8 +1,9 @@
 // FULLY_CONNECTED, int16 activations with int8 weights.
-import { first } from '../../graph/checks';
-import type { Node } from '../../graph/node';
-import { FULLY_CONNECTED_INTEGERS, fullyConnected, fullyConnectedOptions } from '../../graph/ops/fully-connected';
-import type { ReferenceFamily } from '../family';
+import { first } from '../../core/checks';
+import type { Node } from '../../core/node';
+import { fullyConnectedOptions, checkFullyConnected } from '../../core/operators/fully-connected';
+import type { ReferenceEncoding } from '../encoding';
+import { int16x8Operands } from '../int16x8-operands';
 import { activationRange, elementsOf, quantOf, type ProgramBuilder } from '../program-builder';
 import { biasElementSize, biasFits, outputMultipliers, weightScalesFit } from './weights';
 
@@ -15,11 +16,9 @@ function encode(b: ProgramBuilder, node: Node): void {
     outputMultipliers(node, outputs));
 }
 
-export const fullyConnectedReference: ReferenceFamily = {
-  ops: fullyConnected.ops,
-  int16x8: FULLY_CONNECTED_INTEGERS,
+export const fullyConnectedReference: ReferenceEncoding = {
   check: (node, statics) => first(
-    () => fullyConnected.check(node, statics, 'int16x8'),
+    () => checkFullyConnected(node, statics, int16x8Operands(node, statics)),
     () => weightScalesFit(node, node.in(1).shape[0], 0),
     () => biasFits(node, statics),
     () => (elementsOf(node.output(0).shape) * node.in(1).shape[1] === elementsOf(node.in(0).shape) * node.in(1).shape[0]

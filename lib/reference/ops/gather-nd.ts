@@ -2,10 +2,10 @@
 // (float32, int8, uint8, int32, int64 and bool updates; int32 indices and a
 // constant int32 shape), as TFLite runs them. Coordinates are checked by the
 // kernels at run time (constant ones here).
-import { arity, first, type Reason } from '../../graph/checks';
-import type { Node } from '../../graph/node';
-import type { StaticValues } from '../../graph/static-values';
-import type { ReferenceFamily } from '../family';
+import { arity, first, type Reason } from '../../core/checks';
+import type { Node } from '../../core/node';
+import type { StaticValues } from '../../core/static-values';
+import type { ReferenceEncoding } from '../encoding';
 import { elementsOf, type ProgramBuilder } from '../program-builder';
 import {
   ALL_TYPES, bytesOf, constantIndicesWithin, constantIntegers, elementCode, keepsQuantization, rankAtLeast, runTimeShape, sameType, shapeIs,
@@ -83,8 +83,7 @@ function encodeScatterNd(b: ProgramBuilder, node: Node): void {
   ]);
 }
 
-export const gatherNdReference: ReferenceFamily = {
-  ops: ['GATHER_ND', 'SCATTER_ND'],
+export const gatherNdReference: ReferenceEncoding = {
   check: (node, statics) => (node.op === 'GATHER_ND' ? checkGatherNd(node, statics) : checkScatterNd(node, statics)),
   encode: (b, node) => (node.op === 'GATHER_ND' ? encodeGatherNd(b, node) : encodeScatterNd(b, node)),
 };

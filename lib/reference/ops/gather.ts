@@ -2,11 +2,11 @@
 // EMBEDDING_LOOKUP (a GATHER along axis 0 with int32 lookups, or an int8
 // table read into float32) on every dtype the reference kernels hold.
 // Indices are checked by the kernels at run time (constant ones here).
-import { arity, first, type Reason } from '../../graph/checks';
-import type { Node } from '../../graph/node';
-import type { StaticValues } from '../../graph/static-values';
+import { arity, first, type Reason } from '../../core/checks';
+import type { Node } from '../../core/node';
+import type { StaticValues } from '../../core/static-values';
 import { BuiltinOptions, OptionSlot } from '../../model/schema';
-import type { ReferenceFamily } from '../family';
+import type { ReferenceEncoding } from '../encoding';
 import { elementsOf, type ProgramBuilder } from '../program-builder';
 import {
   ALL_TYPES, bytesOf, constantIndicesWithin, dtypeOf, keepsQuantization, optionTable, optionsOfType, rankAtLeast, sameType, shapeIs, typeIn,
@@ -119,8 +119,7 @@ function encodeEmbeddingLookup(b: ProgramBuilder, node: Node): void {
   b.call(node, 'gather', operands.reverse(), [b.tensor(output)], [bytesOf(table, b.statics), 4, 1, 1, rows, lookups.shape[0], columns, 0]);
 }
 
-export const gatherReference: ReferenceFamily = {
-  ops: ['GATHER', 'EMBEDDING_LOOKUP'],
+export const gatherReference: ReferenceEncoding = {
   check: (node, statics) => (node.op === 'GATHER' ? checkGather(node, statics) : checkEmbeddingLookup(node, statics)),
   encode: (b, node) => (node.op === 'GATHER' ? encodeGather(b, node) : encodeEmbeddingLookup(b, node)),
 };

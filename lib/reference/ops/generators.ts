@@ -3,12 +3,12 @@
 // (float32, int32, int64), RANGE (float32, int32, int64; constant start,
 // limit and delta, since they decide the output's length) and WHERE, whose
 // output length depends on its input's values: it runs only on a constant.
-import { arity, first, type Reason } from '../../graph/checks';
-import type { Node } from '../../graph/node';
-import type { StaticValues } from '../../graph/static-values';
+import { arity, first, type Reason } from '../../core/checks';
+import type { Node } from '../../core/node';
+import type { StaticValues } from '../../core/static-values';
 import { BuiltinOptions, DTYPE_NAMES, OptionSlot } from '../../model/schema';
 import type { TensorDef } from '../../model/types';
-import type { ReferenceFamily } from '../family';
+import type { ReferenceEncoding } from '../encoding';
 import { elementsOf, type ProgramBuilder } from '../program-builder';
 import {
   ALL_TYPES, bytesOf, constantIntegers, dtypeOf, elementCode, keepsQuantization, rankAtLeast, runTimeShape, sameType, shapeIs, typeIn,
@@ -173,8 +173,7 @@ const ENCODERS: Record<string, (b: ProgramBuilder, node: Node) => void> = {
   SHAPE: encodeShape, FILL: encodeFill, ZEROS_LIKE: encodeZerosLike, RANGE: encodeRange, WHERE: encodeWhere,
 };
 
-export const generatorsReference: ReferenceFamily = {
-  ops: Object.keys(CHECKS),
+export const generatorsReference: ReferenceEncoding = {
   check: (node, statics) => CHECKS[node.op](node, statics),
   encode: (b, node) => ENCODERS[node.op](b, node),
 };

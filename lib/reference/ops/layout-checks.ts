@@ -4,9 +4,9 @@
  * (these operators move values and never requantize), constant index
  * operands, and the output shapes the operator computes.
  */
-import type { Reason } from '../../graph/checks';
-import type { Node } from '../../graph/node';
-import type { StaticValues } from '../../graph/static-values';
+import type { Reason } from '../../core/checks';
+import type { Node } from '../../core/node';
+import type { StaticValues } from '../../core/static-values';
 import { DTYPE_BYTES, type DType } from '../../model/schema';
 import type { TensorDef } from '../../model/types';
 import { elementTypeOf } from '../element-type';

@@ -8,7 +8,7 @@
  * so that e.g. a slice along the first axis becomes a few large copies.
  */
 import type { TensorDef } from '../../model/types';
-import type { Node } from '../../graph/node';
+import type { Node } from '../../core/node';
 import type { ProgramBuilder } from '../program-builder';
 
 /** One axis of the walk: its size, and the element offset on the far side of index i. */

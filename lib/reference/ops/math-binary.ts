@@ -3,15 +3,15 @@
 // fused activation), MAXIMUM, MINIMUM, POW, SQUARED_DIFFERENCE, FLOOR_DIV,
 // FLOOR_MOD. int16 ADD/SUB/MUL (int16x8 models) keep their requantizing
 // kernel (./binary).
-import { activation, arity, first, rankAtMost, type Reason } from '../../graph/checks';
-import type { Node } from '../../graph/node';
-import { broadcastShape, fusedActivation } from '../../graph/ops/binary';
-import type { StaticValues } from '../../graph/static-values';
+import { activation, arity, first, rankAtMost, type Reason } from '../../core/checks';
+import type { Node } from '../../core/node';
+import { broadcastShape, fusedActivation } from '../../core/operators/binary';
+import type { StaticValues } from '../../core/static-values';
 import type { DType } from '../../model/schema';
 import { elementTypeOf } from '../element-type';
-import type { ReferenceFamily } from '../family';
+import type { ReferenceEncoding } from '../encoding';
 import type { ProgramBuilder } from '../program-builder';
-import { binaryReference } from './binary';
+import { binaryReference, hasInt16Kernel } from './binary';
 import { broadcastLayout } from './broadcast-layout';
 import { dtypeOf, operandDtypes } from './element-types';
 
@@ -32,7 +32,7 @@ const OPS: Record<string, { code: number; types: readonly DType[] }> = {
 
 /** int16 ADD/SUB/MUL are int16x8 operators: quantized, requantized to the output's scale. */
 function isInt16x8(node: Node, statics: StaticValues): boolean {
-  return binaryReference.ops.includes(node.op) && node.input(0) !== undefined && dtypeOf(node.in(0), statics) === 'int16';
+  return hasInt16Kernel(node.op) && node.input(0) !== undefined && dtypeOf(node.in(0), statics) === 'int16';
 }
 
 function check(node: Node, statics: StaticValues): Reason {
@@ -63,4 +63,4 @@ function encode(b: ProgramBuilder, node: Node): void {
     [OPS[node.op].code, elementTypeOf(dtypeOf(x, b.statics))!, fusedActivation(node), ...broadcastLayout(node.output(0).shape, [x.shape, y.shape])]);
 }
 
-export const mathBinaryReference: ReferenceFamily = { ops: Object.keys(OPS), check, encode, int16x8: binaryReference.int16x8 };
+export const mathBinaryReference: ReferenceEncoding = { check, encode };

@@ -1,13 +1,13 @@
 // Elementwise unary operators in the types TFLite's kernels take: ABS
 // (float32, int32), NEG (float32, int32, int64), SIGN (float32, int32),
 // SQUARE (float32), LOGICAL_NOT (bool) and GELU (float32, both forms).
-import { arity, first, rankAtMost, type Reason } from '../../graph/checks';
-import type { Node } from '../../graph/node';
-import { geluApproximate } from '../../graph/ops/unary';
-import type { StaticValues } from '../../graph/static-values';
+import { arity, first, rankAtMost, type Reason } from '../../core/checks';
+import type { Node } from '../../core/node';
+import { geluApproximate } from '../../core/operators/unary';
+import type { StaticValues } from '../../core/static-values';
 import type { DType } from '../../model/schema';
 import { elementTypeOf } from '../element-type';
-import type { ReferenceFamily } from '../family';
+import type { ReferenceEncoding } from '../encoding';
 import { elementsOf, type ProgramBuilder } from '../program-builder';
 import { dtypeOf, operandDtypes } from './element-types';
 
@@ -36,4 +36,4 @@ function encode(b: ProgramBuilder, node: Node): void {
   b.call(node, 'math_unary', [b.tensor(x)], [b.tensor(node.output(0))], [OPS[node.op].code(node), elementTypeOf(dtypeOf(x, b.statics))!, elementsOf(x.shape)]);
 }
 
-export const mathUnaryReference: ReferenceFamily = { ops: Object.keys(OPS), check, encode };
+export const mathUnaryReference: ReferenceEncoding = { check, encode };

@@ -1,10 +1,10 @@
 // MEAN over adjacent axes of an int16 tensor (e.g. H and W of NHWC: global average pooling).
-import { ONE_ACTIVATION } from '../../core/integer-treatment';
-import { first } from '../../graph/checks';
-import type { Node } from '../../graph/node';
-import { mean, meanAxes } from '../../graph/ops/mean';
-import type { StaticValues } from '../../graph/static-values';
-import type { ReferenceFamily } from '../family';
+import { first } from '../../core/checks';
+import type { Node } from '../../core/node';
+import { meanAxes, checkMean } from '../../core/operators/mean';
+import type { StaticValues } from '../../core/static-values';
+import type { ReferenceEncoding } from '../encoding';
+import { int16x8Operands } from '../int16x8-operands';
 import { elementsOf, INT16_MAX, INT16_MIN, quantOf, type ProgramBuilder } from '../program-builder';
 
 function blocks(node: Node, statics: StaticValues): [number, number, number] {
@@ -19,11 +19,9 @@ function encode(b: ProgramBuilder, node: Node): void {
     [...blocks(node, b.statics), x.zeroPoint, y.zeroPoint, INT16_MIN, INT16_MAX], [x.scale / y.scale]);
 }
 
-export const meanReference: ReferenceFamily = {
-  ops: mean.ops,
-  int16x8: { MEAN: ONE_ACTIVATION },
+export const meanReference: ReferenceEncoding = {
   check: (node, statics) => first(
-    () => mean.check(node, statics, 'int16x8'),
+    () => checkMean(node, statics, int16x8Operands(node, statics)),
     () => {
       const axes = meanAxes(node, statics)!;
       return axes.every((a, k) => k === 0 || a === axes[k - 1] + 1) ? undefined : `axes (got [${axes}], expected adjacent axes on the reference kernels)`;

@@ -1,11 +1,11 @@
 // MIRROR_PAD: each output index along a padded axis reads the input index it
 // mirrors. REFLECT mirrors around the edge element (padding at most size - 1),
 // SYMMETRIC repeats it (padding at most size).
-import { arity, first, type Reason } from '../../graph/checks';
-import type { Node } from '../../graph/node';
-import type { StaticValues } from '../../graph/static-values';
+import { arity, first, type Reason } from '../../core/checks';
+import type { Node } from '../../core/node';
+import type { StaticValues } from '../../core/static-values';
 import { BuiltinOptions, MirrorPadMode, OptionSlot } from '../../model/schema';
-import type { ReferenceFamily } from '../family';
+import type { ReferenceEncoding } from '../encoding';
 import type { ProgramBuilder } from '../program-builder';
 import { ALL_TYPES, dataTypes, elementBytes, oneQuantization, outputShape } from './layout-checks';
 import { affine, gather, stridesOf, table } from './layout-copy';
@@ -60,4 +60,4 @@ function encode(b: ProgramBuilder, node: Node): void {
   gather(b, node, node.in(0), node.output(0), axes, elementBytes(node.in(0), b.statics));
 }
 
-export const mirrorPadReference: ReferenceFamily = { ops: ['MIRROR_PAD'], check, encode };
+export const mirrorPadReference: ReferenceEncoding = { check, encode };

@@ -1,11 +1,11 @@
 // NON_MAX_SUPPRESSION_V4 and V5 on float32 boxes and scores. The outputs'
 // length is max_output_size, so it must be a constant; the thresholds and
 // sigma may be computed at run time (a negative sigma then fails the run).
-import { arity, first, float32, rank, type Reason } from '../../graph/checks';
-import type { Node } from '../../graph/node';
-import type { StaticValues } from '../../graph/static-values';
+import { arity, first, float32, rank, type Reason } from '../../core/checks';
+import type { Node } from '../../core/node';
+import type { StaticValues } from '../../core/static-values';
 import type { TensorDef } from '../../model/types';
-import type { ReferenceFamily } from '../family';
+import type { ReferenceEncoding } from '../encoding';
 import { elementsOf, type ProgramBuilder } from '../program-builder';
 
 const isSoft = (node: Node) => node.op === 'NON_MAX_SUPPRESSION_V5';
@@ -67,4 +67,4 @@ function encode(b: ProgramBuilder, node: Node): void {
     [node.in(0).shape[0], maxOutputSize(node, b.statics)!]);
 }
 
-export const nonMaxSuppressionReference: ReferenceFamily = { ops: ['NON_MAX_SUPPRESSION_V4', 'NON_MAX_SUPPRESSION_V5'], check, encode };
+export const nonMaxSuppressionReference: ReferenceEncoding = { check, encode };

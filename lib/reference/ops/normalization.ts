@@ -1,11 +1,11 @@
 // LOG_SOFTMAX, L2_NORMALIZATION and LOCAL_RESPONSE_NORMALIZATION over the
 // last dimension of a float32 tensor. (TFLite's quantized forms are
 // fixed-point algorithms of their own; they are refused.)
-import { arity, first, optionsPresent, rank, type Reason } from '../../graph/checks';
-import type { Node } from '../../graph/node';
-import type { StaticValues } from '../../graph/static-values';
+import { arity, first, optionsPresent, rank, type Reason } from '../../core/checks';
+import type { Node } from '../../core/node';
+import type { StaticValues } from '../../core/static-values';
 import { ACTIVATION_NAMES, BuiltinOptions, OptionSlot } from '../../model/schema';
-import type { ReferenceFamily } from '../family';
+import type { ReferenceEncoding } from '../encoding';
 import { elementsOf, type ProgramBuilder } from '../program-builder';
 import { operandDtypes } from './element-types';
 
@@ -67,4 +67,4 @@ function encode(b: ProgramBuilder, node: Node): void {
   b.call(node, KERNELS[node.op], [b.tensor(node.in(0))], [b.tensor(node.output(0))], ints);
 }
 
-export const normalizationReference: ReferenceFamily = { ops: Object.keys(KERNELS), check, encode };
+export const normalizationReference: ReferenceEncoding = { check, encode };

@@ -1,11 +1,11 @@
 // ONE_HOT on float32, int8, uint8, int32, int64 and bool outputs (TFLite has
 // no int16 kernel), int32 or int64 indices, a constant depth and the axis
 // option (-1: last). Indices outside [0, depth) give off values.
-import { arity, first, type Reason } from '../../graph/checks';
-import type { Node } from '../../graph/node';
-import type { StaticValues } from '../../graph/static-values';
+import { arity, first, type Reason } from '../../core/checks';
+import type { Node } from '../../core/node';
+import type { StaticValues } from '../../core/static-values';
 import { BuiltinOptions, OptionSlot } from '../../model/schema';
-import type { ReferenceFamily } from '../family';
+import type { ReferenceEncoding } from '../encoding';
 import { elementsOf, type ProgramBuilder } from '../program-builder';
 import { bytesOf, constantIntegers, keepsQuantization, optionTable, optionsOfType, runTimeShape, sameType, shapeIs, typeIn } from './operand-rules';
 
@@ -48,4 +48,4 @@ function encode(b: ProgramBuilder, node: Node): void {
   ]);
 }
 
-export const oneHotReference: ReferenceFamily = { ops: ['ONE_HOT'], check, encode };
+export const oneHotReference: ReferenceEncoding = { check, encode };

@@ -3,9 +3,9 @@
  * generator operators (GATHER, SELECT, FILL...): element types, values that
  * must keep their quantization, constant operands and option tables.
  */
-import type { Reason } from '../../graph/checks';
-import type { Node } from '../../graph/node';
-import type { StaticValues } from '../../graph/static-values';
+import type { Reason } from '../../core/checks';
+import type { Node } from '../../core/node';
+import type { StaticValues } from '../../core/static-values';
 import type { Table } from '../../model/flat-reader';
 import { DTYPE_BYTES, type DType } from '../../model/schema';
 import type { TensorDef } from '../../model/types';

@@ -3,13 +3,12 @@
 // int16 that carry quantization, with the output's zero point (the
 // quantized zero), everything else with 0; a constant_values operand (which
 // may be computed at run time) must share the output's quantization.
-import { MOVES_VALUES } from '../../core/integer-treatment';
-import { arity, first, type Reason } from '../../graph/checks';
-import type { Node } from '../../graph/node';
-import type { StaticValues } from '../../graph/static-values';
+import { arity, first, type Reason } from '../../core/checks';
+import type { Node } from '../../core/node';
+import type { StaticValues } from '../../core/static-values';
 import { DTYPE_BYTES, INTEGER_DTYPE_RANGES } from '../../model/schema';
 import type { TensorDef } from '../../model/types';
-import type { ReferenceFamily } from '../family';
+import type { ReferenceEncoding } from '../encoding';
 import type { ProgramBuilder } from '../program-builder';
 import { ALL_TYPES, constantIntegers, dataTypes, dtypeOf, elementBytes, oneQuantization, outputShape } from './layout-checks';
 import { affine, scatter, stridesOf, type Fill } from './layout-copy';
@@ -88,4 +87,4 @@ function encode(b: ProgramBuilder, node: Node): void {
   scatter(b, node, input, node.output(0), axes, elementBytes(input, b.statics), fillOf(node, b.statics));
 }
 
-export const padReference: ReferenceFamily = { ops: ['PAD', 'PADV2'], check, encode, int16x8: { PAD: MOVES_VALUES } };
+export const padReference: ReferenceEncoding = { check, encode };

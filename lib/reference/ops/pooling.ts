@@ -1,11 +1,11 @@
 // MAX_POOL_2D and AVERAGE_POOL_2D on int16; input and output share their quantization (TFLite requires it).
-import { MOVES_VALUES } from '../../core/integer-treatment';
-import { first } from '../../graph/checks';
-import type { Node } from '../../graph/node';
-import { pooling, poolOptions } from '../../graph/ops/pooling';
-import { paddingBeforeAfter } from '../../graph/padding';
+import { first } from '../../core/checks';
+import type { Node } from '../../core/node';
+import { poolOptions, checkPooling } from '../../core/operators/pooling';
+import { paddingBeforeAfter } from '../../core/padding';
 import { Padding } from '../../model/schema';
-import type { ReferenceFamily } from '../family';
+import type { ReferenceEncoding } from '../encoding';
+import { int16x8Operands } from '../int16x8-operands';
 import { activationRange, sameQuantization, type ProgramBuilder } from '../program-builder';
 
 function encode(b: ProgramBuilder, node: Node): void {
@@ -18,9 +18,7 @@ function encode(b: ProgramBuilder, node: Node): void {
     [n, h, w, c, oh, ow, o.filterH, o.filterW, o.strideH, o.strideW, pad(h, o.filterH, o.strideH, oh), pad(w, o.filterW, o.strideW, ow), lo, hi]);
 }
 
-export const poolingReference: ReferenceFamily = {
-  ops: pooling.ops,
-  check: (node, statics) => first(() => pooling.check(node, statics, 'int16x8'), () => sameQuantization(node)),
+export const poolingReference: ReferenceEncoding = {
+  check: (node, statics) => first(() => checkPooling(node, statics, int16x8Operands(node, statics)), () => sameQuantization(node)),
   encode,
-  int16x8: { AVERAGE_POOL_2D: MOVES_VALUES, MAX_POOL_2D: MOVES_VALUES },
 };

@@ -1,10 +1,10 @@
 // QUANTIZE (float32 to int16, or between int16 scales) and DEQUANTIZE (int16
 // to float32): the edges of an int16x8 graph.
-import { arity, first, type Reason } from '../../graph/checks';
-import type { Node } from '../../graph/node';
-import type { StaticValues } from '../../graph/static-values';
+import { arity, first, type Reason } from '../../core/checks';
+import type { Node } from '../../core/node';
+import type { StaticValues } from '../../core/static-values';
 import type { TensorDef } from '../../model/types';
-import type { ReferenceFamily } from '../family';
+import type { ReferenceEncoding } from '../encoding';
 import { elementsOf, INT16_MAX, INT16_MIN, quantOf, type ProgramBuilder } from '../program-builder';
 
 const dtypeOf = (t: TensorDef, statics: StaticValues) => statics.get(t)?.dtype ?? t.dtype;
@@ -41,4 +41,4 @@ function encode(b: ProgramBuilder, node: Node): void {
   }
 }
 
-export const quantizeReference: ReferenceFamily = { ops: ['QUANTIZE', 'DEQUANTIZE'], check, encode };
+export const quantizeReference: ReferenceEncoding = { check, encode };

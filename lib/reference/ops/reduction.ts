@@ -3,13 +3,13 @@
 // once, no axes copy the input), with or without keep_dims, in the types
 // TFLite's kernels take. int16 MEAN (int16x8 models) keeps its
 // requantizing kernel (./mean).
-import { arity, constant, first, normalizeAxis, rankAtMost, type Reason } from '../../graph/checks';
-import type { Node } from '../../graph/node';
-import { keepsDims } from '../../graph/ops/mean';
-import type { StaticValues } from '../../graph/static-values';
+import { arity, constant, first, normalizeAxis, rankAtMost, type Reason } from '../../core/checks';
+import type { Node } from '../../core/node';
+import { keepsDims } from '../../core/operators/mean';
+import type { StaticValues } from '../../core/static-values';
 import type { DType } from '../../model/schema';
 import { elementTypeOf } from '../element-type';
-import type { ReferenceFamily } from '../family';
+import type { ReferenceEncoding } from '../encoding';
 import { elementsOf, type ProgramBuilder } from '../program-builder';
 import { dtypeOf, perTensorQuantization, sameScaleAsOutput } from './element-types';
 import { meanReference } from './mean';
@@ -127,4 +127,4 @@ function encode(b: ProgramBuilder, node: Node): void {
     requantizes ? [Math.fround(inQ.scale / outQ.scale)] : []);
 }
 
-export const reductionReference: ReferenceFamily = { ops: Object.keys(OPS), check, encode, int16x8: meanReference.int16x8 };
+export const reductionReference: ReferenceEncoding = { check, encode };

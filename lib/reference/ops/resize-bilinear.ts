@@ -1,9 +1,9 @@
 // RESIZE_BILINEAR on int16 (input and output share their quantization, as TFLite requires).
-import { MOVES_VALUES } from '../../core/integer-treatment';
-import { first } from '../../graph/checks';
-import type { Node } from '../../graph/node';
-import { resizeBilinear, resizeOptions } from '../../graph/ops/resize-bilinear';
-import type { ReferenceFamily } from '../family';
+import { first } from '../../core/checks';
+import type { Node } from '../../core/node';
+import { resizeOptions, checkResizeBilinear } from '../../core/operators/resize-bilinear';
+import type { ReferenceEncoding } from '../encoding';
+import { int16x8Operands } from '../int16x8-operands';
 import { sameQuantization, type ProgramBuilder } from '../program-builder';
 
 /**
@@ -24,9 +24,7 @@ function encode(b: ProgramBuilder, node: Node): void {
     [n, h, w, c, oh, ow, scale1024(h, oh, o.alignCorners), scale1024(w, ow, o.alignCorners), o.halfPixelCenters ? 1 : 0]);
 }
 
-export const resizeBilinearReference: ReferenceFamily = {
-  ops: resizeBilinear.ops,
-  check: (node, statics) => first(() => resizeBilinear.check(node, statics, 'int16x8'), () => sameQuantization(node)),
+export const resizeBilinearReference: ReferenceEncoding = {
+  check: (node, statics) => first(() => checkResizeBilinear(node, statics, int16x8Operands(node, statics)), () => sameQuantization(node)),
   encode,
-  int16x8: { RESIZE_BILINEAR: MOVES_VALUES },
 };

@@ -2,11 +2,11 @@
 // whose row and column tables hold the source index TFLite's kernel picks,
 // computed in float32 as it computes them (align_corners rounds,
 // half_pixel_centers samples at pixel centres).
-import { arity, first, type Reason } from '../../graph/checks';
-import type { Node } from '../../graph/node';
-import type { StaticValues } from '../../graph/static-values';
+import { arity, first, type Reason } from '../../core/checks';
+import type { Node } from '../../core/node';
+import type { StaticValues } from '../../core/static-values';
 import { BuiltinOptions, OptionSlot } from '../../model/schema';
-import type { ReferenceFamily } from '../family';
+import type { ReferenceEncoding } from '../encoding';
 import type { ProgramBuilder } from '../program-builder';
 import { ALL_TYPES, constantIntegers, dataTypes, elementBytes, oneQuantization, optionsType, outputShape } from './layout-checks';
 import { affine, gather, stridesOf, table } from './layout-copy';
@@ -57,4 +57,4 @@ function encode(b: ProgramBuilder, node: Node): void {
   gather(b, node, node.in(0), node.output(0), [affine(n, 0, s[0]), table(rows), table(columns), affine(c, 0, 1)], elementBytes(node.in(0), b.statics));
 }
 
-export const resizeNearestReference: ReferenceFamily = { ops: ['RESIZE_NEAREST_NEIGHBOR'], check, encode };
+export const resizeNearestReference: ReferenceEncoding = { check, encode };

@@ -2,10 +2,10 @@
 // takes equal shapes, or a scalar condition, or a rank-1 condition along
 // the first dimension; SELECT_V2 broadcasts all three operands (up to 8
 // dimensions). One strided kernel runs every case.
-import { arity, first, type Reason } from '../../graph/checks';
-import type { Node } from '../../graph/node';
-import type { StaticValues } from '../../graph/static-values';
-import type { ReferenceFamily } from '../family';
+import { arity, first, type Reason } from '../../core/checks';
+import type { Node } from '../../core/node';
+import type { StaticValues } from '../../core/static-values';
+import type { ReferenceEncoding } from '../encoding';
 import { elementsOf, type ProgramBuilder } from '../program-builder';
 import { ALL_TYPES, bytesOf, keepsQuantization, sameType, shapeIs, stridesOf, typeIn } from './operand-rules';
 
@@ -84,4 +84,4 @@ function encode(b: ProgramBuilder, node: Node): void {
     [bytesOf(node.in(1), b.statics), shape.length, ...shape, ...strides[0], ...strides[1], ...strides[2]]);
 }
 
-export const selectReference: ReferenceFamily = { ops: ['SELECT', 'SELECT_V2'], check, encode };
+export const selectReference: ReferenceEncoding = { check, encode };

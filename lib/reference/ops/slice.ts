@@ -1,11 +1,11 @@
 // SLICE (size -1 runs to the end) and STRIDED_SLICE (any nonzero strides,
 // negative ones included; begin, end, ellipsis, new-axis and shrink masks;
 // offset) for every element type: a gather of the window's elements.
-import { arity, first, type Reason } from '../../graph/checks';
-import type { Node } from '../../graph/node';
-import type { StaticValues } from '../../graph/static-values';
+import { arity, first, type Reason } from '../../core/checks';
+import type { Node } from '../../core/node';
+import type { StaticValues } from '../../core/static-values';
 import { BuiltinOptions, OptionSlot } from '../../model/schema';
-import type { ReferenceFamily } from '../family';
+import type { ReferenceEncoding } from '../encoding';
 import type { ProgramBuilder } from '../program-builder';
 import { ALL_TYPES, constantIntegers, dataTypes, dtypeOf, elementBytes, oneQuantization, optionsType, outputShape } from './layout-checks';
 import { affine, gather, windowAxes } from './layout-copy';
@@ -102,4 +102,4 @@ function encode(b: ProgramBuilder, node: Node): void {
   gather(b, node, input, node.output(0), axes, elementBytes(input, b.statics));
 }
 
-export const sliceReference: ReferenceFamily = { ops: ['SLICE', 'STRIDED_SLICE'], check, encode };
+export const sliceReference: ReferenceEncoding = { check, encode };

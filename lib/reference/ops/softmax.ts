@@ -1,8 +1,9 @@
 // SOFTMAX over the last dimension of an int16 tensor, computed in double and
 // rounded once (TFLite's int16 kernel uses lookup tables for exp and 1/x).
-import type { Node } from '../../graph/node';
-import { softmax, softmaxBeta } from '../../graph/ops/softmax';
-import type { ReferenceFamily } from '../family';
+import type { Node } from '../../core/node';
+import { softmaxBeta, checkSoftmax } from '../../core/operators/softmax';
+import type { ReferenceEncoding } from '../encoding';
+import { int16x8Operands } from '../int16x8-operands';
 import { elementsOf, INT16_MAX, INT16_MIN, quantOf, type ProgramBuilder } from '../program-builder';
 
 function encode(b: ProgramBuilder, node: Node): void {
@@ -13,9 +14,7 @@ function encode(b: ProgramBuilder, node: Node): void {
     [elementsOf(shape) / depth, depth, y.zeroPoint, INT16_MIN, INT16_MAX], [x.scale * softmaxBeta(node), y.scale]);
 }
 
-export const softmaxReference: ReferenceFamily = {
-  ops: softmax.ops,
-  check: (node, statics) => softmax.check(node, statics, 'int16x8'),
+export const softmaxReference: ReferenceEncoding = {
+  check: (node, statics) => checkSoftmax(node, statics, int16x8Operands(node, statics)),
   encode,
-  int16x8: { SOFTMAX: { activations: [0], output: { scale: 1 / 32768, zeroPoint: 0 } } },
 };

@@ -7,10 +7,10 @@
 // otherwise) or the crops (BATCH_TO_SPACE_ND). Each spatial index splits into
 // a block offset and a position, so every axis adds its own offset:
 // SPACE_TO_BATCH_ND scatters the input, BATCH_TO_SPACE_ND gathers the output.
-import { arity, first, type Reason } from '../../graph/checks';
-import type { Node } from '../../graph/node';
-import type { StaticValues } from '../../graph/static-values';
-import type { ReferenceFamily } from '../family';
+import { arity, first, type Reason } from '../../core/checks';
+import type { Node } from '../../core/node';
+import type { StaticValues } from '../../core/static-values';
+import type { ReferenceEncoding } from '../encoding';
 import type { ProgramBuilder } from '../program-builder';
 import { ALL_TYPES, constantIntegers, dataTypes, elementBytes, oneQuantization, outputShape, zeroPointOf } from './layout-checks';
 import { affine, gather, scatter, stridesOf, table, type AxisOffsets } from './layout-copy';
@@ -100,4 +100,4 @@ function encode(b: ProgramBuilder, node: Node): void {
   gather(b, node, node.in(0), node.output(0), axes, bytes);
 }
 
-export const spaceBatchReference: ReferenceFamily = { ops: ['SPACE_TO_BATCH_ND', 'BATCH_TO_SPACE_ND'], check, encode };
+export const spaceBatchReference: ReferenceEncoding = { check, encode };

@@ -1,11 +1,11 @@
 // SPLIT (equal parts), SPLIT_V (given sizes, one of them may be -1: the
 // rest) and UNPACK (parts of one index, the axis dropped): one gather per
 // output, of its window of the input.
-import { arity, first, normalizeAxis, type Reason } from '../../graph/checks';
-import type { Node } from '../../graph/node';
-import type { StaticValues } from '../../graph/static-values';
+import { arity, first, normalizeAxis, type Reason } from '../../core/checks';
+import type { Node } from '../../core/node';
+import type { StaticValues } from '../../core/static-values';
 import { BuiltinOptions, OptionSlot } from '../../model/schema';
-import type { ReferenceFamily } from '../family';
+import type { ReferenceEncoding } from '../encoding';
 import type { ProgramBuilder } from '../program-builder';
 import { ALL_TYPES, constantIntegers, dataTypes, elementBytes, oneQuantization, outputShape } from './layout-checks';
 import { gather, windowAxes } from './layout-copy';
@@ -105,4 +105,4 @@ function encode(b: ProgramBuilder, node: Node): void {
   }
 }
 
-export const splitReference: ReferenceFamily = { ops: ['SPLIT', 'SPLIT_V', 'UNPACK'], check, encode };
+export const splitReference: ReferenceEncoding = { check, encode };

@@ -1,10 +1,10 @@
 // TILE and BROADCAST_TO: gathers that revisit the input. An output axis of a
 // TILE is walked as (copy, index) pairs, the copy adding nothing; an axis
 // BROADCAST_TO stretches from size 1 adds nothing at all.
-import { arity, first, type Reason } from '../../graph/checks';
-import type { Node } from '../../graph/node';
-import type { StaticValues } from '../../graph/static-values';
-import type { ReferenceFamily } from '../family';
+import { arity, first, type Reason } from '../../core/checks';
+import type { Node } from '../../core/node';
+import type { StaticValues } from '../../core/static-values';
+import type { ReferenceEncoding } from '../encoding';
 import type { ProgramBuilder } from '../program-builder';
 import { ALL_TYPES, constantIntegers, dataTypes, elementBytes, oneQuantization, outputShape } from './layout-checks';
 import { affine, gather, stridesOf, type AxisOffsets } from './layout-copy';
@@ -64,4 +64,4 @@ function encode(b: ProgramBuilder, node: Node): void {
   gather(b, node, node.in(0), node.output(0), axes, elementBytes(node.in(0), b.statics));
 }
 
-export const tileReference: ReferenceFamily = { ops: ['TILE', 'BROADCAST_TO'], check, encode };
+export const tileReference: ReferenceEncoding = { check, encode };

@@ -1,10 +1,10 @@
 // TOPK_V2 over the last dimension of a float32, int8, uint8, int16, int32
 // or int64 input, with a constant k (int32 or int16): values in decreasing
 // order and their int32 indices, ties to the lower index as in TFLite.
-import { arity, first, type Reason } from '../../graph/checks';
-import type { Node } from '../../graph/node';
-import type { StaticValues } from '../../graph/static-values';
-import type { ReferenceFamily } from '../family';
+import { arity, first, type Reason } from '../../core/checks';
+import type { Node } from '../../core/node';
+import type { StaticValues } from '../../core/static-values';
+import type { ReferenceEncoding } from '../encoding';
 import { elementsOf, type ProgramBuilder } from '../program-builder';
 import { elementCode, keepsQuantization, rankAtLeast, runTimeShape, sameType, shapeIs, typeIn } from './operand-rules';
 
@@ -45,4 +45,4 @@ function encode(b: ProgramBuilder, node: Node): void {
     [elementCode(input, b.statics), elementsOf(input.shape) / size, size, kOf(node, b.statics)!]);
 }
 
-export const topKReference: ReferenceFamily = { ops: ['TOPK_V2'], check, encode };
+export const topKReference: ReferenceEncoding = { check, encode };

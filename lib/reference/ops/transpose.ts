@@ -1,9 +1,9 @@
 // TRANSPOSE by a constant permutation and REVERSE_V2 along constant axes:
 // gathers whose axes step through the input in another order or backwards.
-import { arity, first, normalizeAxis, type Reason } from '../../graph/checks';
-import type { Node } from '../../graph/node';
-import type { StaticValues } from '../../graph/static-values';
-import type { ReferenceFamily } from '../family';
+import { arity, first, normalizeAxis, type Reason } from '../../core/checks';
+import type { Node } from '../../core/node';
+import type { StaticValues } from '../../core/static-values';
+import type { ReferenceEncoding } from '../encoding';
 import type { ProgramBuilder } from '../program-builder';
 import { ALL_TYPES, constantIntegers, dataTypes, elementBytes, oneQuantization, outputShape } from './layout-checks';
 import { affine, gather, stridesOf } from './layout-copy';
@@ -65,4 +65,4 @@ function encode(b: ProgramBuilder, node: Node): void {
   gather(b, node, node.in(0), node.output(0), axes, elementBytes(node.in(0), b.statics));
 }
 
-export const transposeReference: ReferenceFamily = { ops: ['TRANSPOSE', 'REVERSE_V2'], check, encode };
+export const transposeReference: ReferenceEncoding = { check, encode };

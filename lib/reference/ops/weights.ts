@@ -1,8 +1,8 @@
 // What the int16x8 kernels with weights share: one requantization multiplier
 // per output channel, and the bias element size.
-import type { Reason } from '../../graph/checks';
-import type { Node } from '../../graph/node';
-import type { StaticValues } from '../../graph/static-values';
+import type { Reason } from '../../core/checks';
+import type { Node } from '../../core/node';
+import type { StaticValues } from '../../core/static-values';
 import type { TensorDef } from '../../model/types';
 import { quantOf, type ProgramBuilder } from '../program-builder';
 

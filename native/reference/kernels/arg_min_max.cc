@@ -10,7 +10,7 @@
 #include <type_traits>
 #include <vector>
 
-#include "kernels.h"
+#include "../program.h"
 #include "util.h"
 
 namespace xnnlite::reference {
@@ -82,5 +82,6 @@ void Run(const Op& op, Tensors& t) {
 }  // namespace
 
 const Kernel kArgMinMax = {"arg_min_max", Check, Run};
+const KernelRegistration kArgMinMaxRegistered(kArgMinMax);
 
 }  // namespace xnnlite::reference

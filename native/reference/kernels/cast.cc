@@ -8,7 +8,7 @@
 #include <limits>
 #include <type_traits>
 
-#include "kernels.h"
+#include "../program.h"
 #include "util.h"
 
 namespace xnnlite::reference {
@@ -55,5 +55,6 @@ void RunCast(const Op& op, Tensors& t) {
 }  // namespace
 
 const Kernel kCast = {"cast", CheckCast, RunCast};
+const KernelRegistration kCastRegistered(kCast);
 
 }  // namespace xnnlite::reference

@@ -17,7 +17,7 @@
 #include <string>
 
 #include "broadcast.h"
-#include "kernels.h"
+#include "../program.h"
 #include "util.h"
 
 namespace xnnlite::reference {
@@ -142,5 +142,6 @@ void Run(const Op& op, Tensors& t) {
 }  // namespace
 
 const Kernel kCompare = {"compare", Check, Run};
+const KernelRegistration kCompareRegistered(kCompare);
 
 }  // namespace xnnlite::reference

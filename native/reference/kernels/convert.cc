@@ -3,7 +3,7 @@
 //
 // quantize    ints: count, zero point, min, max   reals: scale
 // dequantize  ints: count, zero point             reals: scale
-#include "kernels.h"
+#include "../program.h"
 #include "util.h"
 
 namespace xnnlite::reference {
@@ -36,6 +36,8 @@ void RunDequantize(const Op& op, Tensors& t) {
 }  // namespace
 
 const Kernel kQuantizeF32S16 = {"quantize_f32_s16", CheckQuantize, RunQuantize};
+const KernelRegistration kQuantizeF32S16Registered(kQuantizeF32S16);
 const Kernel kDequantizeS16F32 = {"dequantize_s16_f32", CheckDequantize, RunDequantize};
+const KernelRegistration kDequantizeS16F32Registered(kDequantizeS16F32);
 
 }  // namespace xnnlite::reference

@@ -10,7 +10,7 @@
 #include <algorithm>
 #include <vector>
 
-#include "kernels.h"
+#include "../program.h"
 #include "util.h"
 
 namespace xnnlite::reference {
@@ -132,7 +132,9 @@ void RunDepthwise(const Op& op, Tensors& t) {
 
 const Kernel kConv2dS16 = {"conv2d_s16", [](const Op& op, const Tensors& t) { return Check(op, t, false); },
                            RunConvolution, Rows, ConvolutionRow};
+const KernelRegistration kConv2dS16Registered(kConv2dS16);
 const Kernel kDepthwiseConv2dS16 = {"depthwise_conv2d_s16", [](const Op& op, const Tensors& t) { return Check(op, t, true); },
                                     RunDepthwise, Rows, DepthwiseRow};
+const KernelRegistration kDepthwiseConv2dS16Registered(kDepthwiseConv2dS16);
 
 }  // namespace xnnlite::reference

@@ -9,7 +9,7 @@
 #include <type_traits>
 #include <vector>
 
-#include "kernels.h"
+#include "../program.h"
 #include "util.h"
 
 namespace xnnlite::reference {
@@ -68,5 +68,6 @@ void Run(const Op& op, Tensors& t) {
 }  // namespace
 
 const Kernel kCumsum = {"cumsum", Check, Run};
+const KernelRegistration kCumsumRegistered(kCumsum);
 
 }  // namespace xnnlite::reference

@@ -8,7 +8,7 @@
 // concat   ints: element size, outer, inner, K, K axis sizes
 #include <cstring>
 
-#include "kernels.h"
+#include "../program.h"
 #include "util.h"
 
 namespace xnnlite::reference {
@@ -57,6 +57,8 @@ void RunConcat(const Op& op, Tensors& t) {
 }  // namespace
 
 const Kernel kCopy = {"copy", CheckCopy, RunCopy};
+const KernelRegistration kCopyRegistered(kCopy);
 const Kernel kConcatenation = {"concatenation", CheckConcat, RunConcat};
+const KernelRegistration kConcatenationRegistered(kConcatenation);
 
 }  // namespace xnnlite::reference

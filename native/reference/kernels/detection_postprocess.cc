@@ -28,7 +28,7 @@
 #include <vector>
 
 #include "heap_order.h"
-#include "kernels.h"
+#include "../program.h"
 #include "util.h"
 
 namespace xnnlite::reference {
@@ -300,5 +300,6 @@ void Run(const Op& op, Tensors& t) {
 }  // namespace
 
 const Kernel kDetectionPostprocess = {"detection_postprocess", Check, Run};
+const KernelRegistration kDetectionPostprocessRegistered(kDetectionPostprocess);
 
 }  // namespace xnnlite::reference

@@ -7,7 +7,7 @@
 // reals: a scale, b scale, output scale
 #include <vector>
 
-#include "kernels.h"
+#include "../program.h"
 #include "util.h"
 
 namespace xnnlite::reference {
@@ -71,5 +71,6 @@ void Run(const Op& op, Tensors& t) {
 }  // namespace
 
 const Kernel kBinaryS16 = {"binary_s16", Check, Run};
+const KernelRegistration kBinaryS16Registered(kBinaryS16);
 
 }  // namespace xnnlite::reference

@@ -6,7 +6,7 @@
 // reals: input scale, output scale, then for requantize: real lower and upper bound
 #include <cmath>
 
-#include "kernels.h"
+#include "../program.h"
 #include "util.h"
 
 namespace xnnlite::reference {
@@ -31,10 +31,13 @@ void Map(const Op& op, Tensors& t, F f) {
 }  // namespace
 
 const Kernel kLogisticS16 = {"logistic_s16", Check<2>, [](const Op& op, Tensors& t) { Map(op, t, [](double r) { return 1 / (1 + std::exp(-r)); }); }};
+const KernelRegistration kLogisticS16Registered(kLogisticS16);
 const Kernel kTanhS16 = {"tanh_s16", Check<2>, [](const Op& op, Tensors& t) { Map(op, t, [](double r) { return std::tanh(r); }); }};
+const KernelRegistration kTanhS16Registered(kTanhS16);
 const Kernel kRequantizeS16 = {"requantize_s16", Check<4>, [](const Op& op, Tensors& t) {
   const double lo = op.reals[2], hi = op.reals[3];
   Map(op, t, [lo, hi](double r) { return r < lo ? lo : r > hi ? hi : r; });
 }};
+const KernelRegistration kRequantizeS16Registered(kRequantizeS16);
 
 }  // namespace xnnlite::reference

@@ -4,7 +4,7 @@
 //       output min, output max, bias element size (0: none)
 // reals: output-depth multipliers (input scale x weight scale / output scale)
 // operands: x (int16 [batches, input depth]), weights (int8 [out, in]), bias or -1 -> y (int16)
-#include "kernels.h"
+#include "../program.h"
 #include "util.h"
 
 namespace xnnlite::reference {
@@ -41,5 +41,6 @@ void Run(const Op& op, Tensors& t) {
 }  // namespace
 
 const Kernel kFullyConnectedS16 = {"fully_connected_s16", Check, Run};
+const KernelRegistration kFullyConnectedS16Registered(kFullyConnectedS16);
 
 }  // namespace xnnlite::reference

@@ -11,7 +11,7 @@
 #include <cstring>
 
 #include "indices.h"
-#include "kernels.h"
+#include "../program.h"
 #include "util.h"
 
 namespace xnnlite::reference {
@@ -111,7 +111,9 @@ void RunDequantizingLookup(const Op& op, Tensors& t) {
 }  // namespace
 
 const Kernel kGather = {"gather", CheckGather, RunGather, GatherTasks, GatherTask, ValidateGather};
+const KernelRegistration kGatherRegistered(kGather);
 const Kernel kEmbeddingLookupDequantize = {"embedding_lookup_dequantize", CheckDequantizingLookup, RunDequantizingLookup, nullptr, nullptr,
                                            ValidateDequantizingLookup};
+const KernelRegistration kEmbeddingLookupDequantizeRegistered(kEmbeddingLookupDequantize);
 
 }  // namespace xnnlite::reference

@@ -15,7 +15,7 @@
 #include <type_traits>
 
 #include "indices.h"
-#include "kernels.h"
+#include "../program.h"
 #include "util.h"
 
 namespace xnnlite::reference {
@@ -137,6 +137,8 @@ void RunScatterNd(const Op& op, Tensors& t) {
 }  // namespace
 
 const Kernel kGatherNd = {"gather_nd", CheckGatherNd, RunGatherNd, nullptr, nullptr, ValidateGatherNd};
+const KernelRegistration kGatherNdRegistered(kGatherNd);
 const Kernel kScatterNd = {"scatter_nd", CheckScatterNd, RunScatterNd, nullptr, nullptr, ValidateScatterNd};
+const KernelRegistration kScatterNdRegistered(kScatterNd);
 
 }  // namespace xnnlite::reference

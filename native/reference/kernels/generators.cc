@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "indices.h"
-#include "kernels.h"
+#include "../program.h"
 #include "util.h"
 
 namespace xnnlite::reference {
@@ -152,8 +152,12 @@ void RunWhere(const Op& op, Tensors& t) {
 }  // namespace
 
 const Kernel kShape = {"shape", CheckShape, RunShape};
+const KernelRegistration kShapeRegistered(kShape);
 const Kernel kFill = {"fill", CheckFill, RunFill};
+const KernelRegistration kFillRegistered(kFill);
 const Kernel kRange = {"range", CheckRange, RunRange};
+const KernelRegistration kRangeRegistered(kRange);
 const Kernel kWhere = {"where", CheckWhere, RunWhere};
+const KernelRegistration kWhereRegistered(kWhere);
 
 }  // namespace xnnlite::reference

@@ -22,7 +22,7 @@
 #include <array>
 #include <cstring>
 
-#include "kernels.h"
+#include "../program.h"
 #include "util.h"
 
 namespace xnnlite::reference {
@@ -237,6 +237,8 @@ void RunScatter(const Op& op, Tensors& t) {
 }  // namespace
 
 const Kernel kLayoutGather = {"layout_gather", CheckGather, RunGather, GatherTasks, GatherTask};
+const KernelRegistration kLayoutGatherRegistered(kLayoutGather);
 const Kernel kLayoutScatter = {"layout_scatter", CheckScatter, RunScatter};
+const KernelRegistration kLayoutScatterRegistered(kLayoutScatter);
 
 }  // namespace xnnlite::reference

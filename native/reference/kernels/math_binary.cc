@@ -23,7 +23,7 @@
 #include <type_traits>
 
 #include "broadcast.h"
-#include "kernels.h"
+#include "../program.h"
 #include "util.h"
 
 namespace xnnlite::reference {
@@ -199,5 +199,6 @@ void Validate(const Op& op, const Tensors& t) {
 }  // namespace
 
 const Kernel kBroadcastBinary = {"broadcast_binary", Check, Run, nullptr, nullptr, Validate};
+const KernelRegistration kBroadcastBinaryRegistered(kBroadcastBinary);
 
 }  // namespace xnnlite::reference

@@ -11,7 +11,7 @@
 #include <string>
 #include <type_traits>
 
-#include "kernels.h"
+#include "../program.h"
 #include "util.h"
 
 namespace xnnlite::reference {
@@ -81,5 +81,6 @@ void Run(const Op& op, Tensors& t) {
 }  // namespace
 
 const Kernel kMathUnary = {"math_unary", Check, Run};
+const KernelRegistration kMathUnaryRegistered(kMathUnary);
 
 }  // namespace xnnlite::reference

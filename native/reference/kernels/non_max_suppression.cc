@@ -25,7 +25,7 @@
 #include <vector>
 
 #include "heap_order.h"
-#include "kernels.h"
+#include "../program.h"
 #include "util.h"
 
 namespace xnnlite::reference {
@@ -155,8 +155,10 @@ void Run(const Op& op, Tensors& t, bool soft) {
 const Kernel kNonMaxSuppressionV4 = {
     "non_max_suppression_v4", [](const Op& op, const Tensors& t) { return Check(op, t, false); },
     [](const Op& op, Tensors& t) { Run(op, t, false); }};
+const KernelRegistration kNonMaxSuppressionV4Registered(kNonMaxSuppressionV4);
 const Kernel kNonMaxSuppressionV5 = {
     "non_max_suppression_v5", [](const Op& op, const Tensors& t) { return Check(op, t, true); },
     [](const Op& op, Tensors& t) { Run(op, t, true); }, nullptr, nullptr, ValidateSoft};
+const KernelRegistration kNonMaxSuppressionV5Registered(kNonMaxSuppressionV5);
 
 }  // namespace xnnlite::reference

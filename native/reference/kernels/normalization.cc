@@ -14,7 +14,7 @@
 #include <cstdint>
 #include <string>
 
-#include "kernels.h"
+#include "../program.h"
 #include "util.h"
 
 namespace xnnlite::reference {
@@ -84,10 +84,13 @@ void LocalResponseNormalization(const Op& op, Tensors& t, int64_t task) {
 
 const Kernel kLogSoftmax = {"log_softmax", Check<2, 0>, [](const Op& op, Tensors& t) { LogSoftmax(op, t, -1); }, TaskCount,
                             [](const Op& op, Tensors& t, size_t task) { LogSoftmax(op, t, static_cast<int64_t>(task)); }};
+const KernelRegistration kLogSoftmaxRegistered(kLogSoftmax);
 const Kernel kL2Normalization = {"l2_normalization", Check<2, 0>, [](const Op& op, Tensors& t) { L2Normalization(op, t, -1); }, TaskCount,
                                  [](const Op& op, Tensors& t, size_t task) { L2Normalization(op, t, static_cast<int64_t>(task)); }};
+const KernelRegistration kL2NormalizationRegistered(kL2Normalization);
 const Kernel kLocalResponseNormalization = {
     "local_response_normalization", Check<3, 3>, [](const Op& op, Tensors& t) { LocalResponseNormalization(op, t, -1); }, TaskCount,
     [](const Op& op, Tensors& t, size_t task) { LocalResponseNormalization(op, t, static_cast<int64_t>(task)); }};
+const KernelRegistration kLocalResponseNormalizationRegistered(kLocalResponseNormalization);
 
 }  // namespace xnnlite::reference

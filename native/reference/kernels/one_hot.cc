@@ -9,7 +9,7 @@
 #include <cstring>
 
 #include "indices.h"
-#include "kernels.h"
+#include "../program.h"
 #include "util.h"
 
 namespace xnnlite::reference {
@@ -52,5 +52,6 @@ void Run(const Op& op, Tensors& t) {
 }  // namespace
 
 const Kernel kOneHot = {"one_hot", Check, Run};
+const KernelRegistration kOneHotRegistered(kOneHot);
 
 }  // namespace xnnlite::reference

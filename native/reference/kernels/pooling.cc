@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "kernels.h"
+#include "../program.h"
 #include "util.h"
 
 namespace xnnlite::reference {
@@ -54,6 +54,8 @@ void Run(const Op& op, Tensors& t) {
 }  // namespace
 
 const Kernel kMaxPoolS16 = {"max_pool_s16", Check, Run<true>};
+const KernelRegistration kMaxPoolS16Registered(kMaxPoolS16);
 const Kernel kAveragePoolS16 = {"average_pool_s16", Check, Run<false>};
+const KernelRegistration kAveragePoolS16Registered(kAveragePoolS16);
 
 }  // namespace xnnlite::reference

@@ -9,7 +9,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "kernels.h"
+#include "../program.h"
 #include "util.h"
 
 namespace xnnlite::reference {
@@ -68,6 +68,8 @@ void RunSoftmax(const Op& op, Tensors& t) {
 }  // namespace
 
 const Kernel kMeanS16 = {"mean_s16", Check, Run};
+const KernelRegistration kMeanS16Registered(kMeanS16);
 const Kernel kSoftmaxS16 = {"softmax_s16", CheckSoftmax, RunSoftmax};
+const KernelRegistration kSoftmaxS16Registered(kSoftmaxS16);
 
 }  // namespace xnnlite::reference

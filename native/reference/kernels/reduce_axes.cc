@@ -27,7 +27,7 @@
 #include <string>
 #include <type_traits>
 
-#include "kernels.h"
+#include "../program.h"
 #include "util.h"
 
 namespace xnnlite::reference {
@@ -197,5 +197,6 @@ void Task(const Op& op, Tensors& t, size_t task) {
 }  // namespace
 
 const Kernel kReduceAxes = {"reduce_axes", Check, Run, TaskCount, Task};
+const KernelRegistration kReduceAxesRegistered(kReduceAxes);
 
 }  // namespace xnnlite::reference

@@ -6,7 +6,7 @@
 // ints: N, H, W, C, OH, OW, height scale x 1024, width scale x 1024, half-pixel centres (0/1)
 #include <algorithm>
 
-#include "kernels.h"
+#include "../program.h"
 #include "util.h"
 
 namespace xnnlite::reference {
@@ -69,5 +69,6 @@ void Run(const Op& op, Tensors& t) {
 }  // namespace
 
 const Kernel kResizeBilinearS16 = {"resize_bilinear_s16", Check, Run};
+const KernelRegistration kResizeBilinearS16Registered(kResizeBilinearS16);
 
 }  // namespace xnnlite::reference

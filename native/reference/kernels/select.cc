@@ -8,7 +8,7 @@
 #include <cstring>
 
 #include "indices.h"
-#include "kernels.h"
+#include "../program.h"
 #include "util.h"
 
 namespace xnnlite::reference {
@@ -85,5 +85,6 @@ void Run(const Op& op, Tensors& t) {
 }  // namespace
 
 const Kernel kSelect = {"select", Check, Run};
+const KernelRegistration kSelectRegistered(kSelect);
 
 }  // namespace xnnlite::reference

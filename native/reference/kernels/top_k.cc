@@ -12,7 +12,7 @@
 #include <type_traits>
 #include <vector>
 
-#include "kernels.h"
+#include "../program.h"
 #include "util.h"
 
 namespace xnnlite::reference {
@@ -84,5 +84,6 @@ void Run(const Op& op, Tensors& t) {
 }  // namespace
 
 const Kernel kTopK = {"top_k", Check, Run, Tasks, Task};
+const KernelRegistration kTopKRegistered(kTopK);
 
 }  // namespace xnnlite::reference

@@ -1,0 +1,13 @@
+// Conversions between types, and operators folded into constants at load.
+import { dequantizeFloat16Constant, densifySparseConstant } from '../core/constant-folds';
+import { castReference } from '../reference/ops/cast';
+import { quantizeReference } from '../reference/ops/quantize';
+import { quantize } from '../xnnpack/ops/quantize';
+import type { OpDescriptors } from './descriptor';
+
+export const CONVERSION_OPS: OpDescriptors = {
+  QUANTIZE: { xnnpack: quantize, reference: quantizeReference },
+  DEQUANTIZE: { xnnpack: quantize, reference: quantizeReference, fold: dequantizeFloat16Constant },
+  CAST: { reference: castReference },
+  DENSIFY: { fold: densifySparseConstant },
+};

@@ -1,0 +1,39 @@
+/** The op registry: every operator's descriptor, and the one lookup from an operator name to it. */
+import type { ConstantFold } from '../core/static-values';
+import { CONVERSION_OPS } from './conversion';
+import { CONVOLUTION_OPS } from './convolution';
+import type { OpDescriptor, OpDescriptors } from './descriptor';
+import { DETECTION_OPS } from './detection';
+import { ELEMENTWISE_OPS } from './elementwise';
+import { LAYOUT_OPS } from './layout';
+import { REDUCTION_OPS } from './reduction';
+import { SELECTION_OPS } from './selection';
+
+const GROUPS: readonly OpDescriptors[] = [CONVOLUTION_OPS, ELEMENTWISE_OPS, REDUCTION_OPS, LAYOUT_OPS, SELECTION_OPS, CONVERSION_OPS, DETECTION_OPS];
+
+const byOp = new Map<string, OpDescriptor>();
+for (const group of GROUPS) {
+  for (const [op, descriptor] of Object.entries(group)) {
+    if (byOp.has(op)) throw new Error(`op ${op} is described twice`);
+    byOp.set(op, descriptor);
+  }
+}
+
+export function descriptorOf(op: string): OpDescriptor | undefined {
+  return byOp.get(op);
+}
+
+/** Every described operator with its descriptor, sorted by name. */
+export function descriptors(): Array<[string, OpDescriptor]> {
+  return [...byOp.entries()].sort(([a], [b]) => a.localeCompare(b));
+}
+
+/** Every operator name xnnlite can run, on XNNPACK or its reference kernels (for some operand types and options), or fold at load. */
+export function supportedOps(): string[] {
+  return descriptors().map(([op]) => op);
+}
+
+/** An operator's constant fold, for StaticValues (lib/core/static-values.ts). */
+export function foldOf(op: string): ConstantFold | undefined {
+  return byOp.get(op)?.fold;
+}
