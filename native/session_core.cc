@@ -1,5 +1,6 @@
 #include "session_core.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -65,6 +66,14 @@ bool SessionCore::Create(PlanParts plan, uint32_t threads, uint32_t flags, std::
   for (size_t k = 0; k < plan_.externals.size(); k++) {
     plan_.externals[k].data = plan_.tensors[plan_.external_tensors[k]].ptr;
   }
+  auto back = [this](const StaticData* data) {
+    if (!data) return;
+    for (const auto& mapping : data->mappings()) {
+      if (std::find(backing_.begin(), backing_.end(), mapping.get()) == backing_.end()) backing_.push_back(mapping.get());
+    }
+  };
+  back(plan_.constants.get());
+  for (const XnnStep& step : plan_.partitions) back(step.parts.static_data.get());
   if (threads > 1) {
     pool_ = pthreadpool_create(threads);
     if (pool_ == nullptr) {
@@ -193,12 +202,12 @@ bool SessionCore::Invoke(CreateFailure* failure) {
 }
 
 std::string SessionCore::BackingChange() const {
-  std::string change = plan_.constants ? plan_.constants->Changed() : "";
-  for (const XnnStep& step : plan_.partitions) {
-    if (change.empty() && step.parts.static_data) change = step.parts.static_data->Changed();
+  for (const Mapping* mapping : backing_) {
+    std::string change = mapping->Changed();
+    if (!change.empty()) return change;
   }
-  if (change.empty() && cache_ && cache_->Faulted()) change = "its weight cache file was truncated while in use";
-  return change;
+  if (cache_ && cache_->Faulted()) return "its weight cache file was truncated while in use";
+  return "";
 }
 
 bool SessionCore::Profile(std::vector<std::string>* names, std::vector<uint64_t>* micros, CreateFailure* failure) const {

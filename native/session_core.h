@@ -108,6 +108,8 @@ class SessionCore {
   std::unique_ptr<WeightCacheProvider> cache_;
   bool profiling_ = false;
   std::vector<uint64_t> op_micros_;
+  // Each file the plan's constants and partitions read, once: BackingChange checks each once per inference.
+  std::vector<const Mapping*> backing_;
 };
 
 }  // namespace xnnlite

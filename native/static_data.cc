@@ -54,12 +54,4 @@ const void* StaticData::KeepAsFloat32(const void* fp16, size_t count) {
   return converted;
 }
 
-std::string StaticData::Changed() const {
-  for (const auto& mapping : mappings_) {
-    std::string change = mapping->Changed();
-    if (!change.empty()) return change;
-  }
-  return "";
-}
-
 }  // namespace xnnlite

@@ -25,9 +25,9 @@ class StaticData {
   // Float32 values converted from `count` little-endian FP16 values at
   // `fp16` (any alignment), in memory owned here. Null when that memory cannot be had.
   const void* KeepAsFloat32(const void* fp16, size_t count);
-  // Empty while every file the data lives in is as it was when mapped; else
-  // how one changed (see Mapping::Changed: one fstat per file).
-  std::string Changed() const;
+  // The mappings the data lives in (several StaticData may share one; a
+  // session checks each once per inference, see SessionCore::BackingChange).
+  const std::vector<std::shared_ptr<Mapping>>& mappings() const { return mappings_; }
 
  private:
   struct Free {

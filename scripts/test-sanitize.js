@@ -44,6 +44,7 @@ function testFiles() {
 }
 
 // g++ builds it, so that the runtimes preloaded below are the ones it was built against.
+const started = Date.now();
 buildAddon({ out, defines: { XNNLITE_SANITIZE: 'ON', CMAKE_CXX_COMPILER: 'g++' } });
 const addon = path.join(out, 'Release', 'xnnlite.node');
 const reports = fs.mkdtempSync(path.join(os.tmpdir(), 'xnnlite-sanitize-'));
@@ -76,6 +77,7 @@ function finish(stdout, status) {
 }
 
 const files = testFiles();
+process.stderr.write(`test:sanitize: the instrumented addon took ${Math.round((Date.now() - started) / 1000)} s to build\n`);
 process.stderr.write(`test:sanitize: ${files.length} test files against ${path.relative(root, addon)} (left out: ${[...skipped].join(', ')})\n`);
 const tap = spawn(path.join(root, 'node_modules', '.bin', 'tap'), files, { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
 let stdout = '';

@@ -34,6 +34,31 @@ function addConstantModel(): Uint8Array {
   });
 }
 
+/**
+ * The same sum in three steps: two XNNPACK partitions, each adding a
+ * constant from the file, around a reference step (float FLOOR_MOD by a
+ * large constant, which leaves these values as they are).
+ */
+function mixedConstantModel(): Uint8Array {
+  const n = 4096;
+  const t = (name: string, data?: Float32Array) => ({ name, shape: [1, n], ...(data ? { data } : {}) });
+  return writeModel({
+    subgraphs: [{
+      tensors: [
+        t('x'), t('c1', deterministicInput(n, -1, 1, 5)), t('a'),
+        { name: 'm', shape: [1], data: new Float32Array([1000]) }, t('b'),
+        t('c2', deterministicInput(n, -1, 1, 6)), t('y'),
+      ],
+      inputs: [0], outputs: [6],
+      operators: [
+        { op: 'ADD', inputs: [0, 1], outputs: [2], options: arithmetic('ADD') },
+        { op: 'FLOOR_MOD', inputs: [2, 3], outputs: [4] },
+        { op: 'ADD', inputs: [4, 5], outputs: [6], options: arithmetic('ADD') },
+      ],
+    }],
+  });
+}
+
 t.test('inputs over a SharedArrayBuffer work like any other', async (t) => {
   const model = await loadModel(smallModel());
   t.teardown(() => model.dispose());
@@ -90,16 +115,18 @@ t.test('typed arrays whose length properties lie are measured by what they hold'
 t.test('a model file truncated or rewritten in place: clear errors, no crash', async (t) => {
   const dir = t.testdir({});
   const x = deterministicInput(4096, -1, 1, 2);
-  for (const [label, damage, pattern] of [
+  const damages = [
     ['truncated', (file: string) => fs.truncateSync(file, 64), /its size changed from \d+ to 64 bytes|truncated while in use/],
     ['rewritten in place, same size', (file: string) => {
       const fd = fs.openSync(file, 'r+');
       fs.writeSync(fd, Buffer.alloc(4096, 0x7f), 0, 4096, 1024);
       fs.closeSync(fd);
     }, /modified in place/],
-  ] as const) {
-    const file = path.join(dir, `${label.replace(/\W+/g, '-')}.tflite`);
-    fs.writeFileSync(file, addConstantModel());
+  ] as const;
+  const models = [['one partition', addConstantModel()], ['partitions around a reference step', mixedConstantModel()]] as const;
+  for (const [[label, damage, pattern], [kind, bytes]] of damages.flatMap((d) => models.map((m) => [d, m] as const))) {
+    const file = path.join(dir, `${label.replace(/\W+/g, '-')}-${kind.replace(/\W+/g, '-')}.tflite`);
+    fs.writeFileSync(file, bytes);
     const model = await loadModel(file);
     const session = await model.createSession({ threads: 1 });
     const before = (await session.run(x)).y;
@@ -109,14 +136,14 @@ t.test('a model file truncated or rewritten in place: clear errors, no crash', a
     for (const run of [() => session.run(x), async () => session.runSync(x)]) {
       try {
         const after = (await run()).y;
-        t.same(Array.from(after), Array.from(before), `${label}: a session that runs gives the results of the model it loaded`);
+        t.same(Array.from(after), Array.from(before), `${label}, ${kind}: a session that runs gives the results of the model it loaded`);
       } catch (err) {
-        t.type(err, ModelChangedError, `${label}: or says the file changed`);
+        t.type(err, ModelChangedError, `${label}, ${kind}: or says the file changed`);
         t.match((err as Error).message, pattern);
       }
     }
     await t.rejects(model.createSession({ threads: 1 }), { name: 'ModelChangedError', code: 'ERR_XNNLITE_MODEL_CHANGED', message: pattern },
-      `${label}: a new session is refused`);
+      `${label}, ${kind}: a new session is refused`);
     model.dispose();
   }
 
