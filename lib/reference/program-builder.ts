@@ -4,6 +4,7 @@
  * (native/reference) only compute. Operands are tensors of the session
  * plan (lib/plan/tensor-table.ts): arena tensors or constants.
  */
+import type { DType } from '../model/schema';
 import type { TensorDef } from '../model/types';
 import type { Node } from '../core/node';
 import type { StaticValues } from '../core/static-values';
@@ -29,6 +30,9 @@ export interface KernelCall {
 /** Quantized range of int16 activations (TFLite's). */
 export const INT16_MIN = -32768;
 export const INT16_MAX = 32767;
+
+/** The values of the quantized types a fused activation clamps. */
+const QUANTIZED_RANGES: Partial<Record<DType, readonly [number, number]>> = { int8: [-128, 127], uint8: [0, 255], int16: [INT16_MIN, INT16_MAX] };
 
 export class ProgramBuilder {
   readonly calls: KernelCall[] = [];
@@ -59,16 +63,26 @@ export function quantOf(t: TensorDef): { scale: number; zeroPoint: number } {
   return { scale: t.quantization!.scale[0], zeroPoint: t.quantization!.zeroPoint[0] ?? 0 };
 }
 
-/** The quantized output range a fused activation leaves (TFLite's CalculateActivationRangeQuantized). */
+/**
+ * The quantized output range a fused activation leaves on `t` (int8, uint8
+ * or int16): TFLite's CalculateActivationRangeQuantized, which quantizes the
+ * bounds in float32 rounding half away from zero, within the type's range.
+ */
 export function activationRange(code: number, t: TensorDef): [number, number] {
+  const range = QUANTIZED_RANGES[t.dtype];
+  if (!range) throw new TypeError(`activationRange: ${t.name} is ${t.dtype}, not a quantized type`);
+  const [min, max] = range;
   const { scale, zeroPoint } = quantOf(t);
-  const q = (v: number) => Math.round(v / scale) + zeroPoint;
-  const clamp = (lo: number, hi: number): [number, number] => [Math.max(INT16_MIN, lo), Math.min(INT16_MAX, hi)];
+  const q = (v: number) => {
+    const r = Math.fround(v / scale);
+    return Math.sign(r) * Math.round(Math.abs(r)) + zeroPoint;
+  };
+  const clamp = (lo: number, hi: number): [number, number] => [Math.max(min, lo), Math.min(max, hi)];
   switch (code) {
-    case 1: return clamp(q(0), INT16_MAX); // RELU
+    case 1: return clamp(q(0), max); // RELU
     case 2: return clamp(q(-1), q(1)); // RELU_N1_TO_1
     case 3: return clamp(q(0), q(6)); // RELU6
-    default: return [INT16_MIN, INT16_MAX];
+    default: return [min, max];
   }
 }
 

@@ -106,3 +106,102 @@ t.test('missing reals, and reals that are not numbers, are refused', async (t) =
     t.ok(await tryRun(program(c, c.bytes, c.ints, (c.reals ?? []).map(() => NaN)), 1), `${c.kernel} with NaN reals runs`);
   }
 });
+
+// The pooling kernels (max_pool, average_pool): a 5x5 window, stride 2x1,
+// SAME padding, over an NHWC [1,3,4,2] input (output [1,2,4,2]), in each
+// element type; reals are the output's clamp.
+const POOL_SHAPE = [1, 3, 4, 2, 2, 4, 5, 5, 2, 1, 2, 2];
+const POOL_CASES: Case[] = [
+  { kernel: 'max_pool', bytes: [96, 64], inputs: 1, ints: [0, ...POOL_SHAPE], reals: [-Infinity, Infinity] },
+  { kernel: 'average_pool', bytes: [96, 64], inputs: 1, ints: [0, ...POOL_SHAPE], reals: [0, 6] },
+  { kernel: 'max_pool', bytes: [24, 16], inputs: 1, ints: [1, ...POOL_SHAPE], reals: [-128, 127] },
+  { kernel: 'average_pool', bytes: [24, 16], inputs: 1, ints: [2, ...POOL_SHAPE], reals: [3, 250] },
+  { kernel: 'average_pool', bytes: [48, 32], inputs: 1, ints: [3, ...POOL_SHAPE], reals: [-32768, 32767] },
+];
+
+t.test('pooling: consistent programs run', async (t) => {
+  for (const c of POOL_CASES) t.ok(await tryRun(program(c, c.bytes, c.ints), 1), `${c.kernel} [${c.ints}]`);
+});
+
+t.test('pooling: each integer parameter changed: refused, or run in bounds', async (t) => {
+  for (const c of POOL_CASES) {
+    let refused = 0;
+    let ran = 0;
+    for (let i = 0; i < c.ints.length; i++) {
+      for (const v of VALUES) {
+        const ints = c.ints.map((x, k) => (k === i ? v : x));
+        for (const fill of [0, 1, 255]) ((await tryRun(program(c, c.bytes, ints), fill)) ? ran++ : refused++);
+      }
+    }
+    for (const cut of [c.ints.length - 1, 1]) t.notOk(await tryRun(program(c, c.bytes, c.ints.slice(0, cut)), 1), `${c.kernel}: ${cut} ints refused`);
+    t.notOk(await tryRun(program(c, c.bytes, [...c.ints, 0]), 1), `${c.kernel}: one int too many refused`);
+    t.ok(refused > 0 && ran > 0, `${c.kernel}: ${refused} refused, ${ran} ran`);
+  }
+});
+
+t.test('pooling: each tensor a byte short: refused', async (t) => {
+  for (const c of POOL_CASES) {
+    for (let k = 0; k < c.bytes.length; k++) {
+      const bytes = c.bytes.map((b, j) => (j === k ? b - 1 : b));
+      t.notOk(await tryRun(program(c, bytes, c.ints), 1), `${c.kernel}: tensor ${k} of ${bytes[k]} bytes`);
+    }
+  }
+});
+
+t.test('pooling: element types it does not take are refused', async (t) => {
+  for (const c of POOL_CASES.slice(0, 2)) {
+    // int32, int64, bool, and codes that name no type; tensors large enough for any of them.
+    for (const type of [4, 5, 6, 7, -1, 2 ** 31]) {
+      t.notOk(await tryRun(program(c, [192, 128], [type, ...POOL_SHAPE], [0, 1]), 1), `${c.kernel}: element type ${type}`);
+    }
+  }
+});
+
+t.test('pooling: output ranges that are not ranges of the type are refused', async (t) => {
+  const [f32, , s8, u8, s16] = POOL_CASES;
+  const bad: [Case, number[]][] = [
+    [f32, [NaN, 1]], [f32, [0, NaN]], [f32, [1, 0]], [f32, []], [f32, [0]], [f32, [0, 1, 2]],
+    [s8, [-129, 0]], [s8, [0, 128]], [s8, [0.5, 1]], [s8, [-Infinity, 0]], [s8, [5, 4]],
+    [u8, [-1, 255]], [u8, [0, 256]], [s16, [-32769, 0]], [s16, [0, 32768]], [s16, [NaN, NaN]],
+  ];
+  for (const [c, reals] of bad) t.notOk(await tryRun(program(c, c.bytes, c.ints, reals), 1), `${c.kernel} type ${c.ints[0]}: reals [${reals}]`);
+});
+
+t.test('pooling: sizes whose products overflow are refused', async (t) => {
+  const big = 2 ** 31;
+  for (const c of POOL_CASES.slice(0, 2)) {
+    for (const ints of [
+      [0, big, big, big, big, 2, 4, 5, 5, 2, 1, 2, 2],
+      [0, 1, 3, 4, 2, big, big, 5, 5, 2, 1, 2, 2],
+      [0, 1, 3, 4, big, 2, 4, 5, 5, 2, 1, 2, 2],
+      [0, 1, 3, 4, 2, 2, 4, 5, 5, 2, 1, -1, 2],
+      [0, 1, 3, 4, 2, 2, 4, 5, 5, 2, 1, 2, 5],
+    ]) {
+      t.notOk(await tryRun(program(c, c.bytes, ints), 1), `${c.kernel} [${ints}]`);
+    }
+  }
+  // Windows and strides of 2^31: the windows are clipped to the input (the second row's starts past it).
+  const huge = [0, 1, 3, 4, 2, 2, 4, big, big, big, big, 2, 2];
+  t.ok(await tryRun(program(POOL_CASES[0], POOL_CASES[0].bytes, huge), 1), `max_pool [${huge}] runs`);
+  t.notOk(await tryRun(program(POOL_CASES[1], POOL_CASES[1].bytes, huge), 1), `average_pool [${huge}] refused: a window without input elements`);
+});
+
+t.test('pooling: windows past the input: the max writes the clamp\'s low end (as TFLite\'s MaxPool), the average is refused (TFLite\'s AveragePool fails)', async (t) => {
+  // int8 [1,3,4,2]; 8 output rows with stride 2 and a 5x5 window: rows 3 to 7 start past the input.
+  const ints = [1, 1, 3, 4, 2, 8, 4, 5, 5, 2, 1, 2, 2];
+  const average = { ...POOL_CASES[3], ints, bytes: [24, 64] };
+  t.notOk(await tryRun(program(average, average.bytes, ints, [0, 255]), 1), 'average_pool refused');
+  const max = { ...POOL_CASES[2], ints, bytes: [24, 64] };
+  const runtime = await SessionRuntime.create(kernelPlan(program(max, max.bytes, ints, [-7, 100])), 1, 0);
+  try {
+    const input = new Int8Array(24).fill(-20);
+    input[5] = 33;
+    const output = new Int8Array(64);
+    runtime.invoke([input], [output]);
+    t.same(Array.from(output.subarray(24)), new Array(40).fill(-7), 'windows without input elements give the low end');
+    t.ok(output.subarray(0, 24).every((v) => v === -7 || v === 33), 'windows with input elements give their clamped max');
+    t.equal(output[1], 33, 'the max of the first window');
+  } finally {
+    runtime.dispose();
+  }
+});
