@@ -85,11 +85,3 @@ export function activationRange(code: number, t: TensorDef): [number, number] {
     default: return [min, max];
   }
 }
-
-/** Requires input and output to share one quantization, as TFLite's int16 kernels that only move or pick values do. */
-export function sameQuantization(node: Node, input = 0): string | undefined {
-  const a = quantOf(node.in(input));
-  const b = quantOf(node.output(0));
-  return a.scale === b.scale && a.zeroPoint === b.zeroPoint ? undefined
-    : `quantization (got input scale ${a.scale} and output scale ${b.scale}, expected the same: TFLite's int16 ${node.op} does not requantize)`;
-}

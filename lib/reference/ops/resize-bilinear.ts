@@ -4,7 +4,8 @@ import type { Node } from '../../core/node';
 import { resizeOptions, checkResizeBilinear } from '../../core/operators/resize-bilinear';
 import type { ReferenceEncoding } from '../encoding';
 import { int16x8Operands } from '../int16x8-operands';
-import { sameQuantization, type ProgramBuilder } from '../program-builder';
+import type { ProgramBuilder } from '../program-builder';
+import { sameScaleAsOutput } from './element-types';
 
 /**
  * TFLite's integer resize scale: input size per output step in 1/1024
@@ -25,6 +26,6 @@ function encode(b: ProgramBuilder, node: Node): void {
 }
 
 export const resizeBilinearReference: ReferenceEncoding = {
-  check: (node, statics) => first(() => checkResizeBilinear(node, statics, int16x8Operands(node, statics)), () => sameQuantization(node)),
+  check: (node, statics) => first(() => checkResizeBilinear(node, statics, int16x8Operands(node, statics)), () => sameScaleAsOutput(node)),
   encode,
 };
