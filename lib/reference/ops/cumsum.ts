@@ -8,11 +8,25 @@ import type { ReferenceEncoding } from '../encoding';
 import { elementsOf, type ProgramBuilder } from '../program-builder';
 import { constantIntegers, elementCode, optionTable, optionsOfType, rankAtLeast, sameType, shapeIs, typeIn } from './operand-rules';
 
+/** exclusive and reverse (false without options); a field outside its table throws a ModelFormatError. */
+function flags(node: Node): { exclusive: boolean; reverse: boolean } {
+  const options = optionTable(node, BuiltinOptions.CumsumOptions);
+  return {
+    exclusive: options?.bool(OptionSlot.Cumsum.exclusive, 'exclusive') ?? false,
+    reverse: options?.bool(OptionSlot.Cumsum.reverse, 'reverse') ?? false,
+  };
+}
+
 function check(node: Node, statics: StaticValues): Reason {
   const [input, axis, output] = [node.in(0), node.in(1), node.output(0)];
   return first(
     () => arity(node, 2, 2, 1),
     () => optionsOfType(node, BuiltinOptions.CumsumOptions, 'CumsumOptions'),
+    // Read here, so that a damaged table is refused when the model loads rather than when a session is made.
+    () => {
+      flags(node);
+      return undefined;
+    },
     () => typeIn(input, statics, ['float32', 'int32', 'int64'], 'input 0'),
     () => sameType(output, input, statics, 'output', 'input 0'),
     () => rankAtLeast(input, 1, 'input 0'),
@@ -31,9 +45,7 @@ function check(node: Node, statics: StaticValues): Reason {
 function encode(b: ProgramBuilder, node: Node): void {
   const input = node.in(0);
   const axis = normalizeAxis(constantIntegers(node.in(1), b.statics)![0], input.shape.length)!;
-  const options = optionTable(node, BuiltinOptions.CumsumOptions);
-  const exclusive = options?.bool(OptionSlot.Cumsum.exclusive, 'exclusive') ?? false;
-  const reverse = options?.bool(OptionSlot.Cumsum.reverse, 'reverse') ?? false;
+  const { exclusive, reverse } = flags(node);
   b.call(node, 'cumsum', [b.tensor(input)], [b.tensor(node.output(0))], [
     elementCode(input, b.statics), elementsOf(input.shape.slice(0, axis)), input.shape[axis], elementsOf(input.shape.slice(axis + 1)),
     exclusive ? 1 : 0, reverse ? 1 : 0,

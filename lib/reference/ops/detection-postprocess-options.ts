@@ -48,6 +48,10 @@ export function detectionPostprocessOptions(node: Node): DetectionPostprocessOpt
 function parse(buffer: ArrayBuffer): DetectionPostprocessOptions | string {
   const root = toReference(buffer);
   if (!root.isMap()) throw new Error('the root value is not a map');
+  // The reader's binary search over the keys never ends for a length of 2^31 or more (its midpoint overflows).
+  // Each entry takes at least one byte, so a longer map than the buffer is malformed whatever the reader does with it.
+  const length = root.length();
+  if (!(length <= buffer.byteLength)) throw new Error(`the map has ${length} entries, more than its ${buffer.byteLength} bytes can hold`);
   const read = (key: string, kind: 'integer' | 'number' | 'bool', fallback?: number | boolean): Field => {
     let ref: Reference;
     try {

@@ -14,6 +14,7 @@ import { affine, gather, stridesOf, table } from './layout-copy';
 /** The 8-, 16- and 32-bit types (TFLite's kernel copies elements of those sizes). */
 const TYPES = ALL_TYPES.filter((d) => d !== 'int64');
 
+/** The two flags (false without options); a field outside its table throws a ModelFormatError. */
 function flags(node: Node): { alignCorners: boolean; halfPixelCenters: boolean } {
   const o = node.options;
   const S = OptionSlot.ResizeNearestNeighbor;
@@ -34,6 +35,11 @@ function check(node: Node, statics: StaticValues): Reason {
   return first(
     () => arity(node, 2, 2, 1),
     () => optionsType(node, BuiltinOptions.ResizeNearestNeighborOptions, 'ResizeNearestNeighborOptions'),
+    // Read here, so that a damaged table is refused when the model loads rather than when a session is made.
+    () => {
+      flags(node);
+      return undefined;
+    },
     () => dataTypes(node, statics, [0], TYPES),
     () => oneQuantization(node, statics, [0]),
     () => (node.in(0).shape.length === 4 ? undefined : `input rank (got ${node.in(0).shape.length}, expected 4)`),
