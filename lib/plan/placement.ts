@@ -1,9 +1,9 @@
 /**
- * Decides where each operator of a subgraph runs (from its descriptor,
- * lib/ops): on XNNPACK when its lowering there accepts it (XNNPACK is preferred: it is much faster), else on
- * xnnlite's reference kernels (lib/reference) when one accepts it, else
- * nowhere, with the reason. Operators that only transform constants are
- * folded at load and run nowhere.
+ * Decides where each operator of a subgraph runs, from its descriptor
+ * (lib/ops): on XNNPACK when its lowering accepts it (XNNPACK is preferred:
+ * it is much faster), else on xnnlite's reference kernels (lib/reference)
+ * when their encoding accepts it, else nowhere, with the reason. Operators
+ * that only transform constants are folded at load and run nowhere.
  */
 import { ModelFormatError } from '../errors';
 import type { SubgraphDef } from '../model/types';
