@@ -4,6 +4,7 @@
  * (native/reference) only compute. Operands are tensors of the session
  * plan (lib/plan/tensor-table.ts): arena tensors or constants.
  */
+import { activationBounds } from '../core/activation-range';
 import type { DType } from '../model/schema';
 import type { TensorDef } from '../model/types';
 import type { Node } from '../core/node';
@@ -77,11 +78,7 @@ export function activationRange(code: number, t: TensorDef): [number, number] {
     const r = Math.fround(v / scale);
     return Math.sign(r) * Math.round(Math.abs(r)) + zeroPoint;
   };
-  const clamp = (lo: number, hi: number): [number, number] => [Math.max(min, lo), Math.min(max, hi)];
-  switch (code) {
-    case 1: return clamp(q(0), max); // RELU
-    case 2: return clamp(q(-1), q(1)); // RELU_N1_TO_1
-    case 3: return clamp(q(0), q(6)); // RELU6
-    default: return [min, max];
-  }
+  // An unbounded side quantizes to +-Infinity and is clamped to the type's range.
+  const [lo, hi] = activationBounds(code);
+  return [Math.max(min, q(lo)), Math.min(max, q(hi))];
 }

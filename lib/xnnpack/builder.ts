@@ -1,18 +1,10 @@
 import { ModelFormatError } from '../errors';
-import { Activation } from '../model/schema';
+import { activationBounds } from '../core/activation-range';
 import type { SubgraphDef, TensorDef } from '../model/types';
 import { native, type NativeConstants, type NativeSubgraph } from '../native';
 import type { StaticValues } from '../core/static-values';
 import { domainOf, valueType, type ValueType } from './tensor-types';
 import { channelwiseInt8 } from './dynamic-quantization';
-
-/** Output clamp of each fused activation the checks accept. */
-const ACTIVATION_RANGE: Record<number, [number, number]> = {
-  [Activation.NONE]: [-Infinity, Infinity],
-  [Activation.RELU]: [0, Infinity],
-  [Activation.RELU_N1_TO_1]: [-1, 1],
-  [Activation.RELU6]: [0, 6],
-};
 
 /** Outputs written elsewhere: to the output of a standalone activation folded into their producer, clamped. */
 export type OutputRedirects = ReadonlyMap<number, { into: TensorDef; min: number; max: number }>;
@@ -154,7 +146,7 @@ export class GraphBuilder {
   }
 
   withActivation(code: number, output: TensorDef, define: (outputId: number, min: number, max: number) => void): void {
-    let [min, max] = ACTIVATION_RANGE[code] ?? ACTIVATION_RANGE[Activation.NONE];
+    let [min, max] = activationBounds(code);
     const redirect = this.redirects.get(output.index);
     if (redirect) {
       min = Math.max(min, redirect.min);

@@ -8,22 +8,13 @@ import type { Node } from '../../core/node';
 import { poolOptions, checkPooling } from '../../core/operators/pooling';
 import { paddingBeforeAfter } from '../../core/padding';
 import type { StaticValues } from '../../core/static-values';
-import { Activation, Padding } from '../../model/schema';
+import { Padding } from '../../model/schema';
+import { activationBounds } from '../../core/activation-range';
 import { elementTypeOf } from '../element-type';
 import type { ReferenceEncoding } from '../encoding';
 import { int16x8Operands } from '../int16x8-operands';
 import { activationRange, type ProgramBuilder } from '../program-builder';
 import { dtypeOf, sameScaleAsOutput } from './element-types';
-
-/** The real output range of a float fused activation (TFLite's CalculateActivationRange). */
-function floatActivationRange(code: number): [number, number] {
-  switch (code) {
-    case Activation.RELU: return [0, Infinity];
-    case Activation.RELU_N1_TO_1: return [-1, 1];
-    case Activation.RELU6: return [0, 6];
-    default: return [-Infinity, Infinity];
-  }
-}
 
 /** Input and output types TFLite's pooling takes: float32; int8 and uint8 per tensor; int16 as int16x8 models have it. */
 function poolingOperands(node: Node, statics: StaticValues): OperandCheck {
@@ -45,7 +36,7 @@ function encode(b: ProgramBuilder, node: Node): void {
   const [, oh, ow] = node.output(0).shape;
   const pad = (inSize: number, k: number, stride: number, outSize: number) => (o.padding === Padding.SAME ? paddingBeforeAfter(stride, 1, inSize, k, outSize)[0] : 0);
   const type = dtypeOf(node.in(0), b.statics);
-  const range = type === 'float32' ? floatActivationRange(o.activation) : activationRange(o.activation, node.output(0));
+  const range = type === 'float32' ? activationBounds(o.activation) : activationRange(o.activation, node.output(0));
   b.call(node, node.op === 'MAX_POOL_2D' ? 'max_pool' : 'average_pool', [b.tensor(node.in(0))], [b.tensor(node.output(0))],
     [elementTypeOf(type)!, n, h, w, c, oh, ow, o.filterH, o.filterW, o.strideH, o.strideW, pad(h, o.filterH, o.strideH, oh), pad(w, o.filterW, o.strideW, ow)], range);
 }
