@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 'use strict';
 
-require('../dist/cli/index.js').main(process.argv.slice(2)).then(
+require('../dist/xnnlite-cli.js').main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },

@@ -68,13 +68,15 @@ t.test('prebuild, pack, and install without scripts', { timeout: 1_500_000 }, as
     t.match(listing, /package\/prebuilds\/linux-arm64\/xnnlite\.node/, 'and the arm64 one');
     t.match(listing, /package\/prebuilds\/linux-arm\/xnnlite\.armv7\.node/, 'and the armv7 one');
   }
-  t.match(listing, /package\/dist\/index\.d\.ts/, 'the tarball carries compiled JS and types');
+  t.match(listing, /package\/dist\/xnnlite\.js/, 'the tarball carries the bundled library');
+  t.match(listing, /package\/dist\/index\.d\.ts/, 'and its types');
+  t.notMatch(listing, /package\/dist\/(?!xnnlite(-cli)?\.js)[^\n]*\.js\n/, 'and no unbundled module');
   t.notMatch(listing, /package\/build\//, 'no local build output is packed');
 
   const app = path.join(work, 'app');
   npm(['install', '--ignore-scripts', '--no-audit', '--no-fund', tarball], app);
   const installed = fs.readdirSync(path.join(app, 'node_modules')).filter((name) => !name.startsWith('.') && name !== 'xnnlite');
-  t.same(installed.sort(), ['flatbuffers', 'jpeg-js', 'node-gyp-build'], `a prebuilt install brings 3 runtime packages, no build tools (${installed.join(', ')})`);
+  t.same(installed.sort(), ['node-gyp-build'], `a prebuilt install brings 1 runtime package, no build tools (${installed.join(', ')})`);
   const hook = spawnSync(process.execPath, [path.join(app, 'node_modules', 'xnnlite', 'scripts', 'install.js')], { cwd: app, encoding: 'utf8' });
   t.equal(hook.status, 0, 'the install hook, as npm runs it, succeeds without cmake-js');
   t.match(hook.stderr, /using prebuilt binary prebuilds\/linux-x64\/xnnlite\.node/, 'and picks the prebuild');
@@ -149,7 +151,7 @@ t.test('prebuild, pack, and install without scripts', { timeout: 1_500_000 }, as
       t.notMatch(there.stderr, /XNNLITE_WEIGHT_CACHE/, `${OLD_DEBIAN.release}: no cache warnings`);
     }
     const unwinds = runInRoot(old.root, { [app]: 'app' }, ['-e', [
-      "const native = require('./app/node_modules/xnnlite/dist/native.js').native();",
+      "const native = require('./app/node_modules/node-gyp-build')('./app/node_modules/xnnlite');",
       'try { native.SessionRuntime.create({ arenaBytes: 0 }, 1, 0); } catch (e) { console.log(`${e.name}: ${e.message}`); }',
     ].join('\n')]);
     t.equal(unwinds.stdout.trim(), 'TypeError: SessionRuntime.create: tensors must be an array',

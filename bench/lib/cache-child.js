@@ -9,7 +9,8 @@
 const bootMs = performance.now();
 const crypto = require('node:crypto');
 const requireStart = performance.now();
-const { loadModel } = require('../../dist/index.js');
+// The package's entry point, as an application loads it.
+const { loadModel } = require('../..');
 const requireMs = performance.now() - requireStart;
 
 async function main() {

@@ -5,6 +5,7 @@
  * (lib/ops/registry.ts); nothing else lists operators.
  */
 import type { IntegerTreatment } from '../core/integer-treatment';
+import type { ShapeRule } from '../core/shape-rule';
 import type { ConstantFold } from '../core/static-values';
 import type { ReferenceEncoding } from '../reference/encoding';
 import type { XnnpackLowering } from '../xnnpack/lowering';
@@ -20,6 +21,8 @@ export interface OpDescriptor {
   readonly int16x8?: IntegerTreatment;
   /** Folded into a constant at load when its input is one (lib/core/static-values.ts). */
   readonly fold?: ConstantFold;
+  /** Its output shapes from its input shapes (lib/core/shapes): how a session runs the model at other input shapes. */
+  readonly shape?: ShapeRule;
 }
 
 export type OpDescriptors = Readonly<Record<string, OpDescriptor>>;

@@ -1,4 +1,5 @@
 /** The op registry: every operator's descriptor, and the one lookup from an operator name to it. */
+import type { ShapeRule } from '../core/shape-rule';
 import type { ConstantFold } from '../core/static-values';
 import { CONVERSION_OPS } from './conversion';
 import { CONVOLUTION_OPS } from './convolution';
@@ -23,14 +24,22 @@ export function descriptorOf(op: string): OpDescriptor | undefined {
   return byOp.get(op);
 }
 
+// Code-point order: localeCompare would load ICU's collator, a cost every process pays at start-up.
+const sorted = [...byOp.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+
 /** Every described operator with its descriptor, sorted by name. */
 export function descriptors(): Array<[string, OpDescriptor]> {
-  return [...byOp.entries()].sort(([a], [b]) => a.localeCompare(b));
+  return [...sorted];
 }
 
 /** Every operator name xnnlite can run, on XNNPACK or its reference kernels (for some operand types and options), or fold at load. */
 export function supportedOps(): string[] {
   return descriptors().map(([op]) => op);
+}
+
+/** An operator's shape rule (lib/core/shape-rule.ts), if it has one. */
+export function shapeRuleOf(op: string): ShapeRule | undefined {
+  return byOp.get(op)?.shape;
 }
 
 /** An operator's constant fold, for StaticValues (lib/core/static-values.ts). */

@@ -34,9 +34,11 @@ export interface IntegerScheme {
 
 const perTensor = (scale: number, zeroPoint: number): Quantization => ({ scale: [scale], zeroPoint: [zeroPoint], quantizedDimension: 0 });
 
-/** Every operator's treatment under one scheme, from the op descriptors. */
+const treatments: Partial<Record<'int8' | 'int16x8', IntegerTreatments>> = {};
+
+/** Every operator's treatment under one scheme, from the op descriptors (built on first use, not when the library is loaded). */
 function treatmentsOf(scheme: 'int8' | 'int16x8'): IntegerTreatments {
-  return Object.fromEntries(descriptors().filter(([, d]) => d[scheme]).map(([op, d]): [string, IntegerTreatment] => [op, d[scheme]!]));
+  return treatments[scheme] ??= Object.fromEntries(descriptors().filter(([, d]) => d[scheme]).map(([op, d]): [string, IntegerTreatment] => [op, d[scheme]!]));
 }
 
 /** int8 activations: the operators XNNPACK runs in int8. */
@@ -48,7 +50,9 @@ export const INT8: IntegerScheme = {
     const scale = Math.max((hi - lo) / 255, 1e-8);
     return perTensor(scale, Math.max(-128, Math.min(127, Math.round(-128 - lo / scale))));
   },
-  ops: treatmentsOf('int8'),
+  get ops() {
+    return treatmentsOf('int8');
+  },
 };
 
 /** int16 activations: the operators xnnlite's reference kernels run on int16 (lib/reference). */
@@ -59,7 +63,9 @@ export const INT16X8: IntegerScheme = {
   quantization(lo, hi) {
     return perTensor(Math.max(Math.max(-lo, hi) / 32767, 1e-8), 0);
   },
-  ops: treatmentsOf('int16x8'),
+  get ops() {
+    return treatmentsOf('int16x8');
+  },
 };
 
 const isFloatActivation = (t: TensorSpec) => (t.dtype ?? 'float32') === 'float32' && !t.data;
