@@ -87,6 +87,20 @@ export class InvalidValueError extends Error {
   }
 }
 
+/**
+ * Input shapes the model cannot take: a dimension the model fixes, or a
+ * shape an operator's rule refuses once shapes are propagated from the
+ * inputs (`createSession({ inputShapes })`, `session.resize()`). The message
+ * names the operator (`CONV_2D #3`) or input and the shapes.
+ */
+export class ShapeError extends Error {
+  readonly code = 'ERR_XNNLITE_SHAPE';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ShapeError';
+  }
+}
+
 /** An object was used after `dispose()`. */
 export class DisposedError extends Error {
   readonly code = 'ERR_XNNLITE_DISPOSED';

@@ -12,7 +12,7 @@ export { version } from './version';
 export type { VersionInfo } from './version';
 export { selfTest } from './self-test';
 export type { SelfTestResult } from './self-test';
-export { XnnpackError, DisposedError, NativeLoadError, ModelFormatError, ModelChangedError, UnsupportedOpError, InvalidValueError } from './errors';
+export { XnnpackError, DisposedError, NativeLoadError, ModelFormatError, ModelChangedError, UnsupportedOpError, InvalidValueError, ShapeError } from './errors';
 export { inspectModel } from './inspect';
 export type { ModelReport, OperatorPlacement } from './inspect';
 export { benchmarkModel } from './benchmark';

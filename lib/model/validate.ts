@@ -28,16 +28,26 @@ function tensorWhere(sg: number, t: number): string {
   return `Model.subgraphs[${sg}].tensors[${t}]`;
 }
 
+/** The bytes tensor `t` needs at its shape; the error `refuse` makes when that is over the limit. */
+export function tensorBytes(t: TensorDef, limits: ModelLimits, refuse: (problem: string) => Error): number {
+  const elements = elementCount(t.shape);
+  const bytes = elements * DTYPE_BYTES[t.dtype];
+  if (!Number.isSafeInteger(elements) || bytes > limits.maxTensorBytes) {
+    throw refuse(`shape [${t.shape}] of ${t.dtype} needs ${bytes} bytes, more than the limit of ${limits.maxTensorBytes}`);
+  }
+  return bytes;
+}
+
 function checkTensor(t: TensorDef, sg: number, limits: ModelLimits): number {
   const where = tensorWhere(sg, t.index);
   if (t.shape.length > limits.maxRank) throw new ModelFormatError(`${where}.shape`, `rank ${t.shape.length} is larger than ${limits.maxRank}`);
   for (const d of t.shape) {
     if (d < 0) throw new ModelFormatError(`${where}.shape`, `dimension ${d} is negative (shape [${t.shape}])`);
   }
-  const elements = elementCount(t.shape);
-  const bytes = elements * DTYPE_BYTES[t.dtype];
-  if (!Number.isSafeInteger(elements) || bytes > limits.maxTensorBytes) {
-    throw new ModelFormatError(`${where}.shape`, `shape [${t.shape}] of ${t.dtype} needs ${bytes} bytes, more than the limit of ${limits.maxTensorBytes}`);
+  const bytes = tensorBytes(t, limits, (problem) => new ModelFormatError(`${where}.shape`, problem));
+  const signature = t.shapeSignature;
+  if (signature && (signature.length !== t.shape.length || signature.some((d, k) => d !== -1 && d !== t.shape[k]))) {
+    throw new ModelFormatError(`${where}.shape_signature`, `[${signature}] does not match shape [${t.shape}] (each dimension must equal the shape's, or be -1)`);
   }
   if (t.data && t.sparsity) checkSparsity(t, where);
   else if (t.data && DTYPE_BYTES[t.dtype] > 0 && t.data.length !== bytes) {

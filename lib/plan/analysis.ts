@@ -1,10 +1,12 @@
 /** What a model's subgraph needs before any session: its constants folded and every operator placed. */
-import { UnsupportedOpError } from '../errors';
+import { ShapeError, UnsupportedOpError } from '../errors';
 import type { SubgraphDef, TfliteModel } from '../model/types';
+import { DEFAULT_LIMITS, tensorBytes, type ModelLimits } from '../model/validate';
 import { StaticValues } from '../core/static-values';
 import { foldOf } from '../ops/registry';
 import { isSessionDType } from '../tensor-values';
 import { placeOperators, type PlacedOp } from './placement';
+import { propagateShapes } from './propagate-shapes';
 
 export interface SubgraphAnalysis {
   index: number;
@@ -27,6 +29,30 @@ export function analyzeSubgraph(model: TfliteModel, index = 0): SubgraphAnalysis
   const subgraph = model.subgraphs[index];
   const statics = new StaticValues(subgraph, index, foldOf);
   return { index, subgraph, statics, placed: placeOperators(subgraph, statics) };
+}
+
+/**
+ * The analysis at other input shapes (tensor index -> shape): the shapes
+ * propagated through every operator, each tensor held to the model's size
+ * limits, and the operators placed again (a backend's limits can depend on
+ * shapes). ShapeError when the shapes do not fit the model.
+ */
+export function analysisAtShapes(analysis: SubgraphAnalysis, shapes: ReadonlyMap<number, readonly number[]>, limits: ModelLimits = DEFAULT_LIMITS): SubgraphAnalysis {
+  const subgraph = propagateShapes(analysis.subgraph, analysis.statics, shapes);
+  if (subgraph === analysis.subgraph) return analysis;
+  let total = 0;
+  for (const t of subgraph.tensors) {
+    total += tensorBytes(t, limits, (problem) => new ShapeError(`tensor ${t.index} (${t.name}): ${problem}`));
+    if (total > limits.maxTotalBytes) throw new ShapeError(`the tensors at these shapes need more than ${limits.maxTotalBytes} bytes`);
+  }
+  const resized = { ...analysis, subgraph, placed: placeOperators(subgraph, analysis.statics) };
+  try {
+    ensureSupported(resized);
+  } catch (err) {
+    if (err instanceof UnsupportedOpError) throw new ShapeError(`at these shapes, ${err.message}`, { cause: err });
+    throw err;
+  }
+  return resized;
 }
 
 /** Throws UnsupportedOpError for the first operator that cannot run, or an input or output sessions cannot take or give. */

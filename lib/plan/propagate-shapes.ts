@@ -1,0 +1,42 @@
+/**
+ * A subgraph at other input shapes than its file declares: every tensor an
+ * operator computes gets the shape its descriptor's shape rule derives
+ * (lib/core/shape-rule.ts), in operator order. Constants keep theirs.
+ */
+import { ShapeError } from '../errors';
+import { Node } from '../core/node';
+import type { StaticValues } from '../core/static-values';
+import type { SubgraphDef, TensorDef } from '../model/types';
+import { shapeRuleOf } from '../ops/registry';
+
+const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, k) => d === b[k]);
+
+/**
+ * `subgraph` with tensor `index` at `shape` for each entry of `shapes` (its
+ * inputs), and every computed tensor reshaped to match. Returns `subgraph`
+ * itself when nothing changes. Throws ShapeError naming the operator when
+ * its rule refuses the shapes it is given, or it has no rule.
+ */
+export function propagateShapes(subgraph: SubgraphDef, statics: StaticValues, shapes: ReadonlyMap<number, readonly number[]>): SubgraphDef {
+  if ([...shapes].every(([index, shape]) => sameShape(subgraph.tensors[index].shape, shape))) return subgraph;
+  const tensors: TensorDef[] = [...subgraph.tensors];
+  const resized: SubgraphDef = { ...subgraph, tensors };
+  const reshape = (index: number, shape: readonly number[]) => {
+    if (!sameShape(tensors[index].shape, shape)) tensors[index] = { ...tensors[index], shape: [...shape] };
+  };
+  for (const [index, shape] of shapes) reshape(index, shape);
+  for (const def of subgraph.operators) {
+    if (statics.isFolded(def.index)) continue;
+    const node = new Node(def, resized);
+    const rule = shapeRuleOf(def.op);
+    const inputs = () => def.inputs.filter((i) => i >= 0).map((i) => `[${tensors[i].shape}]`).join(', ');
+    if (!rule) throw new ShapeError(`${node.label} has no shape rule: the model runs only at the shapes it declares`);
+    const out = rule(node, statics);
+    if (typeof out === 'string') throw new ShapeError(`${node.label} cannot take inputs of shapes ${inputs()}: ${out}`);
+    if (out.length !== def.outputs.length) throw new Error(`${node.label}: its shape rule gave ${out.length} shapes for ${def.outputs.length} outputs`);
+    def.outputs.forEach((t, k) => {
+      if (t >= 0) reshape(t, out[k]);
+    });
+  }
+  return resized;
+}
