@@ -1,5 +1,5 @@
 import { checkInteger, checkOptions } from './args';
-import { loadModel } from './model';
+import { loadModel, type Model } from './model';
 import type { ModelSource } from './model-source';
 import { DEFAULT_THREADS, type OperatorProfile, type TensorArray } from './session';
 import type { TensorInfo } from './tensor-info';
@@ -15,6 +15,16 @@ export interface BenchmarkOptions {
   warmup?: number;
   /** Also report time per kind of XNNPACK operator (in the last run). Default false. */
   profile?: boolean;
+  /** The signature to run (see `model.signatures`). Default: the model's first, or subgraph 0. */
+  signature?: string;
+  /** Input shapes to run at, by input name (as for `createSession`). */
+  inputShapes?: Record<string, number[]>;
+  /**
+   * Items per inference: the first dimension of every input is set to it
+   * (after `inputShapes`), for a model with a -1 or resizable batch.
+   * `itemsPerSecond` then says what batching buys. Default: as declared.
+   */
+  batch?: number;
   /** Called as the benchmark goes: phase, and how many of how many are done. */
   onProgress?: (phase: 'warmup' | 'runs', done: number, total: number) => void;
 }
@@ -30,6 +40,12 @@ export interface LatencyStats {
 /** The figures TFLite's benchmark_model reports, in milliseconds and bytes. */
 export interface BenchmarkResult {
   threads: number;
+  /** The input shapes the session ran at, by input name. */
+  inputShapes: Record<string, number[]>;
+  /** Items per inference: the first dimension of the first input. */
+  batch: number;
+  /** Throughput at the median latency: batch / median seconds. */
+  itemsPerSecond: number;
   runs: number;
   warmup: number;
   /** Reading and verifying the file. */
@@ -80,6 +96,18 @@ function benchmarkInput(info: TensorInfo, k: number): TensorArray {
   return realToStored(info, signal.map((u) => realLo + u * (realHi - realLo)), name);
 }
 
+/** Every input's shape (from `inputShapes`, else the one of the session `signature` runs) with its first dimension set to `batch`. */
+function batchShapes(model: Model, o: BenchmarkOptions, batch: number): Record<string, number[]> {
+  const signature = o.signature === undefined ? undefined : model.signatures.find((s) => s.key === o.signature);
+  const inputs = signature?.inputs ?? model.inputs;
+  return Object.fromEntries(inputs.map((i) => {
+    const shape = [...(o.inputShapes?.[i.name] ?? i.shape)];
+    if (shape.length === 0) throw new RangeError(`options.batch: input ${JSON.stringify(i.name)} is a scalar, with no batch dimension`);
+    shape[0] = batch;
+    return [i.name, shape];
+  }));
+}
+
 /**
  * Measures a model the way TFLite's `benchmark_model` does: load, session
  * creation, first inference, warmup, then timed inferences (each an async
@@ -91,7 +119,7 @@ function benchmarkInput(info: TensorInfo, k: number): TensorArray {
  * console.log(r.inferenceMs.median);
  */
 export async function benchmarkModel(source: ModelSource, options?: BenchmarkOptions): Promise<BenchmarkResult> {
-  const o = checkOptions<BenchmarkOptions>(options, 'options', ['threads', 'runs', 'warmup', 'profile', 'onProgress']);
+  const o = checkOptions<BenchmarkOptions>(options, 'options', ['threads', 'runs', 'warmup', 'profile', 'onProgress', 'signature', 'inputShapes', 'batch']);
   const threads = checkInteger(o.threads ?? DEFAULT_THREADS, 'options.threads', 1, 64);
   const runs = checkInteger(o.runs ?? 50, 'options.runs', 1, 100_000);
   const warmup = checkInteger(o.warmup ?? 5, 'options.warmup', 0, 10_000);
@@ -102,7 +130,10 @@ export async function benchmarkModel(source: ModelSource, options?: BenchmarkOpt
   const loadMs = performance.now() - t;
   try {
     t = performance.now();
-    const session = await model.createSession({ profile: o.profile === true });
+    const shapes = o.batch === undefined ? o.inputShapes : batchShapes(model, o, checkInteger(o.batch, 'options.batch', 1, 1 << 20));
+    const session = await model.createSession({
+      profile: o.profile === true, ...(o.signature !== undefined ? { signature: o.signature } : {}), ...(shapes ? { inputShapes: shapes } : {}),
+    });
     const initMs = performance.now() - t;
     const inputs = Object.fromEntries(session.inputs.map((info, k) => [info.name, benchmarkInput(info, k)]));
     t = performance.now();
@@ -122,15 +153,20 @@ export async function benchmarkModel(source: ModelSource, options?: BenchmarkOpt
       samples.push(performance.now() - t);
       progress('runs', i + 1, runs);
     }
+    const inferenceMs = stats(samples);
+    const batch = session.inputs[0]?.shape[0] ?? 1;
     return {
       threads,
+      inputShapes: Object.fromEntries(session.inputs.map((i) => [i.name, [...i.shape]])),
+      batch,
+      itemsPerSecond: (1000 * batch) / inferenceMs.median,
       runs,
       warmup,
       loadMs,
       initMs,
       firstInferenceMs,
       warmupMeanMs: warmup ? warmupTotal / warmup : 0,
-      inferenceMs: stats(samples),
+      inferenceMs,
       peakRssBytes: process.resourceUsage().maxRSS * 1024,
       ...(o.profile ? { profile: session.profile() } : {}),
     };

@@ -4,7 +4,8 @@ import { partition } from './plan/partition';
 import { loadBytes, type ModelSource } from './model-source';
 import { readModel } from './model/reader';
 import type { DType } from './model/schema';
-import { graphTensorInfo, type TensorInfo } from './tensor-info';
+import { entryPoints, entrySubgraph } from './plan/entry-point';
+import { entryTensorInfo, type SignatureInfo, type TensorInfo } from './tensor-info';
 
 /** Where one operator runs. */
 export interface OperatorPlacement {
@@ -33,6 +34,7 @@ export interface ModelReport {
   byteLength: number;
   version: number;
   description: string;
+  /** The inputs of a default session (the first signature's, else subgraph 0's); `shapeSignature` marks dimensions a session may set. */
   inputs: TensorInfo[];
   outputs: TensorInfo[];
   /** Operator counts by type. */
@@ -52,7 +54,10 @@ export interface ModelReport {
   /** Multiply-accumulates of one inference (convolutions, fully-connected and matrix products). */
   macs: number;
   metadataNames: string[];
-  signatureKeys: string[];
+  /** The model's signatures (named entry points), with their inputs and outputs. */
+  signatures: SignatureInfo[];
+  /** Every subgraph. `placement` and `steps` are of the one a default session runs (the first signature's, else subgraph 0). */
+  subgraphs: { index: number; name: string; operators: number; tensors: number }[];
 }
 
 /**
@@ -69,8 +74,11 @@ export async function inspectModel(source: ModelSource): Promise<ModelReport> {
   const { bytes, mapping } = await loadBytes(source);
   try {
     const model = readModel(bytes);
-    const analysis = analyzeSubgraph(model, 0);
-    const { placed, subgraph, statics } = analysis;
+    const entries = entryPoints(model);
+    const main = entries[0];
+    const analysis = analyzeSubgraph(model, main.subgraphIndex);
+    const { placed, statics } = analysis;
+    const subgraph = entrySubgraph(analysis.subgraph, main);
     const placement = placed.map((p): OperatorPlacement => ({
       index: p.node.def.index,
       op: p.node.op,
@@ -101,7 +109,7 @@ export async function inspectModel(source: ModelSource): Promise<ModelReport> {
     }
     const operators: Record<string, number> = {};
     for (const p of placement) operators[p.op] = (operators[p.op] ?? 0) + 1;
-    const io = graphTensorInfo(subgraph.inputs.map((i) => subgraph.tensors[i]), subgraph.outputs.map((i) => subgraph.tensors[i]));
+    const io = entryTensorInfo(main, subgraph);
     return {
       byteLength: bytes.length,
       version: model.version,
@@ -116,7 +124,9 @@ export async function inspectModel(source: ModelSource): Promise<ModelReport> {
       sparseInference: runtimeHints(analysis).sparse && packsWeights(analysis),
       macs: placement.reduce((sum, p) => sum + p.macs, 0),
       metadataNames: model.metadata.map((m) => m.name),
-      signatureKeys: model.signatureDefs.map((s) => s.key),
+      signatures: entries.filter((e) => e.signature !== undefined)
+        .map((e) => ({ key: e.signature!, subgraphIndex: e.subgraphIndex, ...entryTensorInfo(e, model.subgraphs[e.subgraphIndex]) })),
+      subgraphs: model.subgraphs.map((sg, index) => ({ index, name: sg.name, operators: sg.operators.length, tensors: sg.tensors.length })),
     };
   } finally {
     mapping?.close();

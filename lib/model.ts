@@ -1,16 +1,19 @@
 import path from 'node:path';
 import { checkInteger, checkOptions } from './args';
 import { DisposedError, ModelChangedError } from './errors';
-import { analyzeSubgraph, ensureSupported, packsWeights, type SubgraphAnalysis } from './plan/analysis';
-import { buildSessionPlan, disposeSessionPlan } from './plan/session-plan';
+import { analysisAtShapes, analyzeSubgraph, ensureSupported, packsWeights, type SubgraphAnalysis } from './plan/analysis';
+import { entryAnalysis, entryPoints, selectEntryPoint, type EntryPoint } from './plan/entry-point';
+import { buildSessionPlan, disposeSessionPlan, type SessionPlan } from './plan/session-plan';
 import { readModel, type ModelLimits } from './model/reader';
-import type { SignatureDef, TfliteModel } from './model/types';
+import type { TfliteModel } from './model/types';
+import { DEFAULT_LIMITS } from './model/validate';
 import { loadBytes, type ModelSource } from './model-source';
 import { native, type NativeCacheRequest, type NativeMappedFile } from './native';
 import { computeDigest, modelDigest, recallDigest } from './cache/model-digest';
 import { emitCacheWarning, packingOf, planCache, prefetchCache, prepareCacheDir, resolveCacheDir } from './cache/weight-cache';
 import { createSessionInternal, resolveSessionOptions, Session, type SessionOptions } from './session';
-import { graphTensorInfo, type TensorInfo } from './tensor-info';
+import { inputShapesOf, type Replan } from './session-shapes';
+import { entryTensorInfo, type SignatureInfo, type TensorInfo } from './tensor-info';
 
 /** Options of `loadModel()`. */
 export interface LoadModelOptions {
@@ -31,24 +34,38 @@ const LOAD_OPTIONS: (keyof LoadModelOptions)[] = ['threads', 'maxTensorBytes', '
  * Disposing the model disposes its sessions and releases the file mapping.
  */
 export class Model {
-  /** The model's inputs, in order. */
+  /**
+   * The inputs of a session created without options, in order: its first
+   * signature's (named by the signature's keys), else subgraph 0's (named
+   * by their tensors). `shape` is what the file declares; `shapeSignature`
+   * marks the dimensions a session may set (-1).
+   */
   readonly inputs: readonly TensorInfo[];
-  /** The model's outputs, in order. */
+  /** The outputs of a session created without options, in order (see `inputs`). */
   readonly outputs: readonly TensorInfo[];
-  /** How many operators of each type the model has, e.g. `{ CONV_2D: 21, ADD: 16 }`. */
+  /** How many operators of each type the model has (in all its subgraphs), e.g. `{ CONV_2D: 21, ADD: 16 }`. */
   readonly operators: Readonly<Record<string, number>>;
   /** The model's description string. */
   readonly description: string;
   /** Schema version of the file (3). */
   readonly version: number;
-  /** Signature definitions (named entry points), if the model has any. */
-  readonly signatureDefs: readonly SignatureDef[];
+  /**
+   * The model's signatures (named entry points, as TensorFlow's converter
+   * writes them: `serving_default`, or one per exported function), each
+   * with its inputs and outputs under its own keys. Run one with
+   * `createSession({ signature: key })`. Empty for a model without any.
+   */
+  readonly signatures: readonly SignatureInfo[];
   /** Names of the metadata entries, e.g. `min_runtime_version`. */
   readonly metadataNames: readonly string[];
   /** Size of the model file in bytes. */
   readonly byteLength: number;
 
-  readonly #analysis: SubgraphAnalysis;
+  /** Each subgraph's analysis, once a session (or the load, for the default entry point) needed it. */
+  readonly #analyses = new Map<number, SubgraphAnalysis>();
+  readonly #tflite: TfliteModel;
+  readonly #entries: EntryPoint[];
+  readonly #limits: ModelLimits;
   /** The file's name, or the description for models loaded from bytes (recorded in cache files). */
   readonly #sourceName: string;
   /** The file's path, for models loaded from one (named in errors). */
@@ -67,23 +84,26 @@ export class Model {
   /** Settles once every session's runtime is released, after `dispose()`. */
   #released: Promise<void> | undefined;
 
-  private constructor(model: TfliteModel, analysis: SubgraphAnalysis, mapping: NativeMappedFile, sessionDefaults: SessionOptions,
-    sourceName: string, filePath: string | undefined) {
-    this.#analysis = analysis;
+  private constructor(model: TfliteModel, entries: EntryPoint[], analysis: SubgraphAnalysis, limits: ModelLimits, mapping: NativeMappedFile,
+    sessionDefaults: SessionOptions, sourceName: string, filePath: string | undefined) {
+    this.#tflite = model;
+    this.#entries = entries;
+    this.#analyses.set(analysis.index, analysis);
+    this.#limits = limits;
     this.#sourceName = sourceName;
     this.#path = filePath;
     this.#mapping = mapping;
     this.#sessionDefaults = sessionDefaults;
-    const sg = model.subgraphs[0];
-    const io = graphTensorInfo(sg.inputs.map((i) => sg.tensors[i]), sg.outputs.map((i) => sg.tensors[i]));
+    const io = entryTensorInfo(entries[0], model.subgraphs[entries[0].subgraphIndex]);
     this.inputs = Object.freeze(io.inputs);
     this.outputs = Object.freeze(io.outputs);
+    this.signatures = Object.freeze(entries.filter((e) => e.signature !== undefined)
+      .map((e) => Object.freeze({ key: e.signature!, subgraphIndex: e.subgraphIndex, ...entryTensorInfo(e, model.subgraphs[e.subgraphIndex]) })));
     const histogram: Record<string, number> = {};
-    for (const op of sg.operators) histogram[op.op] = (histogram[op.op] ?? 0) + 1;
+    for (const sg of model.subgraphs) for (const op of sg.operators) histogram[op.op] = (histogram[op.op] ?? 0) + 1;
     this.operators = Object.freeze(histogram);
     this.description = model.description;
     this.version = model.version;
-    this.signatureDefs = Object.freeze(model.signatureDefs);
     this.metadataNames = Object.freeze(model.metadata.map((m) => m.name));
     this.byteLength = model.bytes.length;
   }
@@ -91,9 +111,10 @@ export class Model {
   /** @internal Use loadModel(). */
   static async load(source: ModelSource, options?: LoadModelOptions): Promise<Model> {
     const o = checkOptions<LoadModelOptions>(options, 'options', LOAD_OPTIONS);
-    const sessionDefaults = resolveSessionOptions(
+    const { threads, weightCache, precision } = resolveSessionOptions(
       { ...(o.threads === undefined ? {} : { threads: o.threads }), ...(o.weightCache === undefined ? {} : { weightCache: o.weightCache }) }, 'options');
-    const limits: Partial<ModelLimits> = {};
+    const sessionDefaults: SessionOptions = { threads, weightCache, precision };
+    const limits: ModelLimits = { ...DEFAULT_LIMITS };
     if (o.maxTensorBytes !== undefined) limits.maxTensorBytes = checkInteger(o.maxTensorBytes, 'options.maxTensorBytes', 1, Number.MAX_SAFE_INTEGER);
     if (o.maxTotalBytes !== undefined) limits.maxTotalBytes = checkInteger(o.maxTotalBytes, 'options.maxTotalBytes', 1, Number.MAX_SAFE_INTEGER);
     const { bytes, mapping, path: filePath } = await loadBytes(source);
@@ -104,28 +125,38 @@ export class Model {
     const prepared = cacheDir ? prepareCacheDir(cacheDir) : undefined;
     const usableDir = prepared && 'dir' in prepared ? prepared.dir : undefined;
     let digest: Promise<Buffer> | undefined;
-    let prefetched: Prefetch | undefined;
+    let remembered: Buffer | undefined;
     if (usableDir) {
-      const remembered = recallDigest(mapping, usableDir);
+      remembered = recallDigest(mapping, usableDir);
       digest = remembered ? Promise.resolve(remembered) : computeDigest(mapping, usableDir);
       digest.catch(() => {});
-      const packing = packingOf(sessionDefaults.precision ?? 'fp32');
-      prefetched = { dir: usableDir, packing, held: prefetchCache(usableDir, remembered ?? digest, packing) };
     }
+    const prefetch = (subgraphIndex: number): Prefetch | undefined => {
+      if (!usableDir || !digest) return undefined;
+      const packing = packingOf(sessionDefaults.precision ?? 'fp32', subgraphIndex);
+      return { dir: usableDir, packing, held: prefetchCache(usableDir, remembered ?? digest, packing) };
+    };
+    // Most models run subgraph 0 by default: its cache file is verified while the model is read.
+    let prefetched = prefetch(0);
     let model: Model;
     try {
       const tflite = readModel(bytes, limits);
-      const analysis = analyzeSubgraph(tflite, 0);
+      const entries = entryPoints(tflite);
+      if (entries[0].subgraphIndex !== 0) {
+        void releaseHold(prefetched);
+        prefetched = prefetch(entries[0].subgraphIndex);
+      }
+      const analysis = analyzeSubgraph(tflite, entries[0].subgraphIndex);
       // Fail at load, naming the operator, rather than at the first session.
-      ensureSupported(analysis);
-      model = new Model(tflite, analysis, mapping, sessionDefaults, filePath ? path.basename(filePath) : tflite.description || 'model bytes', filePath);
+      ensureSupported(entryAnalysis(analysis, entries[0]));
+      model = new Model(tflite, entries, analysis, limits, mapping, sessionDefaults, filePath ? path.basename(filePath) : tflite.description || 'model bytes', filePath);
     } catch (err) {
       void releaseHold(prefetched);
       mapping.close();
       throw err;
     }
     model.#digest = digest;
-    if (prefetched && model.#packsWeights) {
+    if (prefetched && packsWeights(model.#analysisOf(model.#entries[0].subgraphIndex))) {
       model.#prefetched = prefetched;
       // A model dropped without a session or dispose() lets its hold go when it is collected.
       unreleasedHolds.register(model, prefetched, prefetched);
@@ -135,9 +166,14 @@ export class Model {
     return model;
   }
 
-  /** Whether sessions pack weights (and so use the weight cache): XNNPACK partitions do, the reference kernels do not. */
-  get #packsWeights(): boolean {
-    return packsWeights(this.#analysis);
+  /** Subgraph `index` analysed (constants folded, operators placed), once. */
+  #analysisOf(index: number): SubgraphAnalysis {
+    let analysis = this.#analyses.get(index);
+    if (!analysis) {
+      analysis = analyzeSubgraph(this.#tflite, index);
+      this.#analyses.set(index, analysis);
+    }
+    return analysis;
   }
 
   get disposed(): boolean {
@@ -173,23 +209,30 @@ export class Model {
     this.#ensureNotDisposed();
     const resolved = resolveSessionOptions(options, 'options', this.#sessionDefaults);
     this.#ensureUnchanged();
-    const dir = this.#packsWeights ? this.#usableCacheDir(resolved.weightCache) : undefined;
+    const entry = selectEntryPoint(this.#entries, resolved.signature);
+    const analysis = entryAnalysis(this.#analysisOf(entry.subgraphIndex), entry);
+    ensureSupported(analysis);
+    const replan: Replan = (shapes) => buildSessionPlan(analysisAtShapes(analysis, shapes, this.#limits), { precision: resolved.precision });
+    const shapes = inputShapesOf(entry, analysis.subgraph, resolved.inputShapes, 'options.inputShapes');
+    const dir = packsWeights(analysis) ? this.#usableCacheDir(resolved.weightCache) : undefined;
     // Hashing (off the JavaScript thread) overlaps with lowering (on it).
     const digest = dir ? this.#digestFor(dir) : undefined;
-    const plan = buildSessionPlan(this.#analysis, { precision: resolved.precision });
+    const plan: SessionPlan = replan(shapes);
+    const packing = packingOf(resolved.precision, entry.subgraphIndex);
     let cache: NativeCacheRequest | undefined;
     try {
-      cache = dir && digest ? planCache(dir, await digest, this.#sourceName, packingOf(resolved.precision)) : undefined;
+      cache = dir && digest ? planCache(dir, await digest, this.#sourceName, packing) : undefined;
     } catch (err) {
       disposeSessionPlan(plan);
       throw this.#changedError(err);
     }
     // A prefetch of this session's file still verifying it is waited for, so that it is not verified twice.
     const prefetched = this.#prefetched;
-    if (cache && prefetched && prefetched.dir === dir && prefetched.packing === packingOf(resolved.precision)) await prefetched.held;
+    if (cache && prefetched && prefetched.dir === dir && prefetched.packing === packing) await prefetched.held;
     let session: Session;
     try {
-      session = await Session[createSessionInternal](plan, resolved, cache, this.#path ?? this.#sourceName, (s) => this.#sessions.delete(s));
+      session = await Session[createSessionInternal](plan, { entry, replan, analysis }, resolved, cache, this.#path ?? this.#sourceName,
+        (s) => this.#sessions.delete(s));
     } catch (err) {
       throw this.#changedError(err);
     }

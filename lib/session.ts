@@ -1,11 +1,14 @@
 import os from 'node:os';
 import { checkInteger, checkOptions, describe, invalid, isPlainObject, viewLength } from './args';
 import { DisposedError, InvalidValueError, ModelChangedError, ModelFormatError, XnnpackError } from './errors';
+import type { SubgraphAnalysis } from './plan/analysis';
+import type { EntryPoint } from './plan/entry-point';
 import { disposeSessionPlan, type SessionPlan } from './plan/session-plan';
+import { inputShapesOf, type Replan } from './session-shapes';
 import { touchCacheFile } from './cache/files';
 import { emitCacheWarning } from './cache/weight-cache';
 import { native, type NativeCacheRequest, type NativeRuntime } from './native';
-import { graphTensorInfo, type TensorInfo } from './tensor-info';
+import { entryTensorInfo, type TensorInfo } from './tensor-info';
 import { arrayTypeOf } from './tensor-values';
 
 /** Options of `model.createSession()`. */
@@ -43,6 +46,20 @@ export interface SessionOptions {
    * for the accuracy cost of each on the zoo.
    */
   precision?: 'fp32' | 'fp16' | 'dynamic-int8';
+  /**
+   * The signature to run, by key (see `model.signatures`): the session takes
+   * and returns that signature's inputs and outputs, by its keys. Default:
+   * the model's first signature, or subgraph 0 for a model without any.
+   */
+  signature?: string;
+  /**
+   * Input shapes to start at, by input name, instead of those the file
+   * declares, e.g. `{ ids: [1, 40] }`: dimensions the model marks -1 (see
+   * `TensorInfo.shapeSignature`) take any size, others where every
+   * operator allows it (a ShapeError names the operator otherwise).
+   * `session.resize()` changes them later.
+   */
+  inputShapes?: Record<string, number[]>;
 }
 
 /** What the weight cache did for a session. */
@@ -99,7 +116,7 @@ export interface RunOptions {
 
 
 export const DEFAULT_THREADS = Math.max(1, Math.min(4, os.availableParallelism ? os.availableParallelism() : os.cpus().length));
-const SESSION_OPTIONS: (keyof SessionOptions)[] = ['threads', 'profile', 'weightCache', 'precision'];
+const SESSION_OPTIONS: (keyof SessionOptions)[] = ['threads', 'profile', 'weightCache', 'precision', 'signature', 'inputShapes'];
 const RUN_OPTIONS: (keyof RunOptions)[] = ['signal', 'outputs'];
 
 /** Creates sessions; not part of the public API. */
@@ -143,6 +160,17 @@ export interface ResolvedSessionOptions {
   profile: boolean;
   weightCache: string | false | undefined;
   precision: 'fp32' | 'fp16' | 'dynamic-int8';
+  signature: string | undefined;
+  /** Checked against the entry point's inputs once it is known (inputShapesOf). */
+  inputShapes: unknown;
+}
+
+/** What a session runs, and how it plans itself again at other input shapes. */
+export interface SessionEntry {
+  entry: EntryPoint;
+  /** The entry point's subgraph as the file declares it. */
+  analysis: SubgraphAnalysis;
+  replan: Replan;
 }
 
 export function resolveSessionOptions(options: unknown, name: string, defaults: SessionOptions = {}): ResolvedSessionOptions {
@@ -159,7 +187,39 @@ export function resolveSessionOptions(options: unknown, name: string, defaults: 
   if (precision !== 'fp32' && precision !== 'fp16' && precision !== 'dynamic-int8') {
     throw invalid("'fp32', 'fp16' or 'dynamic-int8'", `${name}.precision`, precision);
   }
-  return { threads, profile, weightCache, precision };
+  const signature = o.signature;
+  if (signature !== undefined && typeof signature !== 'string') throw invalid('a signature key (string)', `${name}.signature`, signature);
+  return { threads, profile, weightCache, precision, signature, inputShapes: o.inputShapes };
+}
+
+/** A native runtime for `plan` (consumed, whatever happens), and what the weight cache did for it. */
+async function createRuntime(plan: SessionPlan, options: ResolvedSessionOptions, cache: NativeCacheRequest | undefined):
+  Promise<{ runtime: NativeRuntime; cacheInfo: WeightCacheInfo | undefined }> {
+  let runtime: NativeRuntime;
+  const { constants: C, SessionRuntime } = native();
+  try {
+    // Pool threads sleep between inferences instead of spinning, so that an
+    // idle session does not take CPU from other sessions or processes.
+    const flags = (options.profile ? C.runtimeFlags.basicProfiling : 0) | (options.threads > 1 ? C.runtimeFlags.yieldWorkers : 0)
+      | (options.precision === 'fp16' ? C.runtimeFlags.forceFp16Inference : 0)
+      | (plan.hints.sparse ? C.runtimeFlags.hintSparseInference : 0);
+    // Reference kernels pack nothing: only XNNPACK partitions use the weight cache.
+    runtime = await SessionRuntime.create(plan.native, options.threads, flags, plan.subgraphs.length > 0 ? cache : undefined);
+  } catch (err) {
+    disposeSessionPlan(plan);
+    // Shapes that do not fit together surface when XNNPACK plans the graph.
+    if (err instanceof XnnpackError && (err.statusName === 'invalid parameter' || err.statusName === 'unsupported parameter')) {
+      throw new ModelFormatError(`Model.subgraphs[${plan.subgraphIndex}]`, `XNNPACK could not plan the graph: ${err.message}`, { cause: err });
+    }
+    const { code, tensor } = err as { code?: unknown; tensor?: unknown };
+    if (code === 'ERR_XNNLITE_SHAPE_MISMATCH' && typeof tensor === 'string') throw new ModelFormatError(tensor, (err as Error).message, { cause: err });
+    throw err;
+  }
+  const report = runtime.cacheReport();
+  for (const warning of report?.warnings ?? []) emitCacheWarning(warning);
+  const cacheInfo = report && cache ? { state: report.state, path: cache.path, bytes: report.bytes } : undefined;
+  if (cacheInfo?.state === 'mapped') touchCacheFile(cacheInfo.path);
+  return { runtime, cacheInfo };
 }
 
 /**
@@ -170,14 +230,12 @@ export function resolveSessionOptions(options: unknown, name: string, defaults: 
  * `version().concurrency` at once in a process.
  */
 export class Session {
-  /** The model's inputs, in order. */
-  readonly inputs: readonly TensorInfo[];
-  /** The model's outputs, in order. */
-  readonly outputs: readonly TensorInfo[];
   /** Threads this session's inferences use. */
   readonly threads: number;
 
   #runtime: NativeRuntime | undefined;
+  /** Why the session has no runtime, after a resize failed to create one. */
+  #broken: unknown;
   #queue: Promise<unknown> = Promise.resolve();
   #pending = 0;
   #disposed = false;
@@ -185,59 +243,113 @@ export class Session {
   #released: Promise<void> | undefined;
   /** Queued runs that give up when a signal aborts, with the one listener this session adds to that signal. */
   readonly #waiting = new Map<AbortSignal, { listener: () => void; runs: Set<() => void> }>();
-  readonly #inputSizes: number[];
-  readonly #outputSizes: number[];
+  #inputs: readonly TensorInfo[] = [];
+  #outputs: readonly TensorInfo[] = [];
+  #inputSizes: number[] = [];
+  #outputSizes: number[] = [];
+  readonly #entry: SessionEntry;
+  readonly #options: ResolvedSessionOptions;
+  readonly #cache: NativeCacheRequest | undefined;
   readonly #onDispose: (session: Session) => void;
   /** The model's file (or name), for ModelChangedError. */
   readonly #modelName: string;
+  #weightCache: WeightCacheInfo | undefined;
 
-  readonly #profiling: boolean;
-  /** What the weight cache did for this session; undefined without a cache. */
-  readonly weightCache: WeightCacheInfo | undefined;
-
-  private constructor(runtime: NativeRuntime, plan: SessionPlan, options: ResolvedSessionOptions, cache: WeightCacheInfo | undefined,
-    modelName: string, onDispose: (session: Session) => void) {
+  private constructor(runtime: NativeRuntime, plan: SessionPlan, entry: SessionEntry, options: ResolvedSessionOptions,
+    cache: NativeCacheRequest | undefined, cacheInfo: WeightCacheInfo | undefined, modelName: string, onDispose: (session: Session) => void) {
     this.#runtime = runtime;
+    this.#entry = entry;
+    this.#options = options;
+    this.#cache = cache;
+    this.#weightCache = cacheInfo;
     this.#modelName = modelName;
-    const io = graphTensorInfo(plan.inputs, plan.outputs);
-    this.inputs = Object.freeze(io.inputs);
-    this.outputs = Object.freeze(io.outputs);
-    this.#inputSizes = this.inputs.map((t) => t.shape.reduce((a, b) => a * b, 1));
-    this.#outputSizes = this.outputs.map((t) => t.shape.reduce((a, b) => a * b, 1));
     this.threads = options.threads;
-    this.#profiling = options.profile;
-    this.weightCache = cache;
     this.#onDispose = onDispose;
+    this.#describe(plan);
+  }
+
+  /** The session's inputs, in order, at the shapes it runs at now. */
+  get inputs(): readonly TensorInfo[] {
+    return this.#inputs;
+  }
+
+  /** The session's outputs, in order, at the shapes it computes now. */
+  get outputs(): readonly TensorInfo[] {
+    return this.#outputs;
+  }
+
+  /** What the weight cache did for this session (its last resize, if any); undefined without a cache. */
+  get weightCache(): WeightCacheInfo | undefined {
+    return this.#weightCache;
+  }
+
+  /** Takes the inputs and outputs (names, shapes, element counts) of `plan`. */
+  #describe(plan: SessionPlan): void {
+    const io = entryTensorInfo(this.#entry.entry, plan.subgraph);
+    this.#inputs = Object.freeze(io.inputs);
+    this.#outputs = Object.freeze(io.outputs);
+    this.#inputSizes = this.#inputs.map((t) => t.shape.reduce((a, b) => a * b, 1));
+    this.#outputSizes = this.#outputs.map((t) => t.shape.reduce((a, b) => a * b, 1));
   }
 
   /** @internal Used by Model.createSession. Consumes `plan`, whatever happens. */
-  static async [createSessionInternal](plan: SessionPlan, options: ResolvedSessionOptions, cache: NativeCacheRequest | undefined,
+  static async [createSessionInternal](plan: SessionPlan, entry: SessionEntry, options: ResolvedSessionOptions, cache: NativeCacheRequest | undefined,
     modelName: string, onDispose: (session: Session) => void): Promise<Session> {
-    let runtime: NativeRuntime;
-    const { constants: C, SessionRuntime } = native();
+    const { runtime, cacheInfo } = await createRuntime(plan, options, cache);
+    return new Session(runtime, plan, entry, options, cache, cacheInfo, modelName, onDispose);
+  }
+
+  /**
+   * Plans the session again for new input shapes, as TFLite's
+   * `resize_tensor_input` + `allocate_tensors` do: the shapes propagate
+   * through every operator, `inputs` and `outputs` describe them at once, and
+   * runs made from now on take and give arrays of those sizes. Packed
+   * weights are reused (from the weight cache: nothing is repacked when the
+   * session has one). Runs already queued complete at the old shapes first.
+   *
+   * @param shapes New shapes by input name; inputs not named keep theirs.
+   * @throws {ShapeError} if an operator cannot take the shapes (naming it); the session keeps its shapes.
+   * @throws {TypeError} for an unknown input name or a shape that is not an array of integers >= 1 of the input's rank.
+   * @example
+   * await session.resize({ ids: [1, 40] });
+   * const { logits } = await session.run({ ids: new Int32Array(40) });
+   */
+  resize(shapes: Record<string, number[]>): Promise<void> {
     try {
-      // Pool threads sleep between inferences instead of spinning, so that an
-      // idle session does not take CPU from other sessions or processes.
-      const flags = (options.profile ? C.runtimeFlags.basicProfiling : 0) | (options.threads > 1 ? C.runtimeFlags.yieldWorkers : 0)
-        | (options.precision === 'fp16' ? C.runtimeFlags.forceFp16Inference : 0)
-        | (plan.hints.sparse ? C.runtimeFlags.hintSparseInference : 0);
-      // Reference kernels pack nothing: only XNNPACK partitions use the weight cache.
-      runtime = await SessionRuntime.create(plan.native, options.threads, flags, plan.subgraphs.length > 0 ? cache : undefined);
+      this.#ensureNotDisposed();
+      const { entry, analysis, replan } = this.#entry;
+      const given = inputShapesOf(entry, analysis.subgraph, shapes, 'shapes');
+      const all = new Map(entry.inputs.map((m, k) => [m.tensor, given.get(m.tensor) ?? this.#inputs[k].shape]));
+      const plan = replan(all);
+      this.#describe(plan);
+      const callSite = new Error();
+      return this.#track(this.#queue.then(() => this.#swapRuntime(plan)), callSite);
     } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /** Replaces the runtime by one of `plan`, once the runs queued before the resize are done. */
+  async #swapRuntime(plan: SessionPlan): Promise<void> {
+    if (this.#disposed) {
       disposeSessionPlan(plan);
-      // Shapes that do not fit together surface when XNNPACK plans the graph.
-      if (err instanceof XnnpackError && (err.statusName === 'invalid parameter' || err.statusName === 'unsupported parameter')) {
-        throw new ModelFormatError('Model.subgraphs[0]', `XNNPACK could not plan the graph: ${err.message}`, { cause: err });
+      throw new DisposedError('Session');
+    }
+    this.#runtime?.dispose();
+    this.#runtime = undefined;
+    try {
+      const { runtime, cacheInfo } = await createRuntime(plan, this.#options, this.#cache);
+      if (this.#disposed) {
+        runtime.dispose();
+        throw new DisposedError('Session');
       }
-      const { code, tensor } = err as { code?: unknown; tensor?: unknown };
-      if (code === 'ERR_XNNLITE_SHAPE_MISMATCH' && typeof tensor === 'string') throw new ModelFormatError(tensor, (err as Error).message, { cause: err });
+      this.#runtime = runtime;
+      this.#broken = undefined;
+      this.#weightCache = cacheInfo;
+    } catch (err) {
+      this.#broken ??= err;
       throw err;
     }
-    const report = runtime.cacheReport();
-    for (const warning of report?.warnings ?? []) emitCacheWarning(warning);
-    const info = report && cache ? { state: report.state, path: cache.path, bytes: report.bytes } : undefined;
-    if (info?.state === 'mapped') touchCacheFile(info.path);
-    return new Session(runtime, plan, options, info, modelName, onDispose);
   }
 
   get disposed(): boolean {
@@ -344,7 +456,7 @@ export class Session {
     const turn = this.#track(this.#queue.then(() => {
       stopWaiting?.();
       if (abandoned) return undefined;
-      if (this.#disposed || !this.#runtime) throw new DisposedError('Session');
+      if (this.#disposed) throw new DisposedError('Session');
       return this.#invoke<T>(snapshot, outputs);
     }), callSite);
     if (!signal) return turn as Promise<SessionOutputs<T>>;
@@ -359,7 +471,16 @@ export class Session {
 
   #invoke<T extends TensorArray>(inputs: TensorArray[], given: (TensorArray | undefined)[]): Promise<SessionOutputs<T>> {
     const outputs = this.#outputArrays(given);
-    return this.#runtime!.invokeAsync(inputs, outputs).then(() => this.#named<T>(outputs));
+    return this.#usableRuntime().invokeAsync(inputs, outputs).then(() => this.#named<T>(outputs));
+  }
+
+  /** The runtime, or why there is none: the session was disposed, or the last resize failed. */
+  #usableRuntime(): NativeRuntime {
+    if (this.#runtime) return this.#runtime;
+    if (this.#broken !== undefined) {
+      throw new Error(`The session has no runtime: its last resize failed (${(this.#broken as Error)?.message ?? this.#broken}); resize it again`, { cause: this.#broken });
+    }
+    throw new DisposedError('Session');
   }
 
   /**
@@ -424,7 +545,7 @@ export class Session {
     }
     const outputs = this.#outputArrays(given);
     try {
-      this.#runtime!.invoke(views, outputs);
+      this.#usableRuntime().invoke(views, outputs);
     } catch (err) {
       throw this.#translate(err);
     }
@@ -451,11 +572,11 @@ export class Session {
    */
   profile(): OperatorProfile[] {
     this.#ensureNotDisposed();
-    if (!this.#profiling) {
+    if (!this.#options.profile) {
       throw Object.assign(new Error('Profiling is off for this session; create it with { profile: true }'), { code: 'ERR_XNNLITE_PROFILING_OFF' });
     }
     const byName = new Map<string, OperatorProfile>();
-    for (const op of this.#runtime!.profile()) {
+    for (const op of this.#usableRuntime().profile()) {
       // Reference kernel calls are named by operator (`GATHER #3 (reference)`): grouped by operator type.
       const name = op.name.replace(/ #\d+ \(reference\)$/, ' (reference kernel)');
       const entry = byName.get(name) ?? { name, count: 0, microseconds: 0 };

@@ -41,7 +41,8 @@ t.test('inspection of description, signatures and metadata', async (t) => {
   t.teardown(() => model.dispose());
   t.equal(model.description, 'xnnlite test model');
   t.same(model.metadataNames, ['min_runtime_version']);
-  t.same(model.signatureDefs, [{ key: 'serving_default', subgraphIndex: 0, inputs: [{ name: 'image', tensorIndex: 0 }], outputs: [{ name: 'scores', tensorIndex: 6 }] }]);
+  t.same(model.signatures.map((s) => ({ key: s.key, subgraphIndex: s.subgraphIndex, inputs: s.inputs.map((i) => [i.name, i.index, i.shape]), outputs: s.outputs.map((o) => [o.name, o.index]) })),
+    [{ key: 'serving_default', subgraphIndex: 0, inputs: [['image', 0, [1, 8, 8, 3]]], outputs: [['scores', 6], ['probabilities', 7]] }]);
   t.same(model.operators, { CONV_2D: 1, MAX_POOL_2D: 1, ADD: 1, LOGISTIC: 1 });
   t.same(model.outputs.map((o) => o.name), ['scores', 'probabilities']);
 });

@@ -86,4 +86,23 @@ async function runReferenceTyped(bytes, inputs) {
   }
 }
 
-module.exports = { liteRt, compile, runReference, runReferenceTyped };
+/** Runs signature `key` of `bytes` once with inputs by key; returns its outputs by key, in LiteRT.js's array types. */
+async function runReferenceSignature(bytes, key, inputs) {
+  const lrt = await liteRt();
+  const model = await lrt.loadAndCompile(bytes, { accelerator: 'wasm' });
+  const runner = model.signatures[key];
+  if (!runner) throw new Error(`LiteRT.js finds no signature ${JSON.stringify(key)} (it has ${Object.keys(model.signatures).join(', ')})`);
+  const shapes = Object.fromEntries(runner.getInputDetails().map((d) => [d.name, Array.from(d.shape)]));
+  const tensors = Object.fromEntries(Object.entries(inputs).map(([name, data]) => [name, new lrt.Tensor(data, shapes[name])]));
+  try {
+    const outputs = await model.run(key, tensors);
+    const values = Object.fromEntries(Object.entries(outputs).map(([name, t]) => [name, t.toTypedArray().slice()]));
+    for (const t of Object.values(outputs)) t.delete();
+    return values;
+  } finally {
+    for (const t of Object.values(tensors)) t.delete();
+    if (typeof model.delete === 'function') model.delete();
+  }
+}
+
+module.exports = { liteRt, compile, runReference, runReferenceTyped, runReferenceSignature };

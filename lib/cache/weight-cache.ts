@@ -24,9 +24,13 @@ export function resolveCacheDir(sessionOption: string | false | undefined, model
   return chosen ? path.resolve(chosen) : undefined;
 }
 
-/** The session options that change packed bytes, as named in a cache fingerprint. */
-export function packingOf(precision: string): string {
-  return `precision=${precision}`;
+/**
+ * What changes packed bytes, as named in a cache fingerprint: the session's
+ * precision, and which subgraph it runs (each subgraph's weights get a file
+ * of their own, since the cache names weights by their tensor index).
+ */
+export function packingOf(precision: string, subgraphIndex = 0): string {
+  return subgraphIndex === 0 ? `precision=${precision}` : `precision=${precision};subgraph=${subgraphIndex}`;
 }
 
 /** `packing` names the session options that change packed bytes (see packingOf). */

@@ -18,7 +18,7 @@ export const inspectCommand: Command = {
     const lines: string[] = [];
     lines.push(`${file}: ${bytes(r.byteLength)}, schema version ${r.version}${r.description ? `, "${r.description}"` : ''}`);
     const tensors = (list: typeof r.inputs) => table([['  name', 'shape', 'dtype', 'quantization'], ...list.map((t) => [
-      `  ${t.name}`, shape(t.shape), t.dtype,
+      `  ${t.name}`, t.shapeSignature ? `${shape(t.shape)} (dynamic: ${shape(t.shapeSignature)})` : shape(t.shape), t.dtype,
       t.quantization ? `scale ${t.quantization.scale.length > 1 ? `[${t.quantization.scale.length} per-channel]` : t.quantization.scale[0]}, zero point ${t.quantization.zeroPoint.length > 1 ? '[per-channel]' : t.quantization.zeroPoint[0]}` : '-',
     ])]);
     lines.push('', 'inputs:', tensors(r.inputs), '', 'outputs:', tensors(r.outputs), '');
@@ -45,7 +45,16 @@ export const inspectCommand: Command = {
     lines.push('', `compute: ${(r.macs / 1e6).toFixed(1)} million multiply-accumulates per inference`);
     if (r.sparseInference) lines.push('sparse: weights are stored sparse (a pruned model); sessions let XNNPACK run them in its sparse kernels');
     if (r.metadataNames.length) lines.push(`metadata: ${r.metadataNames.join(', ')}`);
-    if (r.signatureKeys.length) lines.push(`signatures: ${r.signatureKeys.join(', ')}`);
+    if (r.signatures.length) {
+      lines.push('', `signatures (a default session runs ${JSON.stringify(r.signatures[0].key)}; --signature KEY picks another):`);
+      for (const sig of r.signatures) {
+        const io = (list: readonly (typeof r.inputs)[number][]) => list.map((t) => `${t.name} ${shape(t.shapeSignature ?? t.shape)} ${t.dtype}`).join(', ');
+        lines.push(`  ${sig.key} (subgraph ${sig.subgraphIndex}): inputs ${io(sig.inputs) || '-'}; outputs ${io(sig.outputs) || '-'}`);
+      }
+    }
+    if (r.subgraphs.length > 1) {
+      lines.push('', 'subgraphs:', ...r.subgraphs.map((sg) => `  ${sg.index}${sg.name ? ` (${sg.name})` : ''}: ${sg.operators} operators, ${sg.tensors} tensors`));
+    }
     if (r.steps.length > 0) {
       const partitions = r.steps.filter((s) => s.runsOn === 'xnnpack').length;
       lines.push('', `plan: ${r.steps.length} step(s): ${partitions} XNNPACK partition(s), ${r.steps.length - partitions} reference kernel call(s)`);

@@ -7,6 +7,7 @@ import type { TensorInfo } from '../tensor-info';
 import { storedToReal } from '../tensor-values';
 import { shape } from './format';
 import { describeZeros, inputFromNpy, zeroInput } from './npy-input';
+import { SESSION_SHAPE_HELP, SESSION_SHAPE_OPTIONS, sessionOptionsFor, sessionShapeOptions } from './session-options';
 import { integerOption, oneModel, UsageError, type Command } from './usage';
 
 function parseInputs(values: Record<string, unknown>, names: string[]): Map<string, string> {
@@ -65,7 +66,7 @@ function label(info: TensorInfo): string {
 export const runCommand: Command = {
   name: 'run',
   summary: 'run once on .npy inputs; print or save the outputs',
-  usage: 'xnnlite run MODEL [--input NAME=FILE.npy ...] [--output DIR] [--threads N]',
+  usage: 'xnnlite run MODEL [--input NAME=FILE.npy ...] [--output DIR] [--threads N] [--signature KEY] [--shape NAME=D,D,... ...]',
   help: [
     '  --input NAME=FILE.npy   an input as a .npy file (repeat for each input; NAME= may be left out',
     '                          when the model has one input): an array of the input\'s dtype (float32,',
@@ -79,16 +80,19 @@ export const runCommand: Command = {
     '                          are printed (for a quantized output, also the min, max and mean of its',
     '                          real values).',
     '  --threads N             threads for the inference (default 1)',
+    SESSION_SHAPE_HELP,
   ].join('\n'),
-  options: { input: { type: 'string', multiple: true }, output: { type: 'string' }, threads: { type: 'string' } },
+  options: { input: { type: 'string', multiple: true }, output: { type: 'string' }, threads: { type: 'string' }, ...SESSION_SHAPE_OPTIONS },
   async run(positionals, values) {
     const file = oneModel(positionals, 'run');
     const threads = integerOption(values, 'threads', 1, 1, 64, 'run');
+    const entry = sessionShapeOptions(values, 'run');
     const model = await loadModel(file, { threads });
     try {
-      const given = parseInputs(values, model.inputs.map((t) => t.name));
+      const session = await model.createSession(sessionOptionsFor(model, entry, 'run'));
+      const given = parseInputs(values, session.inputs.map((t) => t.name));
       const inputs: Record<string, TensorArray> = {};
-      for (const t of model.inputs) {
+      for (const t of session.inputs) {
         const npyFile = given.get(t.name);
         if (npyFile) {
           inputs[t.name] = inputFromNpy(t, npyFile);
@@ -97,13 +101,12 @@ export const runCommand: Command = {
           process.stderr.write(`xnnlite: input ${label(t)} not given; using ${describeZeros(t)}\n`);
         }
       }
-      const session = await model.createSession();
       const started = performance.now();
       const outputs = await session.run<TensorArray>(inputs);
       const elapsed = performance.now() - started;
       const dir = values.output as string | undefined;
       if (dir) fs.mkdirSync(dir, { recursive: true });
-      for (const t of model.outputs) {
+      for (const t of session.outputs) {
         const data = outputs[t.name];
         if (dir) {
           const target = path.join(dir, `${t.name.replace(/[^\w.-]+/g, '_')}.npy`);

@@ -5,7 +5,7 @@
  * kernels read. native/session_runtime.cc executes it.
  */
 import { DTYPE_NAMES } from '../model/schema';
-import type { TensorDef } from '../model/types';
+import type { SubgraphDef, TensorDef } from '../model/types';
 import { native, type NativePlan, type NativeStep, type NativeSubgraph } from '../native';
 import { lowerPartition } from '../xnnpack/lower';
 import { ProgramBuilder } from '../reference/program-builder';
@@ -23,6 +23,9 @@ export interface SessionPlan {
   steps: Step[];
   inputs: TensorDef[];
   outputs: TensorDef[];
+  /** The subgraph at the shapes the plan runs it (its entry point's view). */
+  subgraph: SubgraphDef;
+  subgraphIndex: number;
   hints: RuntimeHints;
 }
 
@@ -107,7 +110,7 @@ export function buildSessionPlan(analysis: SubgraphAnalysis, options: PlanOption
       outputs: outputIds.map(edge),
       steps: nativeSteps,
     };
-    return { native: nativePlan, subgraphs, steps, inputs, outputs, hints: runtimeHints(analysis) };
+    return { native: nativePlan, subgraphs, steps, inputs, outputs, subgraph, subgraphIndex: index, hints: runtimeHints(analysis) };
   } catch (err) {
     for (const s of subgraphs) s.dispose();
     throw err;

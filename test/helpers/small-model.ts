@@ -29,7 +29,7 @@ export function smallModelSpec(): ModelSpec {
       ],
     }],
     metadata: [{ name: 'min_runtime_version', data: new TextEncoder().encode('1.5.0') }],
-    signatureDefs: [{ key: 'serving_default', subgraphIndex: 0, inputs: [{ name: 'image', tensorIndex: 0 }], outputs: [{ name: 'scores', tensorIndex: 6 }] }],
+    signatureDefs: [{ key: 'serving_default', subgraphIndex: 0, inputs: [{ name: 'image', tensorIndex: 0 }], outputs: [{ name: 'scores', tensorIndex: 6 }, { name: 'probabilities', tensorIndex: 7 }] }],
   };
 }
 
