@@ -15,6 +15,8 @@ export interface BenchmarkOptions {
   warmup?: number;
   /** Also report time per kind of XNNPACK operator (in the last run). Default false. */
   profile?: boolean;
+  /** Run the graph as xnnlite's rewrite rules reshape it (see SessionOptions.optimize). Default true. */
+  optimize?: boolean;
   /** Called as the benchmark goes: phase, and how many of how many are done. */
   onProgress?: (phase: 'warmup' | 'runs', done: number, total: number) => void;
 }
@@ -91,7 +93,7 @@ function benchmarkInput(info: TensorInfo, k: number): TensorArray {
  * console.log(r.inferenceMs.median);
  */
 export async function benchmarkModel(source: ModelSource, options?: BenchmarkOptions): Promise<BenchmarkResult> {
-  const o = checkOptions<BenchmarkOptions>(options, 'options', ['threads', 'runs', 'warmup', 'profile', 'onProgress']);
+  const o = checkOptions<BenchmarkOptions>(options, 'options', ['threads', 'runs', 'warmup', 'profile', 'optimize', 'onProgress']);
   const threads = checkInteger(o.threads ?? DEFAULT_THREADS, 'options.threads', 1, 64);
   const runs = checkInteger(o.runs ?? 50, 'options.runs', 1, 100_000);
   const warmup = checkInteger(o.warmup ?? 5, 'options.warmup', 0, 10_000);
@@ -102,7 +104,7 @@ export async function benchmarkModel(source: ModelSource, options?: BenchmarkOpt
   const loadMs = performance.now() - t;
   try {
     t = performance.now();
-    const session = await model.createSession({ profile: o.profile === true });
+    const session = await model.createSession({ profile: o.profile === true, ...(o.optimize === undefined ? {} : { optimize: o.optimize }) });
     const initMs = performance.now() - t;
     const inputs = Object.fromEntries(session.inputs.map((info, k) => [info.name, benchmarkInput(info, k)]));
     t = performance.now();

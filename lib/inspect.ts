@@ -53,6 +53,12 @@ export interface ModelReport {
   macs: number;
   metadataNames: string[];
   signatureKeys: string[];
+  /**
+   * What sessions rewrite before running (unless created with `optimize: false`):
+   * each rule applied and the operators it replaced (indices into `placement`).
+   * `placement` and `steps` describe the file's operators as they are.
+   */
+  rewrites: { rule: string; operators: number[] }[];
 }
 
 /**
@@ -117,6 +123,7 @@ export async function inspectModel(source: ModelSource): Promise<ModelReport> {
       macs: placement.reduce((sum, p) => sum + p.macs, 0),
       metadataNames: model.metadata.map((m) => m.name),
       signatureKeys: model.signatureDefs.map((s) => s.key),
+      rewrites: analyzeSubgraph(model, 0, { optimize: true }).rewrites.map((r) => ({ rule: r.rule, operators: [...r.operators] })),
     };
   } finally {
     mapping?.close();

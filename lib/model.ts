@@ -48,7 +48,10 @@ export class Model {
   /** Size of the model file in bytes. */
   readonly byteLength: number;
 
+  /** The analysis of the rewritten graph (sessions' default), and of the file's graph once a session asks for it. */
   readonly #analysis: SubgraphAnalysis;
+  #unoptimized: SubgraphAnalysis | undefined;
+  readonly #tflite: TfliteModel;
   /** The file's name, or the description for models loaded from bytes (recorded in cache files). */
   readonly #sourceName: string;
   /** The file's path, for models loaded from one (named in errors). */
@@ -70,6 +73,7 @@ export class Model {
   private constructor(model: TfliteModel, analysis: SubgraphAnalysis, mapping: NativeMappedFile, sessionDefaults: SessionOptions,
     sourceName: string, filePath: string | undefined) {
     this.#analysis = analysis;
+    this.#tflite = model;
     this.#sourceName = sourceName;
     this.#path = filePath;
     this.#mapping = mapping;
@@ -109,13 +113,13 @@ export class Model {
       const remembered = recallDigest(mapping, usableDir);
       digest = remembered ? Promise.resolve(remembered) : computeDigest(mapping, usableDir);
       digest.catch(() => {});
-      const packing = packingOf(sessionDefaults.precision ?? 'fp32');
+      const packing = packingOf(sessionDefaults.precision ?? 'fp32', true);
       prefetched = { dir: usableDir, packing, held: prefetchCache(usableDir, remembered ?? digest, packing) };
     }
     let model: Model;
     try {
       const tflite = readModel(bytes, limits);
-      const analysis = analyzeSubgraph(tflite, 0);
+      const analysis = analyzeSubgraph(tflite, 0, { optimize: true });
       // Fail at load, naming the operator, rather than at the first session.
       ensureSupported(analysis);
       model = new Model(tflite, analysis, mapping, sessionDefaults, filePath ? path.basename(filePath) : tflite.description || 'model bytes', filePath);
@@ -176,17 +180,17 @@ export class Model {
     const dir = this.#packsWeights ? this.#usableCacheDir(resolved.weightCache) : undefined;
     // Hashing (off the JavaScript thread) overlaps with lowering (on it).
     const digest = dir ? this.#digestFor(dir) : undefined;
-    const plan = buildSessionPlan(this.#analysis, { precision: resolved.precision });
+    const plan = buildSessionPlan(this.#analysisFor(resolved.optimize), { precision: resolved.precision });
     let cache: NativeCacheRequest | undefined;
     try {
-      cache = dir && digest ? planCache(dir, await digest, this.#sourceName, packingOf(resolved.precision)) : undefined;
+      cache = dir && digest ? planCache(dir, await digest, this.#sourceName, packingOf(resolved.precision, resolved.optimize)) : undefined;
     } catch (err) {
       disposeSessionPlan(plan);
       throw this.#changedError(err);
     }
     // A prefetch of this session's file still verifying it is waited for, so that it is not verified twice.
     const prefetched = this.#prefetched;
-    if (cache && prefetched && prefetched.dir === dir && prefetched.packing === packingOf(resolved.precision)) await prefetched.held;
+    if (cache && prefetched && prefetched.dir === dir && prefetched.packing === packingOf(resolved.precision, resolved.optimize)) await prefetched.held;
     let session: Session;
     try {
       session = await Session[createSessionInternal](plan, resolved, cache, this.#path ?? this.#sourceName, (s) => this.#sessions.delete(s));
@@ -206,6 +210,13 @@ export class Model {
     }
     this.#sessions.add(session);
     return session;
+  }
+
+  /** The rewritten graph's analysis, or the file's (made on first use). */
+  #analysisFor(optimize: boolean): SubgraphAnalysis {
+    if (optimize) return this.#analysis;
+    this.#unoptimized ??= this.#analysis.rewrites.length === 0 ? this.#analysis : analyzeSubgraph(this.#tflite, 0);
+    return this.#unoptimized;
   }
 
   /** The session's cache directory, if it has one it may use (a warning otherwise). */

@@ -43,6 +43,14 @@ export interface SessionOptions {
    * for the accuracy cost of each on the zoo.
    */
   precision?: 'fp32' | 'fp16' | 'dynamic-int8';
+  /**
+   * Run the graph as xnnlite's rewrite rules reshape it for XNNPACK (e.g. a
+   * transposed convolution without overlap as a convolution and a
+   * depth-to-space), with the same results to float rounding. Default true;
+   * `false` runs the operators exactly as the file lists them, for
+   * comparison and debugging.
+   */
+  optimize?: boolean;
 }
 
 /** What the weight cache did for a session. */
@@ -99,7 +107,7 @@ export interface RunOptions {
 
 
 export const DEFAULT_THREADS = Math.max(1, Math.min(4, os.availableParallelism ? os.availableParallelism() : os.cpus().length));
-const SESSION_OPTIONS: (keyof SessionOptions)[] = ['threads', 'profile', 'weightCache', 'precision'];
+const SESSION_OPTIONS: (keyof SessionOptions)[] = ['threads', 'profile', 'weightCache', 'precision', 'optimize'];
 const RUN_OPTIONS: (keyof RunOptions)[] = ['signal', 'outputs'];
 
 /** Creates sessions; not part of the public API. */
@@ -143,6 +151,7 @@ export interface ResolvedSessionOptions {
   profile: boolean;
   weightCache: string | false | undefined;
   precision: 'fp32' | 'fp16' | 'dynamic-int8';
+  optimize: boolean;
 }
 
 export function resolveSessionOptions(options: unknown, name: string, defaults: SessionOptions = {}): ResolvedSessionOptions {
@@ -159,7 +168,9 @@ export function resolveSessionOptions(options: unknown, name: string, defaults: 
   if (precision !== 'fp32' && precision !== 'fp16' && precision !== 'dynamic-int8') {
     throw invalid("'fp32', 'fp16' or 'dynamic-int8'", `${name}.precision`, precision);
   }
-  return { threads, profile, weightCache, precision };
+  const optimize = o.optimize ?? defaults.optimize ?? true;
+  if (typeof optimize !== 'boolean') throw invalid('a boolean', `${name}.optimize`, optimize);
+  return { threads, profile, weightCache, precision, optimize };
 }
 
 /**

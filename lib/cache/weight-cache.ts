@@ -11,6 +11,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { native, type NativeCacheRequest } from '../native';
+import { REWRITE_VERSION } from '../rewrite';
 import { untrustedDirectory } from './trust';
 
 /** Bump when the lowering changes which weights reach XNNPACK, or how they are named. */
@@ -24,9 +25,13 @@ export function resolveCacheDir(sessionOption: string | false | undefined, model
   return chosen ? path.resolve(chosen) : undefined;
 }
 
-/** The session options that change packed bytes, as named in a cache fingerprint. */
-export function packingOf(precision: string): string {
-  return `precision=${precision}`;
+/**
+ * The session options that change packed bytes, as named in a cache
+ * fingerprint: the precision, and whether the graph was rewritten (by which
+ * version of the rules: rewritten weights are new tensors).
+ */
+export function packingOf(precision: string, optimize: boolean): string {
+  return `precision=${precision}${optimize ? `;rewrite=${REWRITE_VERSION}` : ''}`;
 }
 
 /** `packing` names the session options that change packed bytes (see packingOf). */

@@ -55,6 +55,10 @@ export const inspectCommand: Command = {
         lines.push(`  ${k + 1}. ${s.runsOn === 'xnnpack' ? 'XNNPACK' : 'reference'}: ${ops}`);
       });
     }
+    if (r.rewrites.length > 0) {
+      lines.push('', `rewrites: ${r.rewrites.length} (sessions run the graph rewritten so; createSession({ optimize: false }) runs it as it is)`);
+      for (const w of r.rewrites) lines.push(`  ${w.rule}: ${w.operators.map((i) => `${r.placement[i]?.op ?? 'operator'} #${i}`).join(', ')}`);
+    }
     if (r.placement.some((p) => p.runsOn === 'reference')) {
       lines.push('note: the reference kernels are xnnlite\'s portable C++ for what XNNPACK does not run (operators, int16 activations); `xnnlite bench --profile` shows their time');
     }

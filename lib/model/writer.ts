@@ -95,7 +95,8 @@ function offsetVector(b: Builder, offsets: readonly number[]): number {
   return b.endVector();
 }
 
-function writeOptions(b: Builder, spec: OptionsSpec): number {
+/** Writes a builtin options table; its offset in `b`. */
+export function writeOptions(b: Builder, spec: OptionsSpec): number {
   const vectors = new Map<number, number>();
   for (const f of spec.fields) if (f.kind === 'i32[]') vectors.set(f.slot, intVector(b, f.value as number[]));
   const slots = spec.fields.reduce((m, f) => Math.max(m, f.slot + 1), 0);
