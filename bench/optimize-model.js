@@ -4,7 +4,8 @@
 // One model, one process: its one-thread time with xnnlite's graph rewrites
 // and without (sessions with optimize true and false, alternating rounds so
 // that machine drift hits both alike), the rewrites made, and the five
-// slowest kinds of XNNPACK operator after them (a profiled run). Prints JSON.
+// slowest kinds of XNNPACK operator after them (medians of profiled runs).
+// Prints JSON.
 //
 //   node bench/optimize-model.js MODEL [--rounds N] [--per-round N]
 
@@ -22,8 +23,8 @@ function arg(name, fallback) {
 
 async function main() {
   const file = process.argv[2];
-  const rounds = arg('rounds', 8);
-  const perRound = arg('per-round', 5);
+  const rounds = arg('rounds', 40);
+  const perRound = arg('per-round', 1);
   const model = await loadModel(file, { weightCache: false });
   const inputs = Object.fromEntries(model.inputs.map((info, k) => [info.name,
     Float32Array.from({ length: info.shape.reduce((a, b) => a * b, 1) }, (_, i) => 0.5 + 0.5 * Math.sin(i * 0.37 + k))]));
@@ -40,9 +41,19 @@ async function main() {
     }
   }
   const profiled = await model.createSession({ threads: 1, profile: true });
-  for (let i = 0; i < 3; i++) await profiled.run(inputs);
-  const slowest = profiled.profile().filter((p) => !p.name.endsWith('(reference kernel)')).slice(0, 5)
-    .map((p) => ({ name: p.name, count: p.count, ms: p.microseconds / 1000 }));
+  const byName = new Map();
+  for (let i = 0; i < 12; i++) {
+    await profiled.run(inputs);
+    if (i < 2) continue;
+    for (const p of profiled.profile()) {
+      if (p.name.endsWith('(reference kernel)')) continue;
+      const entry = byName.get(p.name) ?? { name: p.name, count: p.count, samples: [] };
+      entry.samples.push(p.microseconds / 1000);
+      byName.set(p.name, entry);
+    }
+  }
+  const slowest = [...byName.values()].map((e) => ({ name: e.name, count: e.count, ms: median(e.samples) }))
+    .sort((a, b) => b.ms - a.ms).slice(0, 5);
   const rewrites = (await inspectModel(file)).rewrites;
   model.dispose();
   process.stdout.write(`${JSON.stringify({
