@@ -9,9 +9,14 @@
 // Writes bench/results/latest.json and latest.md and prints the table.
 //
 //   npm run bench [-- --models a,b] [--rounds N] [--readme]
+//   npm run bench -- --optimize-report [--models a,b] [--rounds N]
 //
 // --models takes model names, and "zoo" or "architectures" for either set.
 // --readme replaces the README's results section with the table printed.
+// --optimize-report measures instead, per zoo model (bench/optimize-model.js),
+// the one-thread time with and without xnnlite's graph rewrites and the five
+// slowest kinds of XNNPACK operator after them, and writes
+// bench/results/optimize.json and optimize.md.
 
 const fs = require('node:fs');
 const os = require('node:os');
@@ -69,10 +74,50 @@ function updateReadme(table) {
   fs.writeFileSync(file, `${text.slice(0, a + start.length)}\n${table}\n${text.slice(b)}`);
 }
 
+function optimizeMarkdown(results) {
+  const lines = [
+    `Machine: ${results.machine}. XNNPACK ${results.xnnpack}. One thread; medians of ${results.models[0]?.runs ?? 0} runs per kind of session, alternating in one process per model.`,
+    '',
+    '| model | rewritten | without rewrites | with rewrites | ratio | rewrites | five slowest XNNPACK operators after them |',
+    '|---|---:|---:|---:|---:|---|---|',
+  ];
+  for (const m of results.models) {
+    const rules = {};
+    for (const r of m.rewrites) rules[r.rule] = (rules[r.rule] ?? 0) + 1;
+    const slowest = m.slowest.map((p) => `${p.name} x${p.count} ${p.ms.toFixed(2)} ms`).join('; ');
+    lines.push(`| ${m.name} | ${m.rewrites.length} | ${m.plainMs.toFixed(2)} ms | ${m.optimizedMs.toFixed(2)} ms | ${(m.optimizedMs / m.plainMs).toFixed(3)} | ${Object.entries(rules).map(([r, n]) => `${r} x${n}`).join(', ') || '-'} | ${slowest} |`);
+  }
+  const plain = results.models.reduce((sum, m) => sum + m.plainMs, 0);
+  const optimized = results.models.reduce((sum, m) => sum + m.optimizedMs, 0);
+  lines.push('', `Sum of one-thread times: ${plain.toFixed(2)} ms without rewrites, ${optimized.toFixed(2)} ms with them (ratio ${(optimized / plain).toFixed(3)}). A model with no rewrite runs the same graph both ways: its ratio is the measurement's noise.`);
+  return lines.join('\n');
+}
+
+function optimizeReport(rounds) {
+  const only = option('models', undefined)?.split(',');
+  const models = only ? ZOO.filter((z) => only.includes(z.name) || only.includes('zoo')) : ZOO;
+  if (models.length === 0) throw new Error(`--models ${only} names no zoo model; known: zoo, ${ZOO.map((z) => z.name).join(', ')}`);
+  const results = { machine: machine(), date: new Date().toISOString(), xnnpack: version().xnnpack, models: [] };
+  for (const m of models) {
+    process.stderr.write(`${m.name}...\n`);
+    results.models.push({ name: m.name, ...runNode([path.join(__dirname, 'optimize-model.js'), m.file, '--rounds', rounds]) });
+  }
+  const table = optimizeMarkdown(results);
+  const dir = path.join(__dirname, 'results');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'optimize.json'), `${JSON.stringify(results, null, 2)}\n`);
+  fs.writeFileSync(path.join(dir, 'optimize.md'), `${table}\n`);
+  process.stdout.write(`${table}\n`);
+}
+
 function main() {
   if (!fs.existsSync(path.join(root, 'dist', 'index.js'))) throw new Error('dist/ is missing: run npm install (or npm run build:ts) first');
-  const only = option('models', undefined);
   const rounds = option('rounds', '6');
+  if (process.argv.includes('--optimize-report')) {
+    optimizeReport(option('rounds', '40'));
+    return;
+  }
+  const only = option('models', undefined);
   const all = [
     ...ZOO.map((z) => ({ name: z.name, file: z.file, set: 'zoo' })),
     ...ARCHITECTURES.map((a) => ({ name: a.name, file: `arch:${a.name}`, set: 'architectures' })),

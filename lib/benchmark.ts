@@ -25,6 +25,8 @@ export interface BenchmarkOptions {
    * `itemsPerSecond` then says what batching buys. Default: as declared.
    */
   batch?: number;
+  /** Run the graph as xnnlite's rewrite rules reshape it (see SessionOptions.optimize). Default true. */
+  optimize?: boolean;
   /** Called as the benchmark goes: phase, and how many of how many are done. */
   onProgress?: (phase: 'warmup' | 'runs', done: number, total: number) => void;
 }
@@ -119,7 +121,7 @@ function batchShapes(model: Model, o: BenchmarkOptions, batch: number): Record<s
  * console.log(r.inferenceMs.median);
  */
 export async function benchmarkModel(source: ModelSource, options?: BenchmarkOptions): Promise<BenchmarkResult> {
-  const o = checkOptions<BenchmarkOptions>(options, 'options', ['threads', 'runs', 'warmup', 'profile', 'onProgress', 'signature', 'inputShapes', 'batch']);
+  const o = checkOptions<BenchmarkOptions>(options, 'options', ['threads', 'runs', 'warmup', 'profile', 'optimize', 'onProgress', 'signature', 'inputShapes', 'batch']);
   const threads = checkInteger(o.threads ?? DEFAULT_THREADS, 'options.threads', 1, 64);
   const runs = checkInteger(o.runs ?? 50, 'options.runs', 1, 100_000);
   const warmup = checkInteger(o.warmup ?? 5, 'options.warmup', 0, 10_000);
@@ -132,7 +134,8 @@ export async function benchmarkModel(source: ModelSource, options?: BenchmarkOpt
     t = performance.now();
     const shapes = o.batch === undefined ? o.inputShapes : batchShapes(model, o, checkInteger(o.batch, 'options.batch', 1, 1 << 20));
     const session = await model.createSession({
-      profile: o.profile === true, ...(o.signature !== undefined ? { signature: o.signature } : {}), ...(shapes ? { inputShapes: shapes } : {}),
+      profile: o.profile === true, ...(o.optimize === undefined ? {} : { optimize: o.optimize }),
+      ...(o.signature !== undefined ? { signature: o.signature } : {}), ...(shapes ? { inputShapes: shapes } : {}),
     });
     const initMs = performance.now() - t;
     const inputs = Object.fromEntries(session.inputs.map((info, k) => [info.name, benchmarkInput(info, k)]));

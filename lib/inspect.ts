@@ -14,9 +14,10 @@ export interface OperatorPlacement {
   /**
    * `xnnpack`; `reference` (xnnlite's own C++ kernels, for operators or
    * types XNNPACK has no kernels for); `folded` (a constant transform done at
-   * load); `unsupported`, with the reason.
+   * load); `control` (control flow and resource variables, which the
+   * session's program runs, calling other subgraphs); `unsupported`, with the reason.
    */
-  runsOn: 'xnnpack' | 'reference' | 'folded' | 'unsupported';
+  runsOn: 'xnnpack' | 'reference' | 'folded' | 'control' | 'unsupported';
   reason?: string;
   /** The step of the session plan it runs in (an index into `steps`), when every operator can run. */
   step?: number;
@@ -58,6 +59,12 @@ export interface ModelReport {
   signatures: SignatureInfo[];
   /** Every subgraph. `placement` and `steps` are of the one a default session runs (the first signature's, else subgraph 0). */
   subgraphs: { index: number; name: string; operators: number; tensors: number }[];
+  /**
+   * What sessions rewrite before running (unless created with `optimize: false`):
+   * each rule applied and the operators it replaced (indices into `placement`).
+   * `placement` and `steps` describe the file's operators as they are.
+   */
+  rewrites: { rule: string; operators: number[] }[];
 }
 
 /**
@@ -82,12 +89,13 @@ export async function inspectModel(source: ModelSource): Promise<ModelReport> {
     const placement = placed.map((p): OperatorPlacement => ({
       index: p.node.def.index,
       op: p.node.op,
-      runsOn: p.reason ? 'unsupported' : p.folded ? 'folded' : p.runner!,
+      runsOn: p.reason ? 'unsupported' : p.folded ? 'folded' : p.control ? 'control' : p.runner!,
       ...(p.reason ? { reason: p.reason } : {}),
       macs: p.runner === 'xnnpack' && p.lowering?.macs ? p.lowering.macs(p.node) : 0,
     }));
     const steps: PlanStep[] = [];
-    if (placed.every((p) => !p.reason)) {
+    // A subgraph with control flow runs as a program of steps between its control operators (lib/program); they are not listed here.
+    if (placed.every((p) => !p.reason && !p.control)) {
       const fusion = planActivationFusion(placed, subgraph);
       for (const step of partition(placed, subgraph, statics, fusion)) {
         const operators: number[] = [];
@@ -127,6 +135,7 @@ export async function inspectModel(source: ModelSource): Promise<ModelReport> {
       signatures: entries.filter((e) => e.signature !== undefined)
         .map((e) => ({ key: e.signature!, subgraphIndex: e.subgraphIndex, ...entryTensorInfo(e, model.subgraphs[e.subgraphIndex]) })),
       subgraphs: model.subgraphs.map((sg, index) => ({ index, name: sg.name, operators: sg.operators.length, tensors: sg.tensors.length })),
+      rewrites: analyzeSubgraph(model, main.subgraphIndex, { optimize: true }).rewrites.map((r) => ({ rule: r.rule, operators: [...r.operators] })),
     };
   } finally {
     mapping?.close();

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { checkInteger, checkOptions } from './args';
 import { DisposedError, ModelChangedError } from './errors';
 import { analysisAtShapes, analyzeSubgraph, ensureSupported, packsWeights, type SubgraphAnalysis } from './plan/analysis';
-import { entryAnalysis, entryPoints, selectEntryPoint, type EntryPoint } from './plan/entry-point';
+import { entryAnalysis, entryKeepsGraphIo, entryPoints, selectEntryPoint, type EntryPoint } from './plan/entry-point';
 import { buildSessionPlan, disposeSessionPlan, type SessionPlan } from './plan/session-plan';
 import { readModel, type ModelLimits } from './model/reader';
 import type { TfliteModel } from './model/types';
@@ -11,8 +11,10 @@ import { loadBytes, type ModelSource } from './model-source';
 import { native, type NativeCacheRequest, type NativeMappedFile } from './native';
 import { computeDigest, modelDigest, recallDigest } from './cache/model-digest';
 import { emitCacheWarning, packingOf, planCache, prefetchCache, prepareCacheDir, resolveCacheDir } from './cache/weight-cache';
-import { createSessionInternal, resolveSessionOptions, Session, type SessionOptions } from './session';
-import { inputShapesOf, type Replan } from './session-shapes';
+import { createSessionInternal, resolveSessionOptions, Session, type OpenedRuntime, type SessionOptions } from './session';
+import { buildPrograms, needsProgram, ProgramRuntime, type ProgramContext } from './program/program-runtime';
+import { createRuntime } from './runtime';
+import { inputShapesOf } from './session-shapes';
 import { entryTensorInfo, type SignatureInfo, type TensorInfo } from './tensor-info';
 
 /** Options of `loadModel()`. */
@@ -61,8 +63,8 @@ export class Model {
   /** Size of the model file in bytes. */
   readonly byteLength: number;
 
-  /** Each subgraph's analysis, once a session (or the load, for the default entry point) needed it. */
-  readonly #analyses = new Map<number, SubgraphAnalysis>();
+  /** Each subgraph's analysis (`index:optimize`: with or without the graph rewrites), once a session (or the load, for the default entry point) needed it. */
+  readonly #analyses = new Map<string, SubgraphAnalysis>();
   readonly #tflite: TfliteModel;
   readonly #entries: EntryPoint[];
   readonly #limits: ModelLimits;
@@ -88,7 +90,7 @@ export class Model {
     sessionDefaults: SessionOptions, sourceName: string, filePath: string | undefined) {
     this.#tflite = model;
     this.#entries = entries;
-    this.#analyses.set(analysis.index, analysis);
+    this.#analyses.set(`${analysis.index}:true`, analysis);
     this.#limits = limits;
     this.#sourceName = sourceName;
     this.#path = filePath;
@@ -133,7 +135,7 @@ export class Model {
     }
     const prefetch = (subgraphIndex: number): Prefetch | undefined => {
       if (!usableDir || !digest) return undefined;
-      const packing = packingOf(sessionDefaults.precision ?? 'fp32', subgraphIndex);
+      const packing = packingOf(sessionDefaults.precision ?? 'fp32', true, subgraphIndex);
       return { dir: usableDir, packing, held: prefetchCache(usableDir, remembered ?? digest, packing) };
     };
     // Most models run subgraph 0 by default: its cache file is verified while the model is read.
@@ -146,17 +148,20 @@ export class Model {
         void releaseHold(prefetched);
         prefetched = prefetch(entries[0].subgraphIndex);
       }
-      const analysis = analyzeSubgraph(tflite, entries[0].subgraphIndex);
+      const analysis = analyzeSubgraph(tflite, entries[0].subgraphIndex, { optimize: true });
       // Fail at load, naming the operator, rather than at the first session.
-      ensureSupported(entryAnalysis(analysis, entries[0]));
+      const main = entryAnalysis(analysis, entries[0]);
+      ensureSupported(main);
       model = new Model(tflite, entries, analysis, limits, mapping, sessionDefaults, filePath ? path.basename(filePath) : tflite.description || 'model bytes', filePath);
+      // With control flow, so do the subgraphs it calls.
+      if (needsProgram(main)) buildPrograms(tflite.subgraphs, (index) => model.#analysisOf(index, true), main);
     } catch (err) {
       void releaseHold(prefetched);
       mapping.close();
       throw err;
     }
     model.#digest = digest;
-    if (prefetched && packsWeights(model.#analysisOf(model.#entries[0].subgraphIndex))) {
+    if (prefetched && packsWeights(model.#analysisOf(model.#entries[0].subgraphIndex, true))) {
       model.#prefetched = prefetched;
       // A model dropped without a session or dispose() lets its hold go when it is collected.
       unreleasedHolds.register(model, prefetched, prefetched);
@@ -166,12 +171,15 @@ export class Model {
     return model;
   }
 
-  /** Subgraph `index` analysed (constants folded, operators placed), once. */
-  #analysisOf(index: number): SubgraphAnalysis {
-    let analysis = this.#analyses.get(index);
+  /** Subgraph `index` analysed (constants folded, rewritten if `optimize`, operators placed), once. */
+  #analysisOf(index: number, optimize: boolean): SubgraphAnalysis {
+    const key = `${index}:${optimize}`;
+    let analysis = this.#analyses.get(key);
     if (!analysis) {
-      analysis = analyzeSubgraph(this.#tflite, index);
-      this.#analyses.set(index, analysis);
+      const rewritten = optimize ? undefined : this.#analyses.get(`${index}:true`);
+      // A graph no rule rewrote is the file's graph: its analysis serves both.
+      analysis = rewritten && rewritten.rewrites.length === 0 ? rewritten : analyzeSubgraph(this.#tflite, index, { optimize });
+      this.#analyses.set(key, analysis);
     }
     return analysis;
   }
@@ -210,29 +218,44 @@ export class Model {
     const resolved = resolveSessionOptions(options, 'options', this.#sessionDefaults);
     this.#ensureUnchanged();
     const entry = selectEntryPoint(this.#entries, resolved.signature);
-    const analysis = entryAnalysis(this.#analysisOf(entry.subgraphIndex), entry);
-    ensureSupported(analysis);
-    const replan: Replan = (shapes) => buildSessionPlan(analysisAtShapes(analysis, shapes, this.#limits), { precision: resolved.precision });
+    // The rules keep a subgraph's inputs and outputs, not its other tensors: a signature reading one of those runs the file's graph.
+    const optimize = resolved.optimize && entryKeepsGraphIo(entry, this.#tflite.subgraphs[entry.subgraphIndex]);
+    const analysis = entryAnalysis(this.#analysisOf(entry.subgraphIndex, optimize), entry);
+    const program = needsProgram(analysis);
+    if (!program) ensureSupported(analysis);
     const shapes = inputShapesOf(entry, analysis.subgraph, resolved.inputShapes, 'options.inputShapes');
-    const dir = packsWeights(analysis) ? this.#usableCacheDir(resolved.weightCache) : undefined;
+    const dir = (program || packsWeights(analysis)) ? this.#usableCacheDir(resolved.weightCache) : undefined;
     // Hashing (off the JavaScript thread) overlaps with lowering (on it).
     const digest = dir ? this.#digestFor(dir) : undefined;
-    const plan: SessionPlan = replan(shapes);
-    const packing = packingOf(resolved.precision, entry.subgraphIndex);
-    let cache: NativeCacheRequest | undefined;
+    const packing = packingOf(resolved.precision, optimize, entry.subgraphIndex);
+    let sha256: Buffer | undefined;
+    const cacheFor = (suffix = '') => (dir && sha256 ? planCache(dir, sha256, this.#sourceName, `${packing}${suffix}`) : undefined);
+    const open = program
+      ? (at: ReadonlyMap<number, readonly number[]>): OpenedRuntime => {
+        const shaped = analysisAtShapes(analysis, at, this.#limits);
+        const context: ProgramContext = {
+          subgraphs: this.#tflite.subgraphs, analysisOf: (index) => this.#analysisOf(index, optimize), options: resolved, limits: this.#limits,
+          cacheFor: (key) => cacheFor(`;step=${key}`),
+        };
+        return { subgraph: shaped.subgraph, start: () => ProgramRuntime.create(context, shaped), cancel: () => {} };
+      }
+      : (at: ReadonlyMap<number, readonly number[]>): OpenedRuntime => {
+        const plan = buildSessionPlan(analysisAtShapes(analysis, at, this.#limits), { precision: resolved.precision });
+        return { subgraph: plan.subgraph, start: () => createRuntime(plan, resolved, cacheFor()), cancel: () => disposeSessionPlan(plan) };
+      };
+    const opened = open(shapes);
     try {
-      cache = dir && digest ? planCache(dir, await digest, this.#sourceName, packing) : undefined;
+      sha256 = digest ? await digest : undefined;
     } catch (err) {
-      disposeSessionPlan(plan);
+      opened.cancel();
       throw this.#changedError(err);
     }
     // A prefetch of this session's file still verifying it is waited for, so that it is not verified twice.
     const prefetched = this.#prefetched;
-    if (cache && prefetched && prefetched.dir === dir && prefetched.packing === packing) await prefetched.held;
+    if (sha256 && dir && prefetched && prefetched.dir === dir && prefetched.packing === packing) await prefetched.held;
     let session: Session;
     try {
-      session = await Session[createSessionInternal](plan, { entry, replan, analysis }, resolved, cache, this.#path ?? this.#sourceName,
-        (s) => this.#sessions.delete(s));
+      session = await Session[createSessionInternal](opened, { entry, analysis, open }, resolved, this.#path ?? this.#sourceName, (s) => this.#sessions.delete(s));
     } catch (err) {
       throw this.#changedError(err);
     }

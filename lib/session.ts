@@ -1,13 +1,11 @@
 import os from 'node:os';
 import { checkInteger, checkOptions, describe, invalid, isPlainObject, viewLength } from './args';
-import { DisposedError, InvalidValueError, ModelChangedError, ModelFormatError, XnnpackError } from './errors';
+import { DisposedError, InvalidValueError, ModelChangedError } from './errors';
+import type { SubgraphDef } from './model/types';
 import type { SubgraphAnalysis } from './plan/analysis';
 import type { EntryPoint } from './plan/entry-point';
-import { disposeSessionPlan, type SessionPlan } from './plan/session-plan';
-import { inputShapesOf, type Replan } from './session-shapes';
-import { touchCacheFile } from './cache/files';
-import { emitCacheWarning } from './cache/weight-cache';
-import { native, type NativeCacheRequest, type NativeRuntime } from './native';
+import type { Runtime } from './runtime';
+import { inputShapesOf } from './session-shapes';
 import { entryTensorInfo, type TensorInfo } from './tensor-info';
 import { arrayTypeOf } from './tensor-values';
 
@@ -60,6 +58,14 @@ export interface SessionOptions {
    * `session.resize()` changes them later.
    */
   inputShapes?: Record<string, number[]>;
+  /**
+   * Run the graph as xnnlite's rewrite rules reshape it for XNNPACK (e.g. a
+   * transposed convolution without overlap as a convolution and a
+   * depth-to-space), with the same results to float rounding. Default true;
+   * `false` runs the operators exactly as the file lists them, for
+   * comparison and debugging.
+   */
+  optimize?: boolean;
 }
 
 /** What the weight cache did for a session. */
@@ -116,7 +122,7 @@ export interface RunOptions {
 
 
 export const DEFAULT_THREADS = Math.max(1, Math.min(4, os.availableParallelism ? os.availableParallelism() : os.cpus().length));
-const SESSION_OPTIONS: (keyof SessionOptions)[] = ['threads', 'profile', 'weightCache', 'precision', 'signature', 'inputShapes'];
+const SESSION_OPTIONS: (keyof SessionOptions)[] = ['threads', 'profile', 'weightCache', 'precision', 'optimize', 'signature', 'inputShapes'];
 const RUN_OPTIONS: (keyof RunOptions)[] = ['signal', 'outputs'];
 
 /** Creates sessions; not part of the public API. */
@@ -160,17 +166,29 @@ export interface ResolvedSessionOptions {
   profile: boolean;
   weightCache: string | false | undefined;
   precision: 'fp32' | 'fp16' | 'dynamic-int8';
+  optimize: boolean;
   signature: string | undefined;
   /** Checked against the entry point's inputs once it is known (inputShapesOf). */
   inputShapes: unknown;
 }
 
-/** What a session runs, and how it plans itself again at other input shapes. */
+/** What a session runs, and how it plans itself at other input shapes. */
 export interface SessionEntry {
   entry: EntryPoint;
   /** The entry point's subgraph as the file declares it. */
   analysis: SubgraphAnalysis;
-  replan: Replan;
+  /** The session at these input shapes (tensor index -> shape): planned now (a ShapeError when they do not fit), started later. */
+  open(shapes: ReadonlyMap<number, readonly number[]>): OpenedRuntime;
+}
+
+/** A session planned at some input shapes, its runtime not yet made. */
+export interface OpenedRuntime {
+  /** The entry point's subgraph at those shapes. */
+  subgraph: SubgraphDef;
+  /** Makes the runtime, off the JavaScript thread. */
+  start(): Promise<{ runtime: Runtime; cacheInfo: WeightCacheInfo | undefined }>;
+  /** Releases what the plan holds, when the runtime will never be made. */
+  cancel(): void;
 }
 
 export function resolveSessionOptions(options: unknown, name: string, defaults: SessionOptions = {}): ResolvedSessionOptions {
@@ -187,39 +205,11 @@ export function resolveSessionOptions(options: unknown, name: string, defaults: 
   if (precision !== 'fp32' && precision !== 'fp16' && precision !== 'dynamic-int8') {
     throw invalid("'fp32', 'fp16' or 'dynamic-int8'", `${name}.precision`, precision);
   }
+  const optimize = o.optimize ?? defaults.optimize ?? true;
+  if (typeof optimize !== 'boolean') throw invalid('a boolean', `${name}.optimize`, optimize);
   const signature = o.signature;
   if (signature !== undefined && typeof signature !== 'string') throw invalid('a signature key (string)', `${name}.signature`, signature);
-  return { threads, profile, weightCache, precision, signature, inputShapes: o.inputShapes };
-}
-
-/** A native runtime for `plan` (consumed, whatever happens), and what the weight cache did for it. */
-async function createRuntime(plan: SessionPlan, options: ResolvedSessionOptions, cache: NativeCacheRequest | undefined):
-  Promise<{ runtime: NativeRuntime; cacheInfo: WeightCacheInfo | undefined }> {
-  let runtime: NativeRuntime;
-  const { constants: C, SessionRuntime } = native();
-  try {
-    // Pool threads sleep between inferences instead of spinning, so that an
-    // idle session does not take CPU from other sessions or processes.
-    const flags = (options.profile ? C.runtimeFlags.basicProfiling : 0) | (options.threads > 1 ? C.runtimeFlags.yieldWorkers : 0)
-      | (options.precision === 'fp16' ? C.runtimeFlags.forceFp16Inference : 0)
-      | (plan.hints.sparse ? C.runtimeFlags.hintSparseInference : 0);
-    // Reference kernels pack nothing: only XNNPACK partitions use the weight cache.
-    runtime = await SessionRuntime.create(plan.native, options.threads, flags, plan.subgraphs.length > 0 ? cache : undefined);
-  } catch (err) {
-    disposeSessionPlan(plan);
-    // Shapes that do not fit together surface when XNNPACK plans the graph.
-    if (err instanceof XnnpackError && (err.statusName === 'invalid parameter' || err.statusName === 'unsupported parameter')) {
-      throw new ModelFormatError(`Model.subgraphs[${plan.subgraphIndex}]`, `XNNPACK could not plan the graph: ${err.message}`, { cause: err });
-    }
-    const { code, tensor } = err as { code?: unknown; tensor?: unknown };
-    if (code === 'ERR_XNNLITE_SHAPE_MISMATCH' && typeof tensor === 'string') throw new ModelFormatError(tensor, (err as Error).message, { cause: err });
-    throw err;
-  }
-  const report = runtime.cacheReport();
-  for (const warning of report?.warnings ?? []) emitCacheWarning(warning);
-  const cacheInfo = report && cache ? { state: report.state, path: cache.path, bytes: report.bytes } : undefined;
-  if (cacheInfo?.state === 'mapped') touchCacheFile(cacheInfo.path);
-  return { runtime, cacheInfo };
+  return { threads, profile, weightCache, precision, optimize, signature, inputShapes: o.inputShapes };
 }
 
 /**
@@ -233,7 +223,7 @@ export class Session {
   /** Threads this session's inferences use. */
   readonly threads: number;
 
-  #runtime: NativeRuntime | undefined;
+  #runtime: Runtime | undefined;
   /** Why the session has no runtime, after a resize failed to create one. */
   #broken: unknown;
   #queue: Promise<unknown> = Promise.resolve();
@@ -249,23 +239,21 @@ export class Session {
   #outputSizes: number[] = [];
   readonly #entry: SessionEntry;
   readonly #options: ResolvedSessionOptions;
-  readonly #cache: NativeCacheRequest | undefined;
   readonly #onDispose: (session: Session) => void;
   /** The model's file (or name), for ModelChangedError. */
   readonly #modelName: string;
   #weightCache: WeightCacheInfo | undefined;
 
-  private constructor(runtime: NativeRuntime, plan: SessionPlan, entry: SessionEntry, options: ResolvedSessionOptions,
-    cache: NativeCacheRequest | undefined, cacheInfo: WeightCacheInfo | undefined, modelName: string, onDispose: (session: Session) => void) {
+  private constructor(runtime: Runtime, subgraph: SubgraphDef, entry: SessionEntry, options: ResolvedSessionOptions,
+    cacheInfo: WeightCacheInfo | undefined, modelName: string, onDispose: (session: Session) => void) {
     this.#runtime = runtime;
     this.#entry = entry;
     this.#options = options;
-    this.#cache = cache;
     this.#weightCache = cacheInfo;
     this.#modelName = modelName;
     this.threads = options.threads;
     this.#onDispose = onDispose;
-    this.#describe(plan);
+    this.#describe(subgraph);
   }
 
   /** The session's inputs, in order, at the shapes it runs at now. */
@@ -283,20 +271,20 @@ export class Session {
     return this.#weightCache;
   }
 
-  /** Takes the inputs and outputs (names, shapes, element counts) of `plan`. */
-  #describe(plan: SessionPlan): void {
-    const io = entryTensorInfo(this.#entry.entry, plan.subgraph);
+  /** Takes the inputs and outputs (names, shapes, element counts) of the entry point's `subgraph`. */
+  #describe(subgraph: SubgraphDef): void {
+    const io = entryTensorInfo(this.#entry.entry, subgraph);
     this.#inputs = Object.freeze(io.inputs);
     this.#outputs = Object.freeze(io.outputs);
     this.#inputSizes = this.#inputs.map((t) => t.shape.reduce((a, b) => a * b, 1));
     this.#outputSizes = this.#outputs.map((t) => t.shape.reduce((a, b) => a * b, 1));
   }
 
-  /** @internal Used by Model.createSession. Consumes `plan`, whatever happens. */
-  static async [createSessionInternal](plan: SessionPlan, entry: SessionEntry, options: ResolvedSessionOptions, cache: NativeCacheRequest | undefined,
+  /** @internal Used by Model.createSession. Starts `opened`, whatever happens. */
+  static async [createSessionInternal](opened: OpenedRuntime, entry: SessionEntry, options: ResolvedSessionOptions,
     modelName: string, onDispose: (session: Session) => void): Promise<Session> {
-    const { runtime, cacheInfo } = await createRuntime(plan, options, cache);
-    return new Session(runtime, plan, entry, options, cache, cacheInfo, modelName, onDispose);
+    const { runtime, cacheInfo } = await opened.start();
+    return new Session(runtime, opened.subgraph, entry, options, cacheInfo, modelName, onDispose);
   }
 
   /**
@@ -317,28 +305,46 @@ export class Session {
   resize(shapes: Record<string, number[]>): Promise<void> {
     try {
       this.#ensureNotDisposed();
-      const { entry, analysis, replan } = this.#entry;
+      const { entry, analysis } = this.#entry;
       const given = inputShapesOf(entry, analysis.subgraph, shapes, 'shapes');
       const all = new Map(entry.inputs.map((m, k) => [m.tensor, given.get(m.tensor) ?? this.#inputs[k].shape]));
-      const plan = replan(all);
-      this.#describe(plan);
+      const opened = this.#entry.open(all);
+      this.#describe(opened.subgraph);
       const callSite = new Error();
-      return this.#track(this.#queue.then(() => this.#swapRuntime(plan)), callSite);
+      return this.#track(this.#queue.then(() => this.#swapRuntime(opened)), callSite);
     } catch (err) {
       return Promise.reject(err);
     }
   }
 
-  /** Replaces the runtime by one of `plan`, once the runs queued before the resize are done. */
-  async #swapRuntime(plan: SessionPlan): Promise<void> {
+  /**
+   * Restores the model's resource variables (READ_VARIABLE, ASSIGN_VARIABLE)
+   * to their initial values: the next run initialises them again, as its
+   * first one did. Runs already queued complete first. Variables belong to
+   * the session: another session of the same model has its own.
+   *
+   * @example
+   * await session.resetVariables(); // a streaming model starts a new stream
+   */
+  resetVariables(): Promise<void> {
+    try {
+      this.#ensureNotDisposed();
+      return this.#track(this.#queue.then(() => this.#usableRuntime().resetVariables?.()), new Error());
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /** Replaces the runtime by the one `opened` makes, once the runs queued before the resize are done. */
+  async #swapRuntime(opened: OpenedRuntime): Promise<void> {
     if (this.#disposed) {
-      disposeSessionPlan(plan);
+      opened.cancel();
       throw new DisposedError('Session');
     }
     this.#runtime?.dispose();
     this.#runtime = undefined;
     try {
-      const { runtime, cacheInfo } = await createRuntime(plan, this.#options, this.#cache);
+      const { runtime, cacheInfo } = await opened.start();
       if (this.#disposed) {
         runtime.dispose();
         throw new DisposedError('Session');
@@ -475,7 +481,7 @@ export class Session {
   }
 
   /** The runtime, or why there is none: the session was disposed, or the last resize failed. */
-  #usableRuntime(): NativeRuntime {
+  #usableRuntime(): Runtime {
     if (this.#runtime) return this.#runtime;
     if (this.#broken !== undefined) {
       throw new Error(`The session has no runtime: its last resize failed (${(this.#broken as Error)?.message ?? this.#broken}); resize it again`, { cause: this.#broken });
@@ -594,6 +600,8 @@ export class Session {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
+    // A run in a model's loop stops at its next iteration rather than running on.
+    this.#runtime?.stop?.();
     this.#released = this.#queue.then(() => {
       this.#runtime?.dispose();
       this.#runtime = undefined;

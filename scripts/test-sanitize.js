@@ -12,7 +12,8 @@
 // Left out, because the addon code they reach is reached by the files that
 // run (and CI time is better spent on those): test/09-package.ts (packaging,
 // cross builds, emulated Arm); the files whose subject is TypeScript: the
-// CLI, the quantizer's rewriting and calibration, image decoding, value
+// CLI, the quantizer's rewriting and calibration, the graph rewrites, pruning
+// and clustering, shape rules, signatures, image decoding, value
 // conversion, the operator table and the deps script; and the parity tests
 // of operators lowered to XNNPACK (XNNPACK itself is not instrumented, and
 // the addon calls they make are the ones the zoo, binding and cache tests
@@ -29,6 +30,7 @@ const out = path.join(root, 'build-sanitize');
 const skipped = new Set([
   'test/02-deps.ts', 'test/09-package.ts', 'test/10-cli.ts', 'test/12-quantize.ts', 'test/13-quantize-int8.ts', 'test/14-quantize-zoo.ts',
   'test/15-images.ts', 'test/16-quantize-int16x8.ts', 'test/17-tensor-values.ts', 'test/25-operator-table.ts',
+  'test/27-rewrite.ts', 'test/28-optimize.ts', 'test/29-shape-rules.ts', 'test/30-signatures.ts',
   ...['batch-matmul', 'binary', 'concatenation', 'convolution', 'depth-space', 'fully-connected',
     'math-xnnpack', 'mean', 'pad', 'pooling', 'quantized', 'reshape', 'resize-bilinear', 'slice', 'softmax', 'split', 'transpose-conv',
     'transpose', 'unary'].map((name) => `test/ops/${name}.ts`),

@@ -11,6 +11,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { native, type NativeCacheRequest } from '../native';
+import { REWRITE_VERSION } from '../rewrite';
 import { untrustedDirectory } from './trust';
 
 /** Bump when the lowering changes which weights reach XNNPACK, or how they are named. */
@@ -26,11 +27,13 @@ export function resolveCacheDir(sessionOption: string | false | undefined, model
 
 /**
  * What changes packed bytes, as named in a cache fingerprint: the session's
- * precision, and which subgraph it runs (each subgraph's weights get a file
- * of their own, since the cache names weights by their tensor index).
+ * precision; whether the graph was rewritten (by which version of the rules:
+ * rewritten weights are new tensors); and which subgraph it runs (each
+ * subgraph's weights get a file of their own, since the cache names weights
+ * by their tensor index).
  */
-export function packingOf(precision: string, subgraphIndex = 0): string {
-  return subgraphIndex === 0 ? `precision=${precision}` : `precision=${precision};subgraph=${subgraphIndex}`;
+export function packingOf(precision: string, optimize: boolean, subgraphIndex = 0): string {
+  return `precision=${precision}${optimize ? `;rewrite=${REWRITE_VERSION}` : ''}${subgraphIndex === 0 ? '' : `;subgraph=${subgraphIndex}`}`;
 }
 
 /** `packing` names the session options that change packed bytes (see packingOf). */

@@ -16,20 +16,21 @@ function batchList(raw: unknown): number[] | undefined {
 export const benchCommand: Command = {
   name: 'bench',
   summary: 'load, init, first-inference and latency figures, peak memory',
-  usage: 'xnnlite bench MODEL [--threads N] [--runs N] [--warmup N] [--profile] [--json] [--signature KEY] [--shape NAME=D,D,... ...] [--batch N,N,...]',
+  usage: 'xnnlite bench MODEL [--threads N] [--runs N] [--warmup N] [--profile] [--no-optimize] [--json] [--signature KEY] [--shape NAME=D,D,... ...] [--batch N,N,...]',
   help: [
     `  --threads N   threads per inference (default ${DEFAULT_THREADS}: CPUs, at most 4)`,
     '  --runs N      timed inferences (default 50)',
     '  --warmup N    untimed inferences before timing (default 5)',
     '  --profile     also show the time per kind of operator (XNNPACK\'s and the reference kernels\')',
+    '  --no-optimize run the operators as the file lists them, without xnnlite\'s graph rewrites',
     '  --json        print the figures as JSON',
     '  --batch N,... run with the first dimension of every input set to each N in turn (a model with a -1 or',
     '                resizable batch), and compare throughput per item, e.g. --batch 1,4,16',
     SESSION_SHAPE_HELP,
   ].join('\n'),
   options: {
-    threads: { type: 'string' }, runs: { type: 'string' }, warmup: { type: 'string' }, profile: { type: 'boolean' }, json: { type: 'boolean' }, batch: { type: 'string' },
-    ...SESSION_SHAPE_OPTIONS,
+    threads: { type: 'string' }, runs: { type: 'string' }, warmup: { type: 'string' }, profile: { type: 'boolean' }, 'no-optimize': { type: 'boolean' },
+    json: { type: 'boolean' }, batch: { type: 'string' }, ...SESSION_SHAPE_OPTIONS,
   },
   async run(positionals, values) {
     const file = oneModel(positionals, 'bench');
@@ -50,7 +51,7 @@ export const benchCommand: Command = {
     const results: BenchmarkResult[] = [];
     for (const batch of batches ?? [undefined]) {
       results.push(await benchmarkModel(file, {
-        threads, runs, warmup, profile: values.profile === true, ...entry, ...(batch === undefined ? {} : { batch }),
+        threads, runs, warmup, profile: values.profile === true, optimize: values['no-optimize'] !== true, ...entry, ...(batch === undefined ? {} : { batch }),
         onProgress: (phase, done, total) => progress.update(batch === undefined ? phase : `${phase}, batch ${batch}`, done, total),
       }));
     }
@@ -72,6 +73,7 @@ export const benchCommand: Command = {
     process.stdout.write(`${table([
       ['model', file],
       ['threads', String(r.threads)],
+      ...(values['no-optimize'] === true ? [['graph', 'as in the file (--no-optimize)']] : []),
       ['load', ms(r.loadMs)],
       ['init (session)', ms(r.initMs)],
       ['first inference', ms(r.firstInferenceMs)],

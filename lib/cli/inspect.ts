@@ -22,19 +22,20 @@ export const inspectCommand: Command = {
       t.quantization ? `scale ${t.quantization.scale.length > 1 ? `[${t.quantization.scale.length} per-channel]` : t.quantization.scale[0]}, zero point ${t.quantization.zeroPoint.length > 1 ? '[per-channel]' : t.quantization.zeroPoint[0]}` : '-',
     ])]);
     lines.push('', 'inputs:', tensors(r.inputs), '', 'outputs:', tensors(r.outputs), '');
-    const byOp = new Map<string, { count: number; xnnpack: number; reference: number; folded: number; unsupported: string[] }>();
+    const byOp = new Map<string, { count: number; xnnpack: number; reference: number; folded: number; control: number; unsupported: string[] }>();
     for (const p of r.placement) {
-      const e = byOp.get(p.op) ?? { count: 0, xnnpack: 0, reference: 0, folded: 0, unsupported: [] };
+      const e = byOp.get(p.op) ?? { count: 0, xnnpack: 0, reference: 0, folded: 0, control: 0, unsupported: [] as string[] };
       e.count++;
       if (p.runsOn === 'xnnpack') e.xnnpack++;
       if (p.runsOn === 'reference') e.reference++;
       if (p.runsOn === 'folded') e.folded++;
+      if (p.runsOn === 'control') e.control++;
       if (p.runsOn === 'unsupported') e.unsupported.push(`#${p.index}: ${p.reason}`);
       byOp.set(p.op, e);
     }
     lines.push('operators:', table([['  op', 'count', 'runs on'], ...[...byOp.entries()].sort((a, b) => b[1].count - a[1].count).map(([op, e]) => [
       `  ${op}`, String(e.count),
-      [e.xnnpack ? `XNNPACK ${e.xnnpack}` : '', e.reference ? `reference kernels ${e.reference}` : '', e.folded ? `folded into constants at load ${e.folded}` : '', e.unsupported.length ? `UNSUPPORTED ${e.unsupported.length}` : ''].filter(Boolean).join(', '),
+      [e.xnnpack ? `XNNPACK ${e.xnnpack}` : '', e.reference ? `reference kernels ${e.reference}` : '', e.folded ? `folded into constants at load ${e.folded}` : '', e.control ? `the session's program (control flow, variables) ${e.control}` : '', e.unsupported.length ? `UNSUPPORTED ${e.unsupported.length}` : ''].filter(Boolean).join(', '),
     ])]));
     const problems = r.placement.filter((p) => p.runsOn === 'unsupported');
     if (problems.length) {
@@ -63,6 +64,10 @@ export const inspectCommand: Command = {
         const ops = s.operators.length <= 4 ? s.operators.map(label).join(', ') : `${s.operators.length} operators, ${label(s.operators[0])} ... ${label(s.operators[s.operators.length - 1])}`;
         lines.push(`  ${k + 1}. ${s.runsOn === 'xnnpack' ? 'XNNPACK' : 'reference'}: ${ops}`);
       });
+    }
+    if (r.rewrites.length > 0) {
+      lines.push('', `rewrites: ${r.rewrites.length} (sessions run the graph rewritten so; createSession({ optimize: false }) runs it as it is)`);
+      for (const w of r.rewrites) lines.push(`  ${w.rule}: ${w.operators.map((i) => `${r.placement[i]?.op ?? 'operator'} #${i}`).join(', ')}`);
     }
     if (r.placement.some((p) => p.runsOn === 'reference')) {
       lines.push('note: the reference kernels are xnnlite\'s portable C++ for what XNNPACK does not run (operators, int16 activations); `xnnlite bench --profile` shows their time');

@@ -113,6 +113,7 @@ export const BuiltinOptions = {
   NegOptions: 42, GreaterOptions: 44, GreaterEqualOptions: 45, LessEqualOptions: 46, EqualOptions: 53, NotEqualOptions: 54,
   PowOptions: 56, LogicalOrOptions: 60, LogicalAndOptions: 62, LogicalNotOptions: 63, FloorDivOptions: 65, SquareOptions: 66,
   FloorModOptions: 72, AbsOptions: 78, CosOptions: 84, GeluOptions: 116, SignOptions: 123,
+  IfOptions: 92, WhileOptions: 93, CallOnceOptions: 103, VarHandleOptions: 111, ReadVariableOptions: 112, AssignVariableOptions: 113,
 } as const;
 
 export const Padding = { SAME: 0, VALID: 1 } as const;

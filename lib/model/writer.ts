@@ -7,13 +7,13 @@ import { Builder } from 'flatbuffers';
 import { CUSTOM_OPERATOR_CODE, DTYPE_NAMES, FILE_IDENTIFIER, Slot, SparseIndexVector, builtinCode, type DType } from './schema';
 import type { Quantization, Sparsity } from './types';
 
-export type FieldKind = 'bool' | 'i8' | 'u8' | 'i32' | 'f32' | 'i32[]';
+export type FieldKind = 'bool' | 'i8' | 'u8' | 'i32' | 'f32' | 'i32[]' | 'string';
 
 /** One field of an options table: its slot in the schema, its type and value. */
 export interface OptionField {
   slot: number;
   kind: FieldKind;
-  value: number | boolean | number[];
+  value: number | boolean | number[] | string;
 }
 
 /** A builtin options table: the BuiltinOptions union member and its fields. */
@@ -95,9 +95,11 @@ function offsetVector(b: Builder, offsets: readonly number[]): number {
   return b.endVector();
 }
 
-function writeOptions(b: Builder, spec: OptionsSpec): number {
+/** Writes a builtin options table; its offset in `b`. */
+export function writeOptions(b: Builder, spec: OptionsSpec): number {
   const vectors = new Map<number, number>();
   for (const f of spec.fields) if (f.kind === 'i32[]') vectors.set(f.slot, intVector(b, f.value as number[]));
+  for (const f of spec.fields) if (f.kind === 'string') vectors.set(f.slot, b.createString(f.value as string));
   const slots = spec.fields.reduce((m, f) => Math.max(m, f.slot + 1), 0);
   b.startObject(slots);
   for (const f of spec.fields) {
@@ -108,7 +110,7 @@ function writeOptions(b: Builder, spec: OptionsSpec): number {
       case 'u8': b.addFieldInt8(f.slot, v as number, 0); break;
       case 'i32': b.addFieldInt32(f.slot, v as number, 0); break;
       case 'f32': b.addFieldFloat32(f.slot, v as number, 0); break;
-      case 'i32[]': b.addFieldOffset(f.slot, vectors.get(f.slot)!, 0); break;
+      case 'i32[]': case 'string': b.addFieldOffset(f.slot, vectors.get(f.slot)!, 0); break;
     }
   }
   return b.endObject();

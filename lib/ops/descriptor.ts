@@ -23,7 +23,15 @@ export interface OpDescriptor {
   readonly fold?: ConstantFold;
   /** Its output shapes from its input shapes (lib/core/shapes): how a session runs the model at other input shapes. */
   readonly shape?: ShapeRule;
+  /**
+   * Control flow and resource variables: run by the session's program
+   * (lib/program) between the partitions and kernels of its subgraphs, not
+   * by a backend.
+   */
+  readonly control?: ControlKind;
 }
+
+export type ControlKind = 'if' | 'while' | 'call-once' | 'var-handle' | 'read-variable' | 'assign-variable';
 
 export type OpDescriptors = Readonly<Record<string, OpDescriptor>>;
 

@@ -4,18 +4,26 @@
  * what is folded into constants at load.
  * `npm run docs:operators` writes it into README.md; a test checks that it is current.
  */
+import type { OpDescriptor } from './descriptor';
 import { descriptors } from './registry';
 
 export const TABLE_START = '<!-- operator table: written by `npm run docs:operators` from the op descriptors; do not edit by hand -->';
 export const TABLE_END = '<!-- end of operator table -->';
 
+/** How an operator runs when no backend runs it: folded at load, or by the session's program. */
+function other(d: OpDescriptor): string {
+  if (d.fold) return `folded at load, from ${d.fold.applies}`;
+  if (d.control) return 'run by the session (control flow, variables)';
+  return '';
+}
+
 export function operatorTable(): string {
   const mark = (b: boolean) => (b ? 'yes' : '');
   const lines = [
     TABLE_START,
-    '| operator | XNNPACK | reference kernels | int8 quantizer | int16x8 quantizer | folded at load |',
+    '| operator | XNNPACK | reference kernels | int8 quantizer | int16x8 quantizer | other |',
     '|---|---|---|---|---|---|',
-    ...descriptors().map(([op, d]) => `| ${op} | ${mark(!!d.xnnpack)} | ${mark(!!d.reference)} | ${mark(!!d.int8)} | ${mark(!!d.int16x8)} | ${d.fold ? `from ${d.fold.applies}` : ''} |`),
+    ...descriptors().map(([op, d]) => `| ${op} | ${mark(!!d.xnnpack)} | ${mark(!!d.reference)} | ${mark(!!d.int8)} | ${mark(!!d.int16x8)} | ${other(d)} |`),
     TABLE_END,
   ];
   return lines.join('\n');

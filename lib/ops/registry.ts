@@ -2,6 +2,7 @@
 import type { ShapeRule } from '../core/shape-rule';
 import type { ConstantFold } from '../core/static-values';
 import { CONVERSION_OPS } from './conversion';
+import { CONTROL_OPS } from './control';
 import { CONVOLUTION_OPS } from './convolution';
 import type { OpDescriptor, OpDescriptors } from './descriptor';
 import { DETECTION_OPS } from './detection';
@@ -10,7 +11,7 @@ import { LAYOUT_OPS } from './layout';
 import { REDUCTION_OPS } from './reduction';
 import { SELECTION_OPS } from './selection';
 
-const GROUPS: readonly OpDescriptors[] = [CONVOLUTION_OPS, ELEMENTWISE_OPS, REDUCTION_OPS, LAYOUT_OPS, SELECTION_OPS, CONVERSION_OPS, DETECTION_OPS];
+const GROUPS: readonly OpDescriptors[] = [CONVOLUTION_OPS, ELEMENTWISE_OPS, REDUCTION_OPS, LAYOUT_OPS, SELECTION_OPS, CONVERSION_OPS, DETECTION_OPS, CONTROL_OPS];
 
 const byOp = new Map<string, OpDescriptor>();
 for (const group of GROUPS) {

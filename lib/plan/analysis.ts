@@ -5,6 +5,7 @@ import { DEFAULT_LIMITS, tensorBytes, type ModelLimits } from '../model/validate
 import { StaticValues } from '../core/static-values';
 import { foldOf } from '../ops/registry';
 import { isSessionDType } from '../tensor-values';
+import { rewriteSubgraph, type RewriteRecord } from '../rewrite';
 import { placeOperators, type PlacedOp } from './placement';
 import { propagateShapes } from './propagate-shapes';
 
@@ -13,6 +14,8 @@ export interface SubgraphAnalysis {
   subgraph: SubgraphDef;
   statics: StaticValues;
   placed: PlacedOp[];
+  /** What the rewrite stage changed (lib/rewrite); empty when it was off or found nothing. */
+  rewrites: RewriteRecord[];
 }
 
 /** What XNNPACK is told about the graph when it plans it. */
@@ -24,11 +27,25 @@ export interface RuntimeHints {
   sparse: boolean;
 }
 
-/** Folds constants and places every operator; reusable by every session of a model. */
-export function analyzeSubgraph(model: TfliteModel, index = 0): SubgraphAnalysis {
+export interface AnalysisOptions {
+  /** Rewrite the graph into forms XNNPACK runs faster (lib/rewrite) before placing it. Default false. */
+  optimize?: boolean;
+}
+
+/** Folds constants, rewrites the graph if asked, and places every operator; reusable by every session of a model. */
+export function analyzeSubgraph(model: TfliteModel, index = 0, options: AnalysisOptions = {}): SubgraphAnalysis {
   const subgraph = model.subgraphs[index];
   const statics = new StaticValues(subgraph, index, foldOf);
-  return { index, subgraph, statics, placed: placeOperators(subgraph, statics) };
+  if (options.optimize) {
+    const rewritten = rewriteSubgraph(model, index, statics);
+    if (rewritten.applied.length > 0) {
+      const rewrittenStatics = new StaticValues(rewritten.subgraph, index, foldOf);
+      const placed = placeOperators(rewritten.subgraph, rewrittenStatics);
+      // The rules only produce operators the backends run; should one not run, the file's graph is used as it is.
+      if (placed.every((p) => !p.reason)) return { index, subgraph: rewritten.subgraph, statics: rewrittenStatics, placed, rewrites: rewritten.applied };
+    }
+  }
+  return { index, subgraph, statics, placed: placeOperators(subgraph, statics), rewrites: [] };
 }
 
 /**

@@ -64,6 +64,13 @@ export function entrySubgraph(subgraph: SubgraphDef, entry: EntryPoint): Subgrap
   return { ...subgraph, inputs: entry.inputs.map((m) => m.tensor), outputs: entry.outputs.map((m) => m.tensor) };
 }
 
+/** Whether the entry point reads and writes only its subgraph's own inputs and outputs (as converters write signatures). */
+export function entryKeepsGraphIo(entry: EntryPoint, subgraph: SubgraphDef): boolean {
+  const inputs = new Set(subgraph.inputs);
+  const outputs = new Set(subgraph.outputs);
+  return entry.inputs.every((m) => inputs.has(m.tensor)) && entry.outputs.every((m) => outputs.has(m.tensor));
+}
+
 /** An analysis of the entry point's subgraph, seen through its signature. */
 export function entryAnalysis(analysis: SubgraphAnalysis, entry: EntryPoint): SubgraphAnalysis {
   const subgraph = entrySubgraph(analysis.subgraph, entry);

@@ -10,6 +10,7 @@ import type { SubgraphDef } from '../model/types';
 import { first, nonEmptyOperands } from '../core/checks';
 import { Node } from '../core/node';
 import type { StaticValues } from '../core/static-values';
+import type { ControlKind } from '../ops/descriptor';
 import { descriptorOf } from '../ops/registry';
 import type { ReferenceEncoding } from '../reference/encoding';
 import type { XnnpackLowering } from '../xnnpack/lowering';
@@ -28,6 +29,8 @@ export interface PlacedOp {
   reason?: string;
   /** Folded into constants at load; nothing runs. */
   folded: boolean;
+  /** Control flow or a resource variable, run by the session's program (lib/program). */
+  control?: ControlKind;
 }
 
 /** Runs a backend's check, turning an unreadable option table into a ModelFormatError naming the operator. */
@@ -72,6 +75,7 @@ export function placeOperators(subgraph: SubgraphDef, statics: StaticValues): Pl
     const node = new Node(def, subgraph);
     if (statics.isFolded(def.index)) return { node, folded: true };
     const descriptor = descriptorOf(def.op);
+    if (descriptor?.control) return { node, control: descriptor.control, folded: false };
     const lowering = descriptor?.xnnpack;
     const reference = descriptor?.reference;
     // Each backend's check runs only when its answer is needed: loading a model XNNPACK runs whole checks once per operator.

@@ -2,19 +2,20 @@
 
 // A worker process for the weight-cache tests: loads MODEL with the cache in
 // DIR, runs it once on a fixed input, and prints one JSON line with the cache
-// state, warnings and a checksum of the outputs.
-//   node cache-worker.js MODEL DIR
+// state, warnings and a checksum of the outputs. OPTIMIZE (true or false)
+// sets the session's optimize option; without it the session has the default.
+//   node cache-worker.js MODEL DIR [OPTIMIZE]
 
 const { loadModel } = require('../../dist/index.js');
 
-const [model, dir] = process.argv.slice(2);
+const [model, dir, optimize] = process.argv.slice(2);
 const warnings = [];
 process.on('warning', (w) => warnings.push(`${w.code}: ${w.message}`));
 
 (async () => {
   const m = await loadModel(model, { weightCache: dir || false });
   process.stdout.write('creating\n');
-  const session = await m.createSession({ threads: 1 });
+  const session = await m.createSession({ threads: 1, ...(optimize ? { optimize: optimize === 'true' } : {}) });
   const info = session.inputs[0];
   const x = Float32Array.from({ length: info.shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i * 0.1));
   const out = await session.run({ [info.name]: x });

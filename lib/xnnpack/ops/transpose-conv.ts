@@ -1,49 +1,14 @@
 // TRANSPOSE_CONV and MediaPipe's custom Convolution2DTransposeBias, both on
 // XNNPACK's deconvolution. TFLite decides the padding from the output shape.
-import { BuiltinOptions, OptionSlot, Padding } from '../../model/schema';
+import { BuiltinOptions, Padding } from '../../model/schema';
 import { activation, arity, constant, first, float32Tensors, optionsPresent, positive, rank, type Reason } from '../../core/checks';
 import { operandTypes } from '../operand-types';
 import type { GraphBuilder } from '../builder';
 import type { Node } from '../../core/node';
 import type { XnnpackLowering } from '../lowering';
 import { transposeConvPadding } from '../../core/padding';
+import { mediapipeParams, transposeConvLayout as layout, type TransposeConvLayout as Layout } from '../../core/operators/transpose-conv';
 import type { StaticValues } from '../../core/static-values';
-
-interface Layout {
-  input: number;
-  filter: number;
-  bias: number;
-  padding: number;
-  strideW: number;
-  strideH: number;
-  activation: number;
-}
-
-/** MediaPipe stores TfLiteTransposeConvParams as a raw C struct: int32 padding (1 SAME, 2 VALID), stride_w, stride_h. */
-function mediapipeParams(node: Node): { padding: number; strideW: number; strideH: number } | undefined {
-  const raw = node.def.customOptions;
-  if (!raw || raw.length < 12) return undefined;
-  const view = new DataView(raw.buffer, raw.byteOffset, raw.length);
-  const tfLitePadding = view.getInt32(0, true);
-  const padding = tfLitePadding === 1 ? Padding.SAME : tfLitePadding === 2 ? Padding.VALID : -1;
-  return { padding, strideW: view.getInt32(4, true), strideH: view.getInt32(8, true) };
-}
-
-function layout(node: Node): Layout {
-  if (node.op === 'TRANSPOSE_CONV') {
-    const S = OptionSlot.TransposeConv;
-    const o = node.options!;
-    return {
-      input: 2, filter: 1, bias: 3,
-      padding: o.scalar(S.padding, 'i8', 'padding'),
-      strideW: o.scalar(S.strideW, 'i32', 'stride_w'),
-      strideH: o.scalar(S.strideH, 'i32', 'stride_h'),
-      activation: o.scalar(S.activation, 'i8', 'fused_activation_function'),
-    };
-  }
-  const p = mediapipeParams(node)!;
-  return { input: 0, filter: 1, bias: 2, ...p, activation: 0 };
-}
 
 function geometry(node: Node, l: Layout) {
   const input = node.in(l.input).shape;

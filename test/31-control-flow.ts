@@ -1,0 +1,102 @@
+// Control flow (WHILE, IF, CALL_ONCE) and resource variables, against
+// LiteRT.js (TFLite's own kernels for them), and what a damaged model of
+// that kind gives: a clear error, never a crash or a hang.
+import t, { type Test } from 'tap';
+import { loadModel } from '../lib/index';
+import { deterministicInput } from './helpers/compare';
+import { accumulatorModel, ifModel, whileModel } from './helpers/control-models';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { compile } = require('../bench/lib/litert.js') as { compile(bytes: Uint8Array): Promise<{ runTyped(inputs: ArrayBufferView[]): Promise<ArrayLike<number>[]>; dispose(): void }> };
+
+function expectClose(t: Test, ours: ArrayLike<number>, ref: ArrayLike<number>, what: string): void {
+  t.equal(ours.length, ref.length, `${what}: ${ref.length} values`);
+  let scale = 0;
+  let worst = 0;
+  for (let i = 0; i < ref.length; i++) {
+    scale = Math.max(scale, Math.abs(ref[i]));
+    worst = Math.max(worst, Math.abs(ours[i] - ref[i]));
+  }
+  t.ok(worst <= 1e-5 * scale + 1e-6, `${what}: within 1e-5 of LiteRT.js (max difference ${worst.toExponential(2)})`);
+}
+
+t.test('a WHILE loop with a counter and a loop-carried activation', async (t) => {
+  const bytes = whileModel();
+  const model = await loadModel(bytes);
+  t.teardown(() => model.dispose());
+  const session = await model.createSession({ threads: 1 });
+  const reference = await compile(bytes);
+  t.teardown(() => reference.dispose());
+  const x = deterministicInput(4, -1, 1, 5);
+  for (const limit of [0, 1, 4, 9]) {
+    const ours = await session.run({ x, limit: Int32Array.of(limit) });
+    const ref = await reference.runTyped([x, Int32Array.of(limit)]);
+    expectClose(t, ours.x_final, ref[0], `${limit} iterations: x`);
+    t.same(Array.from(ours.i_final), [limit], `${limit} iterations: the counter`);
+    t.same(Array.from(ours.i_final), Array.from(ref[1]), `${limit} iterations: the counter as LiteRT.js counts`);
+  }
+  const sync = session.runSync({ x, limit: Int32Array.of(3) });
+  expectClose(t, sync.x_final, (await reference.runTyped([x, Int32Array.of(3)]))[0], 'runSync runs the loop too');
+});
+
+t.test('an IF runs the branch its condition picks', async (t) => {
+  const bytes = ifModel();
+  const model = await loadModel(bytes);
+  t.teardown(() => model.dispose());
+  const session = await model.createSession({ threads: 1 });
+  const reference = await compile(bytes);
+  t.teardown(() => reference.dispose());
+  const x = deterministicInput(4, -2, 2, 6);
+  for (const selector of [1, 0, -3]) {
+    const ours = await session.run({ x, selector: Int32Array.of(selector) });
+    expectClose(t, ours.y, (await reference.runTyped([x, Int32Array.of(selector)]))[0], `selector ${selector}`);
+  }
+  t.not((await session.run({ x, selector: Int32Array.of(1) })).y[0], (await session.run({ x, selector: Int32Array.of(0) })).y[0], 'the branches differ');
+});
+
+t.test('resource variables persist across runs, per session, until resetVariables()', async (t) => {
+  const bytes = accumulatorModel();
+  const model = await loadModel(bytes);
+  t.teardown(() => model.dispose());
+  const reference = await compile(bytes);
+  t.teardown(() => reference.dispose());
+  const a = await model.createSession({ threads: 1 });
+  const b = await model.createSession({ threads: 1 });
+  const inputs = [1, 2, 3].map((seed) => deterministicInput(4, -1, 1, seed));
+  for (const [k, x] of inputs.entries()) {
+    const ours = await a.run({ x });
+    expectClose(t, ours.sum, (await reference.runTyped([x]))[0], `run ${k + 1} accumulates as LiteRT.js does`);
+  }
+  const first = await b.run({ x: inputs[0] });
+  const fresh = await (await model.createSession({ threads: 1 })).run({ x: inputs[0] });
+  t.same(Array.from(first.sum), Array.from(fresh.sum), 'another session of the model starts from the initial value');
+  await a.resetVariables();
+  t.same(Array.from((await a.run({ x: inputs[0] })).sum), Array.from(first.sum), 'resetVariables() restores the initial value');
+});
+
+t.test('damaged control flow gives clear errors', async (t) => {
+  await t.rejects(loadModel(whileModel({ bodyBody: 7 })), { message: /body subgraph index 7 is out of range \(the model has 3 subgraphs\)/ });
+  await t.rejects(loadModel(whileModel({ bodyBody: 0 })), { message: /calls itself|body subgraph 0 inputs/ });
+  await t.rejects(loadModel(whileModel({ bodyCond: 2 })), { message: /cond subgraph 2 outputs \(got 3, expected 1\)/ });
+  const unset = await loadModel(accumulatorModel({ initialise: false }));
+  t.teardown(() => unset.dispose());
+  const session = await unset.createSession({ threads: 1 });
+  await t.rejects(session.run({ x: new Float32Array(4) }), { name: 'InvalidValueError', message: /READ_VARIABLE #1: variable "total" is read before any ASSIGN_VARIABLE/ });
+  // A body that changes a loop variable's rank: the run fails with a named error, and the session stays usable.
+  const flattening = await loadModel(whileModel({ flatten: true }));
+  t.teardown(() => flattening.dispose());
+  const loop = await flattening.createSession({ threads: 1 });
+  await t.rejects(loop.run({ x: new Float32Array(4), limit: Int32Array.of(2) }), { message: /x_final|shape|RESHAPE|MUL/ });
+  t.equal((await loop.run({ x: new Float32Array(4), limit: Int32Array.of(0) })).x_final.length, 4, 'a run that does not loop still works');
+});
+
+t.test('dispose() during a loop that never ends returns, and the run ends with DisposedError', async (t) => {
+  // limit = 2^31 - 1 iterations: far longer than the test; dispose() must stop it.
+  const model = await loadModel(whileModel());
+  const session = await model.createSession({ threads: 1 });
+  const run = session.run({ x: new Float32Array(4), limit: Int32Array.of(0x7fffffff) });
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const released = session[Symbol.asyncDispose]();
+  await t.rejects(run, { name: 'DisposedError' }, 'the loop stops at its next iteration');
+  await released;
+  model.dispose();
+});
