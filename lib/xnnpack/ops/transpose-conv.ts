@@ -6,6 +6,7 @@ import { operandTypes } from '../operand-types';
 import type { GraphBuilder } from '../builder';
 import type { Node } from '../../core/node';
 import type { XnnpackLowering } from '../lowering';
+import { mediapipeTransposeParams } from '../../core/operators/transpose-convolution';
 import { transposeConvPadding } from '../../core/padding';
 import type { StaticValues } from '../../core/static-values';
 
@@ -17,16 +18,6 @@ interface Layout {
   strideW: number;
   strideH: number;
   activation: number;
-}
-
-/** MediaPipe stores TfLiteTransposeConvParams as a raw C struct: int32 padding (1 SAME, 2 VALID), stride_w, stride_h. */
-function mediapipeParams(node: Node): { padding: number; strideW: number; strideH: number } | undefined {
-  const raw = node.def.customOptions;
-  if (!raw || raw.length < 12) return undefined;
-  const view = new DataView(raw.buffer, raw.byteOffset, raw.length);
-  const tfLitePadding = view.getInt32(0, true);
-  const padding = tfLitePadding === 1 ? Padding.SAME : tfLitePadding === 2 ? Padding.VALID : -1;
-  return { padding, strideW: view.getInt32(4, true), strideH: view.getInt32(8, true) };
 }
 
 function layout(node: Node): Layout {
@@ -41,7 +32,7 @@ function layout(node: Node): Layout {
       activation: o.scalar(S.activation, 'i8', 'fused_activation_function'),
     };
   }
-  const p = mediapipeParams(node)!;
+  const p = mediapipeTransposeParams(node)!;
   return { input: 0, filter: 1, bias: 2, ...p, activation: 0 };
 }
 
@@ -59,7 +50,7 @@ function check(node: Node, statics: StaticValues): Reason {
   return first(
     () => (custom ? arity(node, 3, 3, 1) : arity(node, 3, 4, 1)),
     () => (custom
-      ? (mediapipeParams(node) ? undefined : `custom options (got ${node.def.customOptions?.length ?? 0} bytes, expected 12: padding, stride_w, stride_h)`)
+      ? (mediapipeTransposeParams(node) ? undefined : `custom options (got ${node.def.customOptions?.length ?? 0} bytes, expected 12: padding, stride_w, stride_h)`)
       : optionsPresent(node, BuiltinOptions.TransposeConvOptions, 'TransposeConvOptions')),
     () => {
       const l = layout(node);
