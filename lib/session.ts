@@ -9,6 +9,12 @@ import { inputShapesOf } from './session-shapes';
 import { entryTensorInfo, type TensorInfo } from './tensor-info';
 import { arrayTypeOf } from './tensor-values';
 
+/** A session's outputs at the shapes of one moment: what a run made then returns. */
+interface OutputShapes {
+  infos: readonly TensorInfo[];
+  sizes: number[];
+}
+
 /** Options of `model.createSession()`. */
 export interface SessionOptions {
   /**
@@ -413,14 +419,19 @@ export class Session {
     return { signal, outputs };
   }
 
-  /** The arrays a run writes: the caller's where given, new ones for the rest. */
-  #outputArrays(given: (TensorArray | undefined)[]): TensorArray[] {
-    return this.#outputSizes.map((n, k) => given[k] ?? new (arrayTypeOf(this.outputs[k].dtype))(n));
+  /** The outputs as a run made now will give them: a resize later does not change what an earlier run returns. */
+  #outputShapes(): OutputShapes {
+    return { infos: this.#outputs, sizes: this.#outputSizes };
   }
 
-  #named<T extends TensorArray>(values: TensorArray[]): SessionOutputs<T> {
+  /** The arrays a run writes: the caller's where given, new ones for the rest. */
+  #outputArrays(given: (TensorArray | undefined)[], io: OutputShapes): TensorArray[] {
+    return io.sizes.map((n, k) => given[k] ?? new (arrayTypeOf(io.infos[k].dtype))(n));
+  }
+
+  #named<T extends TensorArray>(values: TensorArray[], io: OutputShapes): SessionOutputs<T> {
     const out: SessionOutputs<T> = {};
-    this.outputs.forEach((t, k) => {
+    io.infos.forEach((t, k) => {
       out[t.name] = values[k] as T;
     });
     return out;
@@ -450,10 +461,11 @@ export class Session {
     const { signal, outputs } = this.#bindRunOptions(options, false);
     if (signal?.aborted) return Promise.reject(abortError(signal));
     const callSite = new Error();
+    const io = this.#outputShapes();
     if (this.#pending === 0) {
       // Idle: the native call copies the inputs before it returns, so no snapshot is
       // needed, and the run starts now, so an abort can no longer cancel it.
-      return this.#track(this.#invoke<T>(views, outputs), callSite);
+      return this.#track(this.#invoke<T>(views, outputs, io), callSite);
     }
     // Busy: wait in line, with a private copy, since the caller may reuse its arrays at once.
     const snapshot = views.map((v) => v.slice());
@@ -463,7 +475,7 @@ export class Session {
       stopWaiting?.();
       if (abandoned) return undefined;
       if (this.#disposed) throw new DisposedError('Session');
-      return this.#invoke<T>(snapshot, outputs);
+      return this.#invoke<T>(snapshot, outputs, io);
     }), callSite);
     if (!signal) return turn as Promise<SessionOutputs<T>>;
     return new Promise((resolve, reject) => {
@@ -475,9 +487,9 @@ export class Session {
     });
   }
 
-  #invoke<T extends TensorArray>(inputs: TensorArray[], given: (TensorArray | undefined)[]): Promise<SessionOutputs<T>> {
-    const outputs = this.#outputArrays(given);
-    return this.#usableRuntime().invokeAsync(inputs, outputs).then(() => this.#named<T>(outputs));
+  #invoke<T extends TensorArray>(inputs: TensorArray[], given: (TensorArray | undefined)[], io: OutputShapes): Promise<SessionOutputs<T>> {
+    const outputs = this.#outputArrays(given, io);
+    return this.#usableRuntime().invokeAsync(inputs, outputs).then(() => this.#named<T>(outputs, io));
   }
 
   /** The runtime, or why there is none: the session was disposed, or the last resize failed. */
@@ -549,13 +561,14 @@ export class Session {
     if (this.#pending > 0) {
       throw Object.assign(new Error('Session is busy: asynchronous runs are queued or running; await them before runSync()'), { code: 'ERR_XNNLITE_BUSY' });
     }
-    const outputs = this.#outputArrays(given);
+    const io = this.#outputShapes();
+    const outputs = this.#outputArrays(given, io);
     try {
       this.#usableRuntime().invoke(views, outputs);
     } catch (err) {
       throw this.#translate(err);
     }
-    return this.#named<T>(outputs);
+    return this.#named<T>(outputs, io);
   }
 
   /** The native side reports a model file that changed under a session, and a value an operator cannot take, by code; give them their classes. */

@@ -2,7 +2,7 @@
 import { BuiltinOptions, OptionSlot } from '../../model/schema';
 import { arity, constant, first, optionsPresent, rank, windowOptions, type OperandCheck, type Reason } from '../checks';
 import type { Node } from '../node';
-import { outputSize } from '../padding';
+import { convolutionShape } from '../shapes/convolution';
 import type { StaticValues } from '../static-values';
 
 export interface ConvOptions {
@@ -67,11 +67,9 @@ export function checkConvolution(node: Node, statics: StaticValues, operands: Op
       return outputChannels % groups === 0 ? undefined : `output channels (got ${outputChannels}, expected a multiple of ${groups} groups)`;
     },
     () => {
-      const o = convolutionOptions(node);
-      const [n, height, width] = node.in(0).shape;
-      const [, kernelH, kernelW] = node.in(1).shape;
-      const expected = [n, outputSize(o.padding, height, kernelH, o.strideH, o.dilationH), outputSize(o.padding, width, kernelW, o.strideW, o.dilationW), node.output(0).shape[3]];
-      return expected.join() === node.output(0).shape.join() ? undefined : `output shape (got [${node.output(0).shape}], expected [${expected}])`;
+      const expected = convolutionShape(node, statics);
+      if (typeof expected === 'string') return expected;
+      return expected[0].join() === node.output(0).shape.join() ? undefined : `output shape (got [${node.output(0).shape}], expected [${expected[0]}])`;
     },
   );
 }

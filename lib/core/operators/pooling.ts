@@ -2,7 +2,7 @@
 import { BuiltinOptions, OptionSlot } from '../../model/schema';
 import { arity, first, optionsPresent, positive, rank, windowOptions, type OperandCheck, type Reason } from '../checks';
 import type { Node } from '../node';
-import { outputSize } from '../padding';
+import { poolingShape } from '../shapes/reduction';
 import type { StaticValues } from '../static-values';
 
 export function poolOptions(node: Node) {
@@ -32,9 +32,9 @@ export function checkPooling(node: Node, statics: StaticValues, operands: Operan
         () => positive(o.filterH, 'filter_height'),
         () => positive(o.filterW, 'filter_width'),
         () => {
-          const [, height, width] = node.in(0).shape;
-          const expected = [node.in(0).shape[0], outputSize(o.padding, height, o.filterH, o.strideH), outputSize(o.padding, width, o.filterW, o.strideW), node.in(0).shape[3]];
-          return expected.join() === node.output(0).shape.join() ? undefined : `output shape (got [${node.output(0).shape}], expected [${expected}])`;
+          const expected = poolingShape(node, statics);
+          if (typeof expected === 'string') return expected;
+          return expected[0].join() === node.output(0).shape.join() ? undefined : `output shape (got [${node.output(0).shape}], expected [${expected[0]}])`;
         },
       );
     },

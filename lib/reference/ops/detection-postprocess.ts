@@ -8,7 +8,7 @@ import type { TensorDef } from '../../model/types';
 import { ELEMENT_TYPES } from '../element-type';
 import type { ReferenceEncoding } from '../encoding';
 import type { ProgramBuilder } from '../program-builder';
-import { detectionPostprocessOptions, type DetectionPostprocessOptions } from './detection-postprocess-options';
+import { detectionPostprocessOptions, type DetectionPostprocessOptions } from '../../core/operators/detection-postprocess-options';
 
 const dtypeOf = (t: TensorDef, statics: StaticValues) => statics.get(t)?.dtype ?? t.dtype;
 

@@ -5,11 +5,12 @@
 import { arity, first, type Reason } from '../../core/checks';
 import type { Node } from '../../core/node';
 import type { StaticValues } from '../../core/static-values';
-import { BuiltinOptions, OptionSlot } from '../../model/schema';
+import { gatherAxes } from '../../core/operators/gather';
+import { BuiltinOptions } from '../../model/schema';
 import type { ReferenceEncoding } from '../encoding';
 import { elementsOf, type ProgramBuilder } from '../program-builder';
 import {
-  ALL_TYPES, bytesOf, constantIndicesWithin, dtypeOf, keepsQuantization, optionTable, optionsOfType, rankAtLeast, sameType, shapeIs, typeIn,
+  ALL_TYPES, bytesOf, constantIndicesWithin, dtypeOf, keepsQuantization, optionsOfType, rankAtLeast, sameType, shapeIs, typeIn,
 } from './operand-rules';
 
 interface GatherGeometry {
@@ -21,29 +22,19 @@ interface GatherGeometry {
   outputShape: number[];
 }
 
-/** TFLite's rules for axis and batch_dims (both may be negative), and the shapes they give; a string says why not. */
+/** The sizes the gather kernel walks, from TFLite's axis and batch_dims (lib/core/operators/gather.ts); a string says why not. */
 function gatherGeometry(node: Node): GatherGeometry | string {
-  const options = optionTable(node, BuiltinOptions.GatherOptions);
-  const axisOption = options?.scalar(OptionSlot.Gather.axis, 'i32', 'axis') ?? 0;
-  const batchOption = options?.scalar(OptionSlot.Gather.batchDims, 'i32', 'batch_dims') ?? 0;
-  const input = node.in(0).shape;
-  const indices = node.in(1).shape;
-  const axis = axisOption < 0 ? axisOption + input.length : axisOption;
-  if (!(axis >= 0 && axis < input.length)) return `axis (got ${axisOption}, expected ${-input.length} to ${input.length - 1})`;
-  const batchDims = batchOption < 0 ? batchOption + indices.length : batchOption;
-  if (!(batchDims >= 0 && batchDims <= axis && batchDims <= indices.length)) {
-    return `batch_dims (got ${batchOption}, expected ${-indices.length} to ${Math.min(axis, indices.length)} for axis ${axis} and ${indices.length}-D indices)`;
-  }
-  for (let d = 0; d < batchDims; d++) {
-    if (input[d] !== indices[d]) return `batch dimension ${d} (got ${indices[d]} in the indices, expected ${input[d]} as in input 0)`;
-  }
+  const g = gatherAxes(node);
+  if (typeof g === 'string') return g;
+  const { axis, batchDims, outputShape } = g;
+  const [input, indices] = [node.in(0).shape, node.in(1).shape];
   return {
     batch: elementsOf(input.slice(0, batchDims)),
     outer: elementsOf(input.slice(batchDims, axis)),
     axisSize: input[axis],
     count: elementsOf(indices.slice(batchDims)),
     inner: elementsOf(input.slice(axis + 1)),
-    outputShape: [...input.slice(0, axis), ...indices.slice(batchDims), ...input.slice(axis + 1)],
+    outputShape,
   };
 }
 

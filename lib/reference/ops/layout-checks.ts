@@ -70,22 +70,7 @@ export function oneQuantization(node: Node, statics: StaticValues, inputs: reado
   return undefined;
 }
 
-/**
- * A constant integer operand (axes, begins, sizes, paddings, block shapes):
- * its values, or why it cannot be used. The output shape of a layout
- * operator follows from these values, so one computed at run time is refused.
- */
-export function constantIntegers(node: Node, k: number, what: string, statics: StaticValues, types: readonly DType[] = ['int32', 'int64']): number[] | string {
-  const t = node.input(k);
-  if (!t) return `${what} is missing (input ${k})`;
-  if (!statics.isStatic(t)) return `${what} (got a tensor computed at run time, expected a constant: the output shape would depend on run-time values)`;
-  const dtype = dtypeOf(t, statics);
-  if (!types.includes(dtype)) return `${what} type (got ${dtype}, expected ${types.join(' or ')})`;
-  const values = statics.integers(t);
-  const count = t.shape.reduce((a, b) => a * b, 1);
-  if (!values || values.length !== count) return `${what} (got ${values?.length ?? 0} values for shape [${t.shape}], expected ${count})`;
-  return values;
-}
+export { constantIntegers } from '../../core/constant-operands';
 
 /** Output `k` has the shape the operator computes. */
 export function outputShape(node: Node, k: number, expected: readonly number[]): Reason {

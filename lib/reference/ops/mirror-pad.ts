@@ -9,7 +9,7 @@ import type { ReferenceEncoding } from '../encoding';
 import type { ProgramBuilder } from '../program-builder';
 import { ALL_TYPES, dataTypes, elementBytes, oneQuantization, outputShape } from './layout-checks';
 import { affine, gather, stridesOf, table } from './layout-copy';
-import { paddingsOf } from './pad';
+import { paddingsOf } from '../../core/operators/pad';
 
 const MAX_RANK = 8;
 

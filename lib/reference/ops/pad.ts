@@ -10,21 +10,12 @@ import { DTYPE_BYTES, INTEGER_DTYPE_RANGES } from '../../model/schema';
 import type { TensorDef } from '../../model/types';
 import type { ReferenceEncoding } from '../encoding';
 import type { ProgramBuilder } from '../program-builder';
-import { ALL_TYPES, constantIntegers, dataTypes, dtypeOf, elementBytes, oneQuantization, outputShape } from './layout-checks';
+import { paddingsOf } from '../../core/operators/pad';
+import { ALL_TYPES, dataTypes, dtypeOf, elementBytes, oneQuantization, outputShape } from './layout-checks';
 import { affine, scatter, stridesOf, type Fill } from './layout-copy';
 
 /** TFLite's pad kernels take at most 5 dimensions. */
 const MAX_RANK = 5;
-
-/** Paddings before and after each axis of `rank` from a constant [rank, 2] operand, or why not. */
-export function paddingsOf(node: Node, k: number, rank: number, statics: StaticValues): { before: number[]; after: number[] } | string {
-  const raw = constantIntegers(node, k, 'paddings', statics);
-  if (typeof raw === 'string') return raw;
-  const shape = node.in(k).shape;
-  if (shape.length !== 2 || shape[0] !== rank || shape[1] !== 2) return `paddings shape (got [${shape}], expected [${rank}, 2])`;
-  if (raw.some((p) => !(p >= 0 && p <= 2 ** 31 - 1))) return `paddings (got [${raw}], expected non-negative int32 values)`;
-  return { before: raw.filter((_, i) => i % 2 === 0), after: raw.filter((_, i) => i % 2 === 1) };
-}
 
 const valueOperand = (node: Node): TensorDef | undefined => (node.op === 'PADV2' ? node.input(2) : undefined);
 

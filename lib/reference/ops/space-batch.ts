@@ -12,54 +12,9 @@ import type { Node } from '../../core/node';
 import type { StaticValues } from '../../core/static-values';
 import type { ReferenceEncoding } from '../encoding';
 import type { ProgramBuilder } from '../program-builder';
-import { ALL_TYPES, constantIntegers, dataTypes, elementBytes, oneQuantization, outputShape, zeroPointOf } from './layout-checks';
+import { as4d, blocksOf, spaceBatchOutput, type Blocks } from '../../core/operators/space-batch';
+import { ALL_TYPES, dataTypes, elementBytes, oneQuantization, outputShape, zeroPointOf } from './layout-checks';
 import { affine, gather, scatter, stridesOf, table, type AxisOffsets } from './layout-copy';
-
-interface Blocks {
-  /** Block height and width (width 1 for 3-D tensors). */
-  block: [number, number];
-  /** Paddings (SPACE_TO_BATCH_ND) or crops (BATCH_TO_SPACE_ND) before and after, per spatial axis. */
-  before: [number, number];
-  after: [number, number];
-}
-
-function blocksOf(node: Node, statics: StaticValues): Blocks | string {
-  const spatial = node.in(0).shape.length - 2;
-  const what = node.op === 'SPACE_TO_BATCH_ND' ? 'paddings' : 'crops';
-  const block = constantIntegers(node, 1, 'block_shape', statics, ['int32']);
-  if (typeof block === 'string') return block;
-  if (node.in(1).shape.length !== 1 || block.length !== spatial || block.some((b) => !(b >= 1))) {
-    return `block_shape (got [${block}], expected ${spatial} values of at least 1)`;
-  }
-  const pads = constantIntegers(node, 2, what, statics, ['int32']);
-  if (typeof pads === 'string') return pads;
-  const shape = node.in(2).shape;
-  if (shape.length !== 2 || shape[0] !== spatial || shape[1] !== 2) return `${what} shape (got [${shape}], expected [${spatial}, 2])`;
-  if (pads.some((p) => !(p >= 0))) return `${what} (got [${pads}], expected non-negative values)`;
-  return spatial === 2
-    ? { block: [block[0], block[1]], before: [pads[0], pads[2]], after: [pads[1], pads[3]] }
-    : { block: [block[0], 1], before: [pads[0], 0], after: [pads[1], 0] };
-}
-
-/** A 3-D shape as 4-D with width 1. */
-const as4d = (shape: readonly number[]) => (shape.length === 4 ? [...shape] : [shape[0], shape[1], 1, shape[2]]);
-
-/** The output shape, in the operator's own rank, or why there is none. */
-function expectedOutput(node: Node, b: Blocks): number[] | string {
-  const [n, h, w, c] = as4d(node.in(0).shape);
-  const [bh, bw] = b.block;
-  let out: number[];
-  if (node.op === 'SPACE_TO_BATCH_ND') {
-    const [ph, pw] = [h + b.before[0] + b.after[0], w + b.before[1] + b.after[1]];
-    if (ph % bh !== 0 || pw % bw !== 0) return `padded size (got ${ph} x ${pw}, expected multiples of the block ${bh} x ${bw})`;
-    out = [n * bh * bw, ph / bh, pw / bw, c];
-  } else {
-    if (n % (bh * bw) !== 0) return `batch (got ${n}, expected a multiple of the block ${bh} x ${bw})`;
-    out = [n / (bh * bw), h * bh - b.before[0] - b.after[0], w * bw - b.before[1] - b.after[1], c];
-    if (out[1] < 1 || out[2] < 1) return `crops (got ${b.before[0]}+${b.after[0]} and ${b.before[1]}+${b.after[1]}, expected to leave at least one row and column of ${h * bh} x ${w * bw})`;
-  }
-  return node.in(0).shape.length === 4 ? out : [out[0], out[1], out[3]];
-}
 
 function check(node: Node, statics: StaticValues): Reason {
   return first(
@@ -70,7 +25,7 @@ function check(node: Node, statics: StaticValues): Reason {
     () => {
       const b = blocksOf(node, statics);
       if (typeof b === 'string') return b;
-      const out = expectedOutput(node, b);
+      const out = spaceBatchOutput(node, b);
       return typeof out === 'string' ? out : outputShape(node, 0, out);
     },
   );

@@ -6,38 +6,16 @@ import type { Node } from '../../core/node';
 import type { StaticValues } from '../../core/static-values';
 import type { ReferenceEncoding } from '../encoding';
 import type { ProgramBuilder } from '../program-builder';
-import { ALL_TYPES, constantIntegers, dataTypes, elementBytes, oneQuantization, outputShape } from './layout-checks';
+import { MAX_TILE_RANK, broadcastToShape as broadcastShape, tileMultiples as multiples } from '../../core/operators/tile';
+import { ALL_TYPES, dataTypes, elementBytes, oneQuantization, outputShape } from './layout-checks';
 import { affine, gather, stridesOf, type AxisOffsets } from './layout-copy';
-
-const MAX_RANK = 8;
-
-function multiples(node: Node, statics: StaticValues): number[] | string {
-  const m = constantIntegers(node, 1, 'multiples', statics);
-  if (typeof m === 'string') return m;
-  const rank = node.in(0).shape.length;
-  if (m.length !== rank || m.some((v) => !(v >= 0))) return `multiples (got [${m}], expected a non-negative value per input axis: ${rank})`;
-  return m;
-}
-
-function broadcastShape(node: Node, statics: StaticValues): number[] | string {
-  const shape = constantIntegers(node, 1, 'shape', statics);
-  if (typeof shape === 'string') return shape;
-  const input = node.in(0).shape;
-  if (node.in(1).shape.length !== 1) return `shape operand (got shape [${node.in(1).shape}], expected one dimension)`;
-  if (shape.length < input.length || shape.length > MAX_RANK) return `shape (got [${shape}], expected ${input.length} to ${MAX_RANK} dimensions)`;
-  const lead = shape.length - input.length;
-  for (let i = 0; i < input.length; i++) {
-    if (input[i] !== 1 && input[i] !== shape[lead + i]) return `shape (got [${shape}], expected a shape [${input}] broadcasts to)`;
-  }
-  return shape;
-}
 
 function check(node: Node, statics: StaticValues): Reason {
   return first(
     () => arity(node, 2, 2, 1),
     () => dataTypes(node, statics, [0], ALL_TYPES),
     () => oneQuantization(node, statics, [0]),
-    () => (node.in(0).shape.length <= MAX_RANK ? undefined : `input rank (got ${node.in(0).shape.length}, expected at most ${MAX_RANK})`),
+    () => (node.in(0).shape.length <= MAX_TILE_RANK ? undefined : `input rank (got ${node.in(0).shape.length}, expected at most ${MAX_TILE_RANK})`),
     () => {
       if (node.op === 'BROADCAST_TO') {
         const shape = broadcastShape(node, statics);

@@ -4,17 +4,10 @@
 import { arity, first, type Reason } from '../../core/checks';
 import type { Node } from '../../core/node';
 import type { StaticValues } from '../../core/static-values';
+import { topKOf as kOf } from '../../core/operators/top-k';
 import type { ReferenceEncoding } from '../encoding';
 import { elementsOf, type ProgramBuilder } from '../program-builder';
 import { elementCode, keepsQuantization, rankAtLeast, runTimeShape, sameType, shapeIs, typeIn } from './operand-rules';
-
-/** k, from a constant int32 or int16 operand (statics.integers reads no int16). */
-function kOf(node: Node, statics: StaticValues): number | undefined {
-  const stored = statics.get(node.in(1));
-  if (!stored?.bytes || stored.bytes.length < 2) return undefined;
-  const view = new DataView(stored.bytes.buffer, stored.bytes.byteOffset, stored.bytes.length);
-  return stored.dtype === 'int16' ? view.getInt16(0, true) : stored.bytes.length >= 4 ? view.getInt32(0, true) : undefined;
-}
 
 function check(node: Node, statics: StaticValues): Reason {
   const [input, k, values, indices] = [node.in(0), node.in(1), node.output(0), node.output(1)];

@@ -3,20 +3,13 @@
 import { arity, first, normalizeAxis, type Reason } from '../../core/checks';
 import type { Node } from '../../core/node';
 import type { StaticValues } from '../../core/static-values';
+import { permutationOf as permutation } from '../../core/operators/transpose';
 import type { ReferenceEncoding } from '../encoding';
 import type { ProgramBuilder } from '../program-builder';
 import { ALL_TYPES, constantIntegers, dataTypes, elementBytes, oneQuantization, outputShape } from './layout-checks';
 import { affine, gather, stridesOf } from './layout-copy';
 
 const MAX_RANK = 8;
-
-function permutation(node: Node, statics: StaticValues): number[] | string {
-  const perm = constantIntegers(node, 1, 'perm', statics, ['int32']);
-  if (typeof perm === 'string') return perm;
-  const rank = node.in(0).shape.length;
-  const sorted = [...perm].sort((a, b) => a - b);
-  return perm.length === rank && sorted.every((p, i) => p === i) ? perm : `perm (got [${perm}], expected a permutation of 0..${rank - 1})`;
-}
 
 /**
  * REVERSE_V2's axes, normalized. TFLite's kernel reverses one run of

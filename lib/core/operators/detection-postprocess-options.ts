@@ -9,7 +9,7 @@
 import { toReference } from 'flatbuffers/js/flexbuffers.js';
 import type { Reference } from 'flatbuffers/js/flexbuffers/reference.js';
 import { ModelFormatError } from '../../errors';
-import type { Node } from '../../core/node';
+import type { Node } from '../node';
 
 export interface DetectionPostprocessOptions {
   maxDetections: number;

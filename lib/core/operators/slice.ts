@@ -1,3 +1,9 @@
+import { OptionSlot } from '../../model/schema';
+import type { TensorDef } from '../../model/types';
+import { constantIntegers } from '../constant-operands';
+import type { Node } from '../node';
+import type { StaticValues } from '../static-values';
+
 /**
  * Which input elements TFLite's STRIDED_SLICE picks: the masks expanded as
  * its kernel expands them (an ellipsis covers the axes the index lists leave
@@ -11,6 +17,21 @@ export interface StridedSliceMasks {
   newAxisMask: number;
   shrinkAxisMask: number;
   offset: boolean;
+}
+
+/** The masks and offset of a STRIDED_SLICE (all 0 without options). */
+export function stridedSliceMasks(node: Node): StridedSliceMasks {
+  const o = node.options;
+  const S = OptionSlot.StridedSlice;
+  const read = (slot: number, name: string) => (o ? o.scalar(slot, 'i32', name) : 0);
+  return {
+    beginMask: read(S.beginMask, 'begin_mask'),
+    endMask: read(S.endMask, 'end_mask'),
+    ellipsisMask: read(S.ellipsisMask, 'ellipsis_mask'),
+    newAxisMask: read(S.newAxisMask, 'new_axis_mask'),
+    shrinkAxisMask: read(S.shrinkAxisMask, 'shrink_axis_mask'),
+    offset: o ? o.bool(S.offset, 'offset') : false,
+  };
 }
 
 /** One axis of the input with new axes inserted. */
@@ -116,5 +137,56 @@ export function stridedSliceAxes(shape: readonly number[], begin: readonly numbe
     }
     axes.push({ size: sizes[i], stride: newAxes.has(i) ? 0 : strideOf[i], start, step: spec.step, count, shrink: spec.masked.shrink });
   }
+  return axes;
+}
+
+const dtypeOf = (t: TensorDef, statics: StaticValues) => statics.get(t)?.dtype ?? t.dtype;
+
+/** TFLite reads at most 31 begin, end and stride values. */
+const MAX_INDICES = 31;
+
+/** SLICE's window: begin and size per axis (size -1 runs to the end), or why they do not fit the input. */
+export function sliceWindow(node: Node, statics: StaticValues): { begins: number[]; sizes: number[] } | string {
+  const shape = node.in(0).shape;
+  const begin = constantIntegers(node, 1, 'begin', statics);
+  if (typeof begin === 'string') return begin;
+  const size = constantIntegers(node, 2, 'size', statics);
+  if (typeof size === 'string') return size;
+  // TFLite reads size in begin's type.
+  if (dtypeOf(node.in(2), statics) !== dtypeOf(node.in(1), statics)) return `size type (got ${dtypeOf(node.in(2), statics)}, expected ${dtypeOf(node.in(1), statics)} like begin)`;
+  if (begin.length !== shape.length || size.length !== shape.length) return `begin and size (got ${begin.length} and ${size.length} values, expected ${shape.length} each)`;
+  const sizes: number[] = [];
+  for (let i = 0; i < shape.length; i++) {
+    const s = size[i] === -1 ? shape[i] - begin[i] : size[i];
+    if (!(begin[i] >= 0 && s >= 0 && begin[i] + s <= shape[i])) {
+      return `slice along axis ${i} (got begin ${begin[i]} and size ${size[i]}, expected a window inside 0..${shape[i]})`;
+    }
+    sizes.push(s);
+  }
+  return { begins: begin, sizes };
+}
+
+/** STRIDED_SLICE's axes (new ones included), or why its operands and masks do not fit the input. */
+export function stridedWindow(node: Node, statics: StaticValues): SliceAxis[] | string {
+  const shape = node.in(0).shape;
+  const values: number[][] = [];
+  for (const [k, what] of [[1, 'begin'], [2, 'end'], [3, 'strides']] as const) {
+    const v = constantIntegers(node, k, what, statics, ['int32']);
+    if (typeof v === 'string') return v;
+    if (node.in(k).shape.length !== 1) return `${what} shape (got [${node.in(k).shape}], expected one dimension)`;
+    values.push(v);
+  }
+  const [begin, end, strides] = values;
+  const n = begin.length;
+  if (end.length !== n || strides.length !== n) return `begin, end and strides (got ${n}, ${end.length} and ${strides.length} values, expected as many of each)`;
+  if (n > MAX_INDICES) return `begin (got ${n} values, expected at most ${MAX_INDICES})`;
+  const m = stridedSliceMasks(node);
+  // TFLite sizes an offset slice by reading `end` per axis of the expanded input: only plain index lists agree with its kernel.
+  if (m.offset && (m.ellipsisMask !== 0 || m.newAxisMask !== 0 || n !== shape.length)) {
+    return `offset (got true with ${n} indices, ellipsis_mask ${m.ellipsisMask} and new_axis_mask ${m.newAxisMask}, expected one index per input axis and no ellipsis or new axis)`;
+  }
+  const axes = stridedSliceAxes(shape, begin, end, strides, m);
+  if (typeof axes === 'string') return axes;
+  if (n > axes.length) return `begin, end and strides (got ${n} values, expected at most ${axes.length})`;
   return axes;
 }

@@ -1,0 +1,99 @@
+// Input shapes, as converters leave them open and TFLite's resize_tensor_input
+// sets them: a resized session checked against LiteRT.js running a twin of
+// the model written at those shapes with the same weights.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import t, { type Test } from 'tap';
+import { loadModel, ShapeError } from '../lib/index';
+import { deterministicInput } from './helpers/compare';
+import { attentionBlock, convClassifier } from './helpers/dynamic-models';
+import { runReferenceTyped } from './helpers/litert';
+
+const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+/** Float outputs within 1e-5 of the reference's magnitude. */
+function expectClose(t: Test, ours: ArrayLike<number>, ref: ArrayLike<number>, what: string): void {
+  t.equal(ours.length, ref.length, `${what}: ${ref.length} values`);
+  let scale = 0;
+  for (let i = 0; i < ref.length; i++) scale = Math.max(scale, Math.abs(ref[i]));
+  let worst = 0;
+  for (let i = 0; i < ref.length; i++) worst = Math.max(worst, Math.abs(ours[i] - ref[i]));
+  t.ok(worst <= 1e-5 * scale + 1e-6, `${what}: within 1e-5 of LiteRT.js (max difference ${worst.toExponential(2)}, magnitude ${scale.toFixed(3)})`);
+}
+
+const ids = (n: number, seed: number) => Int32Array.from(deterministicInput(n, 0, 31.99, seed), (v) => Math.floor(v));
+
+t.test('a BERT-style block with ids [1, -1] runs at 8, 40 and 8 again in one session', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xnnlite-resize-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const model = await loadModel(attentionBlock(8, true), { weightCache: dir });
+  t.teardown(() => model.dispose());
+  t.same(model.inputs[0].shapeSignature, [1, -1], 'the open dimension is reported');
+  const session = await model.createSession({ threads: 1 });
+  for (const [k, sequence] of [8, 40, 8].entries()) {
+    if (k > 0) {
+      const started = performance.now();
+      await session.resize({ input_ids: [1, sequence] });
+      t.comment(`resize to ${sequence}: ${(performance.now() - started).toFixed(1)} ms; weight cache ${session.weightCache?.state}`);
+      t.equal(session.weightCache?.state, 'mapped', `resize to ${sequence} reuses the packed weights`);
+    }
+    t.same(session.inputs[0].shape, [1, sequence]);
+    t.same(session.outputs.map((o) => o.shape), [[1, sequence, 16], [1, 16]]);
+    const input = ids(sequence, sequence);
+    const ours = await session.run({ input_ids: input });
+    const ref = await runReferenceTyped(attentionBlock(sequence, false), [input]);
+    expectClose(t, ours.hidden_states, ref[0], `sequence ${sequence}: hidden states`);
+    expectClose(t, ours.pooled, ref[1], `sequence ${sequence}: pooled`);
+  }
+  t.throws(() => session.run({ input_ids: ids(40, 1) }), { name: 'TypeError', message: /Expected 8 values \(shape \[1,8\]\)/ }, 'runs take the current shape');
+});
+
+t.test('a classifier with batch -1 runs at batch 1 and 4, from createSession and resize', async (t) => {
+  const model = await loadModel(convClassifier(1, true));
+  t.teardown(() => model.dispose());
+  const at4 = await model.createSession({ threads: 1, inputShapes: { image: [4, 16, 16, 3] } });
+  const at1 = await model.createSession({ threads: 1 });
+  const image = deterministicInput(size([4, 16, 16, 3]), -1, 1, 11);
+  const ref4 = (await runReferenceTyped(convClassifier(4, false), [image]))[0];
+  expectClose(t, (await at4.run({ image })).probabilities, ref4, 'batch 4 from inputShapes');
+  const one = image.subarray(0, size([1, 16, 16, 3]));
+  expectClose(t, (await at1.run({ image: one })).probabilities, ref4.subarray(0, 10), 'batch 1: the first item of batch 4');
+  await at1.resize({ image: [4, 16, 16, 3] });
+  expectClose(t, (await at1.run({ image })).probabilities, ref4, 'batch 4 after resize');
+});
+
+t.test('runs queued before a resize complete at the old shapes, later ones at the new', async (t) => {
+  const model = await loadModel(convClassifier(1, true));
+  t.teardown(() => model.dispose());
+  const session = await model.createSession({ threads: 1 });
+  const one = deterministicInput(size([1, 16, 16, 3]), -1, 1, 12);
+  const two = deterministicInput(size([2, 16, 16, 3]), -1, 1, 13);
+  const before = [session.run({ image: one }), session.run({ image: one })];
+  const resized = session.resize({ image: [2, 16, 16, 3] });
+  t.same(session.inputs[0].shape, [2, 16, 16, 3], 'inputs describe the new shapes at once');
+  const after = session.run({ image: two });
+  t.throws(() => session.runSync({ image: two }), { code: 'ERR_XNNLITE_BUSY' });
+  const [a, b] = await Promise.all(before);
+  await resized;
+  t.equal(a.probabilities.length, 10);
+  t.same(b.probabilities, a.probabilities);
+  t.equal((await after).probabilities.length, 20);
+});
+
+t.test('shapes a model cannot take are refused, naming the operator; the session keeps its shapes', async (t) => {
+  const model = await loadModel(convClassifier(1, true));
+  t.teardown(() => model.dispose());
+  await t.rejects(model.createSession({ inputShapes: { image: [1, 16, 16, 4] } }), { name: 'ShapeError', code: 'ERR_XNNLITE_SHAPE', message: /CONV_2D #0/ });
+  await t.rejects(model.createSession({ inputShapes: { image: [1, 16, 16] } }), { name: 'RangeError', message: /rank 3/ });
+  await t.rejects(model.createSession({ inputShapes: { pixels: [1, 16, 16, 3] } }), { name: 'TypeError', message: /Unknown input "pixels"/ });
+  await t.rejects(model.createSession({ inputShapes: { image: [0, 16, 16, 3] } }), { name: 'TypeError', message: /integers from 1/ });
+  await t.rejects(model.createSession({ inputShapes: { image: [100000, 1000, 1000, 3] } }), ShapeError, 'a shape over the size limit');
+  const session = await model.createSession({ threads: 1 });
+  await t.rejects(session.resize({ image: [2, 16, 16, 5] }), { name: 'ShapeError' });
+  t.same(session.inputs[0].shape, [1, 16, 16, 3], 'a refused resize changes nothing');
+  const out = await session.run({ image: deterministicInput(size([1, 16, 16, 3]), -1, 1, 3)  });
+  t.equal(out.probabilities.length, 10, 'and the session still runs');
+  session.dispose();
+  await t.rejects(session.resize({ image: [2, 16, 16, 3] }), { name: 'DisposedError' });
+});
