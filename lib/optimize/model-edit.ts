@@ -171,6 +171,15 @@ export class ModelEdit {
     return sparse;
   }
 
+  /** Makes `op` read a new tensor at input `slot`. */
+  replaceInput(op: OperatorSpec, slot: number, tensor: TensorSpec): void {
+    this.maps = undefined;
+    const index = this.tensors.push(tensor) - 1;
+    const at = this.operators.indexOf(op);
+    if (at < 0) throw new Error('replaceInput: the operator is not in the model');
+    this.operators[at] = { ...op, inputs: op.inputs.map((i, k) => (k === slot ? index : i)) };
+  }
+
   /** Sets an activation tensor's shape (and its shape signature's matching dimensions). */
   reshape(tensor: number, shape: number[]): void {
     const t = this.tensors[tensor];

@@ -14,9 +14,12 @@
  * removed from all of them at once; the convolutions and fully-connected
  * layers that read the group lose the matching input channels, and per-channel
  * constants (biases, depthwise filters, PReLU slopes, elementwise constants)
- * the matching entries. A group that reaches anything else (a reshape, a
- * concatenation, a model input or output) keeps its channels, and the notes
- * say why.
+ * the matching entries. A PAD that appends zero channels (BlazeFace's
+ * residual paths widen so) joins its input's channels to the first ones of its
+ * output: a group's tensors may then hold a prefix of its channels, and the
+ * PAD appends only the padded channels that remain. A group that reaches
+ * anything else (a reshape, a concatenation, a model input or output) keeps
+ * its channels, and the notes say why.
  */
 import type { OperatorSpec } from '../model/writer';
 import type { FloatConstant, ModelEdit } from './model-edit';
@@ -33,10 +36,18 @@ const PADS = new Set(['PAD', 'PADV2', 'MIRROR_PAD']);
 const REDUCES = new Set(['MEAN', 'SUM', 'REDUCE_MAX', 'REDUCE_MIN']);
 const ELEMENTWISE = new Set(['ADD', 'SUB', 'MUL', 'DIV', 'MAXIMUM', 'MINIMUM', 'SQUARED_DIFFERENCE']);
 
-/** A constant to cut along one axis when its group loses channels. */
+/** A constant to cut along one axis when its group loses channels; `member` is the group's tensor whose channels the axis runs over. */
 interface Cut {
   tensor: number;
   axis: number;
+  member: number;
+}
+
+/** A PAD appending channels to `member`'s group: its output holds the input's `from` channels, then padding. */
+interface ChannelPad {
+  op: OperatorSpec;
+  from: number;
+  member: number;
 }
 
 interface Group {
@@ -44,6 +55,7 @@ interface Group {
   /** CONV_2D operators writing the group, with their filters (channels on axis 0) and biases. */
   sources: OperatorSpec[];
   cuts: Cut[];
+  pads: ChannelPad[];
   blocked: string[];
 }
 
@@ -75,6 +87,13 @@ function int32Values(edit: ModelEdit, tensor: number): Int32Array | undefined {
   return new Int32Array(Uint8Array.prototype.slice.call(new Uint8Array(d.buffer, d.byteOffset, d.byteLength)).buffer);
 }
 
+/** A PAD that pads channels at their end only (spatial padding aside). */
+function appendsChannels(edit: ModelEdit, op: OperatorSpec): boolean {
+  const rank = edit.tensors[op.inputs[0]].shape.length;
+  const pads = int32Values(edit, op.inputs[1]);
+  return pads !== undefined && pads.length === 2 * rank && pads[2 * rank - 2] === 0 && pads[2 * rank - 1] > 0;
+}
+
 /** Finds the channel groups of a model and what each one needs rewritten. */
 function channelGroups(edit: ModelEdit): Group[] {
   const shapeOf = (t: number) => edit.tensors[t].shape;
@@ -84,7 +103,7 @@ function channelGroups(edit: ModelEdit): Group[] {
   const effects: { tensor: number; apply: (g: Group) => void }[] = [];
   const block = (tensor: number, reason: string) => effects.push({ tensor, apply: (g) => g.blocked.push(reason) });
   const cut = (tensor: number, constant: number, axis: number) => {
-    if (constant >= 0) effects.push({ tensor, apply: (g) => g.cuts.push({ tensor: constant, axis }) });
+    if (constant >= 0) effects.push({ tensor, apply: (g) => g.cuts.push({ tensor: constant, axis, member: tensor }) });
   };
   const name = (op: OperatorSpec, k: number) => `${op.op} #${k}`;
 
@@ -107,6 +126,11 @@ function channelGroups(edit: ModelEdit): Group[] {
     if (!op.custom && x !== undefined && y !== undefined && isActivation(x) && lastDim(shapeOf(x)) === lastDim(shapeOf(y))
       && (KEEPS_CHANNELS.has(op.op) || PADS.has(op.op) || REDUCES.has(op.op)) && keepsLast()) {
       groups.union(x, y);
+      return;
+    }
+    if (!op.custom && (op.op === 'PAD' || op.op === 'PADV2') && isActivation(x) && appendsChannels(edit, op)) {
+      groups.union(x, y);
+      effects.push({ tensor: y, apply: (g) => g.pads.push({ op, from: lastDim(shapeOf(x)), member: y }) });
       return;
     }
     if (!op.custom && op.op === 'DEPTHWISE_CONV_2D' && isActivation(x) && lastDim(shapeOf(op.inputs[1])) === lastDim(shapeOf(x))) {
@@ -152,7 +176,7 @@ function channelGroups(edit: ModelEdit): Group[] {
   const groupOf = (tensor: number) => {
     const root = groups.find(tensor);
     let g = byRoot.get(root);
-    if (!g) byRoot.set(root, g = { members: new Set(), sources: [], cuts: [], blocked: [] });
+    if (!g) byRoot.set(root, g = { members: new Set(), sources: [], cuts: [], pads: [], blocked: [] });
     g.members.add(tensor);
     return g;
   };
@@ -194,11 +218,9 @@ export function pruneChannels(edit: ModelEdit, sparsity: number): string[] {
     return constants.get(tensor);
   };
   for (const g of groups) {
-    const channels = new Set([...g.members].map((t) => lastDim(edit.tensors[t].shape)));
-    if (channels.size !== 1) g.blocked.push(`its tensors disagree on the channel count (${[...channels].join(', ')})`);
     for (const source of g.sources) {
-      g.cuts.push({ tensor: source.inputs[1], axis: 0 });
-      if (source.inputs[2] !== undefined && source.inputs[2] >= 0) g.cuts.push({ tensor: source.inputs[2], axis: 0 });
+      g.cuts.push({ tensor: source.inputs[1], axis: 0, member: source.outputs[0] });
+      if (source.inputs[2] !== undefined && source.inputs[2] >= 0) g.cuts.push({ tensor: source.inputs[2], axis: 0, member: source.outputs[0] });
     }
     for (const c of g.cuts) {
       const t = edit.tensors[c.tensor];
@@ -216,30 +238,54 @@ export function pruneChannels(edit: ModelEdit, sparsity: number): string[] {
       notes.push(`kept the channels of ${g.sources.map(convName).join(', ')}: ${[...new Set(g.blocked)].join('; ')}`);
       continue;
     }
-    const channels = lastDim(edit.tensors[[...g.members][0]].shape);
+    // Each tensor holds the first `width` of the group's channels (all of them, unless a PAD appends to it).
+    const width = new Map([...g.members].map((t) => [t, lastDim(edit.tensors[t].shape)]));
+    const channels = Math.max(...width.values());
+    const narrowest = Math.min(...width.values());
     const drop = Math.min(channels - 1, Math.round(sparsity * channels));
     if (drop === 0) continue;
-    before += channels * g.sources.length;
+    // A channel's norm: the mean over the convolutions that write it (with PADs in the group, the
+    // first channels have more writers than the padded ones; a sum would favour them).
     const norms = new Float64Array(channels);
+    const writers = new Float64Array(channels);
     for (const source of g.sources) {
       const { values } = constants.get(source.inputs[1])!;
-      const per = values.length / channels;
-      for (let c = 0; c < channels; c++) for (let i = c * per; i < (c + 1) * per; i++) norms[c] += Math.abs(values[i]);
+      const w = width.get(source.outputs[0])!;
+      const per = values.length / w;
+      for (let c = 0; c < w; c++) {
+        for (let i = c * per; i < (c + 1) * per; i++) norms[c] += Math.abs(values[i]);
+        writers[c]++;
+      }
     }
-    // Lowest norms go; ties go in channel order, so the result does not depend on the sort.
+    for (let c = 0; c < channels; c++) norms[c] /= Math.max(1, writers[c]);
+    // Lowest norms go; ties go in channel order, so the result does not depend on the sort. The strongest
+    // of the channels every tensor holds stays, so that no tensor is left without channels.
     const order = Array.from({ length: channels }, (_, c) => c).sort((a, b) => norms[a] - norms[b] || a - b);
-    const keep = order.slice(drop).sort((a, b) => a - b);
+    const protect = order.filter((c) => c < narrowest).pop()!;
+    const gone = new Set(order.filter((c) => c !== protect).slice(0, drop));
+    const keepFor = (member: number) => Array.from({ length: width.get(member)! }, (_, c) => c).filter((c) => !gone.has(c));
     for (const c of g.cuts) {
       const entry = constants.get(c.tensor)!;
-      const sliced = sliceAxis(entry.values, entry.shape, c.axis, keep);
+      const sliced = sliceAxis(entry.values, entry.shape, c.axis, keepFor(c.member));
       entry.values = sliced.values;
       entry.shape = sliced.shape;
     }
+    for (const pad of g.pads) {
+      const appended = keepFor(pad.member).filter((c) => c >= pad.from).length;
+      const pads = int32Values(edit, pad.op.inputs[1])!;
+      pads[pads.length - 1] = appended;
+      // A new constant: the old one may be shared with other PADs.
+      edit.replaceInput(pad.op, 1, { name: `${edit.tensors[pad.op.inputs[1]].name ?? 'paddings'}_pruned`, shape: [...edit.tensors[pad.op.inputs[1]].shape], dtype: 'int32', data: pads });
+    }
     for (const t of g.members) {
       const shape = edit.tensors[t].shape;
-      edit.reshape(t, shape.map((d, i) => (i === shape.length - 1 ? keep.length : d)));
+      edit.reshape(t, shape.map((d, i) => (i === shape.length - 1 ? keepFor(t).length : d)));
     }
-    removed += drop * g.sources.length;
+    for (const source of g.sources) {
+      const w = width.get(source.outputs[0])!;
+      before += w;
+      removed += w - keepFor(source.outputs[0]).length;
+    }
     pruned += g.sources.length;
   }
   for (const { constant, values, shape } of constants.values()) {
