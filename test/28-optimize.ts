@@ -215,7 +215,8 @@ t.test('the report: sizes, speed, error per output, top-1 agreement, weights, no
   t.equal(report.accuracy.outputs.length, 1);
   const out = report.accuracy.outputs[0];
   t.equal(out.name, 'logits');
-  t.ok(out.maxAbs > 0 && out.meanAbs > 0 && out.meanAbs <= out.maxAbs && out.relative > 0, `max ${out.maxAbs}, mean ${out.meanAbs}, relative ${out.relative}`);
+  t.ok(out.maxAbs > 0 && out.meanAbs > 0 && out.meanAbs <= out.maxAbs && out.scale > 0, `max ${out.maxAbs}, mean ${out.meanAbs}, scale ${out.scale}`);
+  t.equal(out.relative, out.maxAbs / out.scale, 'relative: max |diff| over the largest |value|');
   t.ok(out.top1Agreement !== undefined && out.top1Agreement >= 0 && out.top1Agreement <= 1, `top-1 agreement ${out.top1Agreement} for a [1, 10] output`);
   t.match(report.weights, { before: { filters: 5, weights: 216 + 72 + 64 + 96 + 120, convolutionChannels: 28 }, after: { filters: 5, convolutionChannels: 14 } });
   t.same(report.notes, ['a note']);

@@ -33,8 +33,8 @@ export function formatReport(r: OptimizationReport): string {
   const where = r.accuracy.synthetic ? `${r.accuracy.samples} synthetic input(s)` : `${r.accuracy.samples} held-out sample(s)`;
   const classifiers = r.accuracy.outputs.some((o) => o.top1Agreement !== undefined);
   lines.push(`difference from the original on ${where}:`, table([
-    ['  output', 'max |diff|', 'mean |diff|', 'max / output scale', ...(classifiers ? ['top-1 agreement'] : [])],
-    ...r.accuracy.outputs.map((o) => [`  ${o.name}`, o.maxAbs.toPrecision(3), o.meanAbs.toPrecision(3), pct(o.relative),
+    ['  output', 'max |diff|', 'mean |diff|', 'largest |value|', 'max / largest', ...(classifiers ? ['top-1 agreement'] : [])],
+    ...r.accuracy.outputs.map((o) => [`  ${o.name}`, o.maxAbs.toPrecision(3), o.meanAbs.toPrecision(3), o.scale.toPrecision(3), pct(o.relative),
       ...(classifiers ? [o.top1Agreement === undefined ? '-' : pct(o.top1Agreement)] : [])]),
   ]));
   const w = r.weights;

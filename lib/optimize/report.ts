@@ -28,7 +28,9 @@ export interface OutputError {
   name: string;
   maxAbs: number;
   meanAbs: number;
-  /** maxAbs over the largest |value| of the original's output: 0.01 is 1% of the output's scale. */
+  /** The largest |value| of the original's output over the samples. */
+  scale: number;
+  /** maxAbs / scale: 0.01 is 1% of the output's scale. */
   relative: number;
   /** For class-score outputs ([K] or [1, K], K > 1): fraction of samples where both models pick the same top class. */
   top1Agreement?: number;
@@ -128,6 +130,9 @@ async function compareSpeed(before: Uint8Array, after: Uint8Array, rounds: numbe
   const a: number[] = [];
   const b: number[] = [];
   const time = async (bytes: Uint8Array) => (await benchmarkModel(bytes, { threads, runs, warmup: 3 })).inferenceMs.median;
+  // The process's first inferences run cold (thread pool start, page faults, clock ramp-up): one untimed pass of each first.
+  await benchmarkModel(before, { threads, runs: 1, warmup: 1 });
+  await benchmarkModel(after, { threads, runs: 1, warmup: 1 });
   for (let r = 0; r < rounds; r++) {
     // Alternating, first one then the other (ABBA...), so that the machine's drift over the run
     // (other processes, clock, a cold first round) falls on both alike.
@@ -201,7 +206,7 @@ export async function optimizationReport(before: ModelSource, after: ModelSource
         samples: gap.count,
         synthetic: o.samples === undefined,
         outputs: gap.outputs.map((g) => ({
-          name: g.name, maxAbs: g.maxAbs, meanAbs: g.meanAbs,
+          name: g.name, maxAbs: g.maxAbs, meanAbs: g.meanAbs, scale: g.maxReference,
           relative: g.maxAbs === 0 ? 0 : g.maxAbs / g.maxReference,
           ...(g.top1Agreement !== undefined ? { top1Agreement: g.top1Agreement } : {}),
         })),
