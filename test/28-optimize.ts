@@ -92,6 +92,12 @@ t.test('unstructured pruning at 50% on face_detection_short_range: sparse format
   t.ok(kept, 'every weight is either zero or its original value');
   await expectParity(t, pruned, 1e-4, [-1, 1]);
 
+  // float32 weights: stored sparse as float32 behind DENSIFY alone (the FULLY_CONNECTED's too).
+  const f32 = await prune(classifier(), { sparsity: 0.75 });
+  t.ok(filters(f32).every((w) => w.constant.storage === 'float32' && w.constant.sparse), 'float32 filters stored sparse as float32');
+  t.ok(readModel(f32).subgraphs[0].operators.every((op) => op.op !== 'DEQUANTIZE'), 'without DEQUANTIZE');
+  await expectParity(t, f32, 1e-5);
+
   const global = await prune(original, { sparsity: 0.5, scope: 'global' });
   const g = weightSummary(global);
   t.equal(g.zeros, Math.round(0.5 * g.weights), 'global scope: exactly half of all weights are zero');
@@ -185,6 +191,7 @@ t.test('clustering to 16 values: at most 16 per filter (or per channel), FP16 ke
     if (!(distinct.size <= 3 && distinct.has(0) && w.constant.sparse === filters(small).find((x) => x.name === w.name)!.constant.sparse)) t.fail(`${w.name}: ${[...distinct]}`);
   }
   t.ok(sparseTensors(again) > 0, 'filters stored sparse stay sparse');
+  await expectParity(t, again, 1e-5);
 });
 
 t.test('k-means: deterministic, exact on few distinct values, never more than k', async (t) => {
