@@ -5,11 +5,13 @@ import { version } from '../version';
 import { benchCommand } from './bench';
 import { cacheCommand } from './cache';
 import { quantizeCommand } from './quantize';
+import { pruneCommand } from './prune';
+import { clusterCommand } from './cluster';
 import { inspectCommand } from './inspect';
 import { runCommand } from './run';
 import { InputError, parse, UsageError, type Command } from './usage';
 
-const COMMANDS: Command[] = [inspectCommand, benchCommand, runCommand, quantizeCommand, cacheCommand];
+const COMMANDS: Command[] = [inspectCommand, benchCommand, runCommand, quantizeCommand, pruneCommand, clusterCommand, cacheCommand];
 
 function overview(): string {
   return [

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { loadModel, type Model } from '../model';
 import { guessLayout } from '../image/to-tensor';
 import { quantize, type QuantizeOptions } from '../quantize/index';
-import { accuracyGap } from './accuracy-report';
+import { accuracyGap } from '../optimize/accuracy';
 import { numberList, sampleSet, type SampleSet } from './calibration-set';
 import { bytes, Progress, table } from './format';
 import { integerOption, UsageError, type Command } from './usage';

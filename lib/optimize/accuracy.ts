@@ -13,6 +13,8 @@ export interface OutputGap {
   name: string;
   maxAbs: number;
   meanAbs: number;
+  /** Largest |value| of the original's output over the samples: the scale to read the differences against. */
+  maxReference: number;
   /** Fraction of samples with the same argmax; undefined for outputs that are not class scores. */
   top1Agreement?: number;
 }
@@ -29,7 +31,7 @@ const argmax = (values: ArrayLike<number>) => {
 };
 
 export async function accuracyGap(original: Session, quantized: Session, samples: Iterable<Record<string, Float32Array>>): Promise<{ count: number; outputs: OutputGap[] }> {
-  const stats = original.outputs.map((info) => ({ info, max: 0, sum: 0, n: 0, agree: 0 }));
+  const stats = original.outputs.map((info) => ({ info, max: 0, sum: 0, n: 0, agree: 0, reference: 0 }));
   let count = 0;
   for (const sample of samples) {
     const a = await original.run(sample);
@@ -41,6 +43,7 @@ export async function accuracyGap(original: Session, quantized: Session, samples
       for (let i = 0; i < expected.length; i++) {
         const d = Math.abs(expected[i] - actual[i]);
         if (d > s.max) s.max = d;
+        if (Math.abs(expected[i]) > s.reference) s.reference = Math.abs(expected[i]);
         s.sum += d;
       }
       s.n += expected.length;
@@ -51,7 +54,7 @@ export async function accuracyGap(original: Session, quantized: Session, samples
   return {
     count,
     outputs: stats.map((s) => ({
-      name: s.info.name, maxAbs: s.max, meanAbs: s.sum / Math.max(1, s.n),
+      name: s.info.name, maxAbs: s.max, meanAbs: s.sum / Math.max(1, s.n), maxReference: s.reference,
       top1Agreement: isClassifier(s.info) ? s.agree / Math.max(1, count) : undefined,
     })),
   };
