@@ -4,7 +4,7 @@
 import t, { type Test } from 'tap';
 import { loadModel } from '../lib/index';
 import { deterministicInput } from './helpers/compare';
-import { accumulatorModel, ifModel, whileModel } from './helpers/control-models';
+import { accumulatorModel, growingLoopModel, ifModel, whileModel } from './helpers/control-models';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { compile } = require('../bench/lib/litert.js') as { compile(bytes: Uint8Array): Promise<{ runTyped(inputs: ArrayBufferView[]): Promise<ArrayLike<number>[]>; dispose(): void }> };
 
@@ -36,6 +36,22 @@ t.test('a WHILE loop with a counter and a loop-carried activation', async (t) =>
   }
   const sync = session.runSync({ x, limit: Int32Array.of(3) });
   expectClose(t, sync.x_final, (await reference.runTyped([x, Int32Array.of(3)]))[0], 'runSync runs the loop too');
+});
+
+t.test('a loop variable whose shape changes at every iteration', async (t) => {
+  // LiteRT.js cannot be the oracle here: its compiled-model API gives a loop's
+  // dynamically shaped output back as garbage (it binds the output buffers before
+  // the loop runs). The result is known exactly: x, then one 0.25 per iteration.
+  const model = await loadModel(growingLoopModel(3));
+  t.teardown(() => model.dispose());
+  const session = await model.createSession({ threads: 1 });
+  const x = deterministicInput(4, -1, 1, 9);
+  const ours = await session.run({ x });
+  t.same(session.outputs[0].shape, [1, 7]);
+  t.same(Array.from(ours.x_final), [...x, 0.25, 0.25, 0.25], 'x grown by three columns, one per iteration');
+  t.same(Array.from(session.runSync({ x }).x_final), Array.from(ours.x_final), 'runSync reuses the runtimes made for the shapes the loop met');
+  const fresh = await model.createSession({ threads: 1 });
+  t.throws(() => fresh.runSync({ x }), { message: /runSync\(\): shapes changed at run time .* use run\(\)/ }, 'a fresh session cannot make them on the calling thread');
 });
 
 t.test('an IF runs the branch its condition picks', async (t) => {

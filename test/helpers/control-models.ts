@@ -4,7 +4,7 @@
 // and initialiser is a subgraph of its own.
 import { BuiltinOptions } from '../../lib/model/schema';
 import { writeModel, type OperatorSpec, type OptionsSpec, type SubgraphSpec, type TensorSpec } from '../../lib/model/writer';
-import { arithmetic } from './options';
+import { arithmetic, concatenation } from './options';
 
 type Tensor = TensorSpec & { index?: number };
 
@@ -98,4 +98,25 @@ export function accumulatorModel(o: { initial?: number[]; initialise?: boolean }
     { op: 'ASSIGN_VARIABLE', inputs: [0, 1], outputs: [], options: noOptions(BuiltinOptions.AssignVariableOptions) },
   ]);
   return writeModel({ description: 'accumulator (xnnlite test)', subgraphs: initialise ? [main, init] : [main] });
+}
+
+/**
+ * A loop variable that grows: x [1, 4] gets a column of `fill` appended by
+ * CONCATENATION at each of `iterations` iterations (a constant count), so
+ * the body meets x at a new shape every time; the output is x [1, 4 + iterations].
+ */
+export function growingLoopModel(iterations: number): Uint8Array {
+  const main = subgraph('main', [f32('x', [1, 4]), i32('i0', [], [0]), i32('i_final', []), f32('x_final', [1, 4 + iterations])], [0], [3], [
+    { op: 'WHILE', inputs: [1, 0], outputs: [2, 3], options: whileOptions(1, 2) },
+  ]);
+  const cond = subgraph('cond', [i32('i', []), f32('x', [1, 4]), i32('limit', [], [iterations]), bool('more', [])], [0, 1], [3], [
+    { op: 'LESS', inputs: [0, 2], outputs: [3], options: noOptions(BuiltinOptions.LessOptions) },
+  ]);
+  const body = subgraph('body', [
+    i32('i', []), f32('x', [1, 4]), i32('one', [], [1]), i32('i_next', []), f32('fill', [1, 1], [0.25]), f32('x_next', [1, 5]),
+  ], [0, 1], [3, 5], [
+    { op: 'ADD', inputs: [0, 2], outputs: [3], options: arithmetic('ADD') },
+    { op: 'CONCATENATION', inputs: [1, 4], outputs: [5], options: concatenation(1) },
+  ]);
+  return writeModel({ description: 'growing loop (xnnlite test)', subgraphs: [main, cond, body] });
 }
