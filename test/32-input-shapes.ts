@@ -7,7 +7,7 @@ import path from 'node:path';
 import t, { type Test } from 'tap';
 import { loadModel, ShapeError } from '../lib/index';
 import { deterministicInput } from './helpers/compare';
-import { attentionBlock, convClassifier } from './helpers/dynamic-models';
+import { attentionBlock, convClassifier, flattenClassifier } from './helpers/dynamic-models';
 import { runReferenceTyped } from './helpers/litert';
 
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
@@ -61,6 +61,18 @@ t.test('a classifier with batch -1 runs at batch 1 and 4, from createSession and
   expectClose(t, (await at1.run({ image: one })).probabilities, ref4.subarray(0, 10), 'batch 1: the first item of batch 4');
   await at1.resize({ image: [4, 16, 16, 3] });
   expectClose(t, (await at1.run({ image })).probabilities, ref4, 'batch 4 after resize');
+});
+
+t.test('a RESHAPE whose target the model computes from its input (SHAPE -> STRIDED_SLICE -> PACK) follows a new batch', async (t) => {
+  const model = await loadModel(flattenClassifier(1, true));
+  t.teardown(() => model.dispose());
+  const session = await model.createSession({ threads: 1, inputShapes: { image: [3, 4, 4, 2] } });
+  t.same(session.outputs[0].shape, [3, 10]);
+  const image = deterministicInput(size([3, 4, 4, 2]), -1, 1, 21);
+  const ref = (await runReferenceTyped(flattenClassifier(3, false), [image]))[0];
+  expectClose(t, (await session.run({ image })).probabilities, ref, 'batch 3');
+  await session.resize({ image: [1, 4, 4, 2] });
+  expectClose(t, (await session.run({ image: image.subarray(0, 32) })).probabilities, ref.subarray(0, 10), 'back at batch 1: the first item');
 });
 
 t.test('runs queued before a resize complete at the old shapes, later ones at the new', async (t) => {

@@ -45,6 +45,24 @@ export class StaticValues {
     }
   }
 
+  /** A copy, to add the values a session's shapes make constant to (see `foldShapeValue`). */
+  derive(): StaticValues {
+    const copy = new StaticValues(this.subgraph, 0, () => undefined);
+    for (const [k, v] of this.values) copy.values.set(k, v);
+    for (const op of this.foldedOps) copy.foldedOps.add(op);
+    return copy;
+  }
+
+  /**
+   * Records tensor `t`'s value, computed when the session was planned by
+   * operator `opIndex` (a shape computation: lib/core/shape-values.ts),
+   * which then runs nowhere.
+   */
+  foldShapeValue(opIndex: number, t: number, value: StaticValue): void {
+    this.values.set(t, value);
+    this.foldedOps.add(opIndex);
+  }
+
   isStatic(t: TensorDef | undefined): boolean {
     return t !== undefined && this.values.has(t.index);
   }

@@ -55,14 +55,14 @@ export function analyzeSubgraph(model: TfliteModel, index = 0, options: Analysis
  * shapes). ShapeError when the shapes do not fit the model.
  */
 export function analysisAtShapes(analysis: SubgraphAnalysis, shapes: ReadonlyMap<number, readonly number[]>, limits: ModelLimits = DEFAULT_LIMITS): SubgraphAnalysis {
-  const subgraph = propagateShapes(analysis.subgraph, analysis.statics, shapes);
+  const { subgraph, statics } = propagateShapes(analysis.subgraph, analysis.statics, shapes);
   if (subgraph === analysis.subgraph) return analysis;
   let total = 0;
   for (const t of subgraph.tensors) {
     total += tensorBytes(t, limits, (problem) => new ShapeError(`tensor ${t.index} (${t.name}): ${problem}`));
     if (total > limits.maxTotalBytes) throw new ShapeError(`the tensors at these shapes need more than ${limits.maxTotalBytes} bytes`);
   }
-  const resized = { ...analysis, subgraph, placed: placeOperators(subgraph, analysis.statics) };
+  const resized = { ...analysis, subgraph, statics, placed: placeOperators(subgraph, statics) };
   try {
     ensureSupported(resized);
   } catch (err) {

@@ -5,6 +5,7 @@
  */
 import { ShapeError } from '../errors';
 import { Node } from '../core/node';
+import { integerValue, shapeValues } from '../core/shape-values';
 import type { StaticValues } from '../core/static-values';
 import type { SubgraphDef, TensorDef } from '../model/types';
 import { shapeRuleOf } from '../ops/registry';
@@ -13,12 +14,17 @@ const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b
 
 /**
  * `subgraph` with tensor `index` at `shape` for each entry of `shapes` (its
- * inputs), and every computed tensor reshaped to match. Returns `subgraph`
- * itself when nothing changes. Throws ShapeError naming the operator when
- * its rule refuses the shapes it is given, or it has no rule.
+ * inputs), and every computed tensor reshaped to match; and `statics` with
+ * the shape computations those shapes make constant (SHAPE and the integer
+ * arithmetic on its result, lib/core/shape-values.ts), whose operators then
+ * run nowhere. Returns both unchanged when no shape changes. Throws
+ * ShapeError naming the operator when its rule refuses the shapes it is
+ * given, or it has no rule.
  */
-export function propagateShapes(subgraph: SubgraphDef, statics: StaticValues, shapes: ReadonlyMap<number, readonly number[]>): SubgraphDef {
-  if ([...shapes].every(([index, shape]) => sameShape(subgraph.tensors[index].shape, shape))) return subgraph;
+export function propagateShapes(subgraph: SubgraphDef, statics: StaticValues, shapes: ReadonlyMap<number, readonly number[]>): { subgraph: SubgraphDef; statics: StaticValues } {
+  if ([...shapes].every(([index, shape]) => sameShape(subgraph.tensors[index].shape, shape))) return { subgraph, statics };
+  const known = statics.derive();
+  const graphOutputs = new Set(subgraph.outputs);
   const tensors: TensorDef[] = [...subgraph.tensors];
   const resized: SubgraphDef = { ...subgraph, tensors };
   const reshape = (index: number, shape: readonly number[]) => {
@@ -26,17 +32,22 @@ export function propagateShapes(subgraph: SubgraphDef, statics: StaticValues, sh
   };
   for (const [index, shape] of shapes) reshape(index, shape);
   for (const def of subgraph.operators) {
-    if (statics.isFolded(def.index)) continue;
+    if (known.isFolded(def.index)) continue;
     const node = new Node(def, resized);
     const rule = shapeRuleOf(def.op);
     const inputs = () => def.inputs.filter((i) => i >= 0).map((i) => `[${tensors[i].shape}]`).join(', ');
     if (!rule) throw new ShapeError(`${node.label} has no shape rule: the model runs only at the shapes it declares`);
-    const out = rule(node, statics);
+    const out = rule(node, known);
     if (typeof out === 'string') throw new ShapeError(`${node.label} cannot take inputs of shapes ${inputs()}: ${out}`);
     if (out.length !== def.outputs.length) throw new Error(`${node.label}: its shape rule gave ${out.length} shapes for ${def.outputs.length} outputs`);
     def.outputs.forEach((t, k) => {
       if (t >= 0) reshape(t, out[k]);
     });
+    // A graph output stays computed: sessions give constants no output.
+    if (def.outputs.length === 1 && !graphOutputs.has(def.outputs[0])) {
+      const values = shapeValues(new Node(def, resized), known);
+      if (values) known.foldShapeValue(def.index, def.outputs[0], integerValue(tensors[def.outputs[0]].dtype, values));
+    }
   }
-  return resized;
+  return { subgraph: resized, statics: known };
 }

@@ -4,7 +4,7 @@
 import type { DType } from '../../lib/model/schema';
 import { writeModel, type ModelSpec, type OperatorSpec, type OptionsSpec, type SubgraphSpec, type TensorSpec } from '../../lib/model/writer';
 import { weights } from './op-model';
-import { batchMatmul, conv2d, depthwise, fullyConnected, reducer, softmax } from './options';
+import { batchMatmul, conv2d, depthwise, fullyConnected, reducer, softmax, stridedSlice } from './options';
 import { BuiltinOptions, OptionSlot } from '../../lib/model/schema';
 
 /** A subgraph under construction. */
@@ -131,4 +131,25 @@ export function convClassifier(batch: number, dynamic: boolean): Uint8Array {
   const logits = g.op('FULLY_CONNECTED', [pooled, g.weights('fc/w', [10, 8]), g.weights('fc/b', [10], 0.1)], { name: 'logits', shape: [batch, 10] }, fullyConnected());
   g.outputs.push(g.op('SOFTMAX', [logits], { name: 'probabilities', shape: [batch, 10] }, softmax(1)));
   return writeModel({ description: 'conv classifier (xnnlite test)', subgraphs: [g.spec()] });
+}
+
+/**
+ * A flatten as TensorFlow's converter writes it for a `None` batch: the
+ * RESHAPE's target computed from the input (SHAPE -> STRIDED_SLICE of the
+ * batch -> PACK with 32), then FULLY_CONNECTED to 10 and SOFTMAX. Input
+ * image [batch, 4, 4, 2], batch -1 when `dynamic`.
+ */
+export function flattenClassifier(batch: number, dynamic: boolean): Uint8Array {
+  const g = new Graph('main');
+  const image = g.input('image', [batch, 4, 4, 2], 'float32', dynamic ? [-1, 4, 4, 2] : undefined);
+  const shape = g.op('SHAPE', [image], { name: 'shape', shape: [4], dtype: 'int32' },
+    { type: BuiltinOptions.ShapeOptions, fields: [{ slot: OptionSlot.Shape.outType, kind: 'i8', value: 2 }] });
+  const batchSize = g.op('STRIDED_SLICE', [shape, g.ints('begin', [0]), g.ints('end', [1]), g.ints('strides', [1])], { name: 'batch', shape: [], dtype: 'int32' },
+    stridedSlice({ shrinkAxisMask: 1 }));
+  const target = g.op('PACK', [batchSize, g.tensor('features', [], 'int32', { data: Int32Array.of(32) })], { name: 'target', shape: [2], dtype: 'int32' },
+    { type: BuiltinOptions.PackOptions, fields: [{ slot: OptionSlot.Pack.valuesCount, kind: 'i32', value: 2 }, { slot: OptionSlot.Pack.axis, kind: 'i32', value: 0 }] });
+  const flat = g.op('RESHAPE', [image, target], { name: 'flat', shape: [batch, 32] }, reshapeOptions);
+  const logits = g.op('FULLY_CONNECTED', [flat, g.weights('fc/w', [10, 32]), g.weights('fc/b', [10], 0.1)], { name: 'logits', shape: [batch, 10] }, fullyConnected());
+  g.outputs.push(g.op('SOFTMAX', [logits], { name: 'probabilities', shape: [batch, 10] }, softmax(1)));
+  return writeModel({ description: 'flatten classifier (xnnlite test)', subgraphs: [g.spec()] });
 }

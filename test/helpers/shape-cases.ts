@@ -82,7 +82,7 @@ export function ruleShapes(c: ShapeCase): number[][] {
   const subgraph = readModel(bytes).subgraphs[0];
   const statics = new StaticValues(subgraph, 0, foldOf);
   const at = new Map(subgraph.inputs.map((t, k) => [t, c.resized[k]] as [number, number[]]));
-  const out = propagateShapes(subgraph, statics, at);
+  const out = propagateShapes(subgraph, statics, at).subgraph;
   return subgraph.operators[opIndex].outputs.map((t) => out.tensors[t].shape);
 }
 
@@ -116,7 +116,7 @@ export function declaredShapeMismatches(bytes: Uint8Array): { checked: number; m
   const blank = new Set([...computed, ...subgraph.inputs]);
   // Inputs are blanked too: propagateShapes returns a subgraph whose inputs already have the asked shapes as it is.
   const blanked: SubgraphDef = { ...subgraph, tensors: subgraph.tensors.map((t) => (blank.has(t.index) ? { ...t, shape: [] } : t)) };
-  const out = propagateShapes(blanked, statics, new Map(subgraph.inputs.map((t) => [t, subgraph.tensors[t].shape] as [number, number[]])));
+  const out = propagateShapes(blanked, statics, new Map(subgraph.inputs.map((t) => [t, subgraph.tensors[t].shape] as [number, number[]]))).subgraph;
   const mismatches: string[] = [];
   for (const t of computed) {
     const [got, declared] = [out.tensors[t].shape, subgraph.tensors[t].shape];

@@ -13,6 +13,9 @@ function check(node: Node, statics: StaticValues): Reason {
     () => rankAtMost(node.output(0), 6, 'output'),
     () => rankAtMost(node.in(0), 6, 'input'),
     () => sameElementCount(node.in(0), node.output(0)),
+    // A target computed at run time (SHAPE -> ... -> RESHAPE) would be a partition input XNNPACK cannot take;
+    // the reference kernels copy. At a session's own shapes it is usually folded into a constant (lib/core/shape-values.ts).
+    () => (node.input(1) && !statics.isStatic(node.input(1)) ? 'shape (got a tensor computed at run time, expected a constant)' : undefined),
   );
 }
 
