@@ -4,21 +4,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import t, { type Test } from 'tap';
+import t from 'tap';
 import { inspectModel, loadModel } from '../lib/index';
-import { deterministicInput } from './helpers/compare';
+import { deterministicInput, expectCloseTo } from './helpers/compare';
 import { twoSignatureModel } from './helpers/dynamic-models';
 import { runReferenceSignature } from './helpers/litert';
-
-/** Float outputs within 1e-5 of the reference's magnitude; integers exactly. */
-function expectClose(t: Test, ours: ArrayLike<number>, ref: ArrayLike<number>, what: string): void {
-  t.equal(ours.length, ref.length, `${what}: ${ref.length} values`);
-  let scale = 0;
-  for (let i = 0; i < ref.length; i++) scale = Math.max(scale, Math.abs(ref[i]));
-  let worst = 0;
-  for (let i = 0; i < ref.length; i++) worst = Math.max(worst, Math.abs(ours[i] - ref[i]));
-  t.ok(worst <= 1e-5 * scale + 1e-6, `${what}: within 1e-5 of LiteRT.js (max difference ${worst.toExponential(2)}, magnitude ${scale.toFixed(3)})`);
-}
 
 t.test('a two-signature model runs each signature by its keys, as LiteRT.js does', async (t) => {
   const bytes = twoSignatureModel();
@@ -38,8 +28,8 @@ t.test('a two-signature model runs each signature by its keys, as LiteRT.js does
   const decoded = await decode.run({ code });
   t.same(Object.keys(encoded), ['code']);
   t.same(Object.keys(decoded), ['reconstruction']);
-  expectClose(t, encoded.code, (await runReferenceSignature(bytes, 'encode', { features })).code, 'encode');
-  expectClose(t, decoded.reconstruction, (await runReferenceSignature(bytes, 'decode', { code })).reconstruction, 'decode');
+  expectCloseTo(t, encoded.code, (await runReferenceSignature(bytes, 'encode', { features })).code, 'encode');
+  expectCloseTo(t, decoded.reconstruction, (await runReferenceSignature(bytes, 'decode', { code })).reconstruction, 'decode');
 
   await t.rejects(model.createSession({ signature: 'train' }), { name: 'RangeError', message: /no signature "train"; its signatures are "encode", "decode"/ });
   await t.rejects(model.createSession({ signature: 3 as unknown as string }), { name: 'TypeError', message: /options\.signature/ });
@@ -61,7 +51,7 @@ t.test('each signature packs into its own cache file: two signatures never share
     const decode = await model.createSession({ threads: 1, signature: 'decode' });
     t.not(encode.weightCache!.path, decode.weightCache!.path, `${round}: separate files`);
     t.equal(decode.weightCache!.state, round === 'builds' ? 'built' : 'mapped', `${round}: the decode file`);
-    expectClose(t, (await decode.run({ code })).reconstruction, expected, `${round}: decode`);
+    expectCloseTo(t, (await decode.run({ code })).reconstruction, expected, `${round}: decode`);
     model.dispose();
   }
 });

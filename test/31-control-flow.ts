@@ -1,23 +1,12 @@
 // Control flow (WHILE, IF, CALL_ONCE) and resource variables, against
 // LiteRT.js (TFLite's own kernels for them), and what a damaged model of
 // that kind gives: a clear error, never a crash or a hang.
-import t, { type Test } from 'tap';
+import t from 'tap';
 import { loadModel } from '../lib/index';
-import { deterministicInput } from './helpers/compare';
+import { deterministicInput, expectCloseTo } from './helpers/compare';
 import { accumulatorModel, growingLoopModel, ifModel, whileModel } from './helpers/control-models';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { compile } = require('../bench/lib/litert.js') as { compile(bytes: Uint8Array): Promise<{ runTyped(inputs: ArrayBufferView[]): Promise<ArrayLike<number>[]>; dispose(): void }> };
-
-function expectClose(t: Test, ours: ArrayLike<number>, ref: ArrayLike<number>, what: string): void {
-  t.equal(ours.length, ref.length, `${what}: ${ref.length} values`);
-  let scale = 0;
-  let worst = 0;
-  for (let i = 0; i < ref.length; i++) {
-    scale = Math.max(scale, Math.abs(ref[i]));
-    worst = Math.max(worst, Math.abs(ours[i] - ref[i]));
-  }
-  t.ok(worst <= 1e-5 * scale + 1e-6, `${what}: within 1e-5 of LiteRT.js (max difference ${worst.toExponential(2)})`);
-}
 
 t.test('a WHILE loop with a counter and a loop-carried activation', async (t) => {
   const bytes = whileModel();
@@ -30,12 +19,12 @@ t.test('a WHILE loop with a counter and a loop-carried activation', async (t) =>
   for (const limit of [0, 1, 4, 9]) {
     const ours = await session.run({ x, limit: Int32Array.of(limit) });
     const ref = await reference.runTyped([x, Int32Array.of(limit)]);
-    expectClose(t, ours.x_final, ref[0], `${limit} iterations: x`);
+    expectCloseTo(t, ours.x_final, ref[0], `${limit} iterations: x`);
     t.same(Array.from(ours.i_final), [limit], `${limit} iterations: the counter`);
     t.same(Array.from(ours.i_final), Array.from(ref[1]), `${limit} iterations: the counter as LiteRT.js counts`);
   }
   const sync = session.runSync({ x, limit: Int32Array.of(3) });
-  expectClose(t, sync.x_final, (await reference.runTyped([x, Int32Array.of(3)]))[0], 'runSync runs the loop too');
+  expectCloseTo(t, sync.x_final, (await reference.runTyped([x, Int32Array.of(3)]))[0], 'runSync runs the loop too');
 });
 
 t.test('a loop variable whose shape changes at every iteration', async (t) => {
@@ -64,7 +53,7 @@ t.test('an IF runs the branch its condition picks', async (t) => {
   const x = deterministicInput(4, -2, 2, 6);
   for (const selector of [1, 0, -3]) {
     const ours = await session.run({ x, selector: Int32Array.of(selector) });
-    expectClose(t, ours.y, (await reference.runTyped([x, Int32Array.of(selector)]))[0], `selector ${selector}`);
+    expectCloseTo(t, ours.y, (await reference.runTyped([x, Int32Array.of(selector)]))[0], `selector ${selector}`);
   }
   t.not((await session.run({ x, selector: Int32Array.of(1) })).y[0], (await session.run({ x, selector: Int32Array.of(0) })).y[0], 'the branches differ');
 });
@@ -80,7 +69,7 @@ t.test('resource variables persist across runs, per session, until resetVariable
   const inputs = [1, 2, 3].map((seed) => deterministicInput(4, -1, 1, seed));
   for (const [k, x] of inputs.entries()) {
     const ours = await a.run({ x });
-    expectClose(t, ours.sum, (await reference.runTyped([x]))[0], `run ${k + 1} accumulates as LiteRT.js does`);
+    expectCloseTo(t, ours.sum, (await reference.runTyped([x]))[0], `run ${k + 1} accumulates as LiteRT.js does`);
   }
   const first = await b.run({ x: inputs[0] });
   const fresh = await (await model.createSession({ threads: 1 })).run({ x: inputs[0] });

@@ -4,23 +4,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import t, { type Test } from 'tap';
+import t from 'tap';
 import { loadModel, ShapeError } from '../lib/index';
-import { deterministicInput } from './helpers/compare';
+import { deterministicInput, expectCloseTo } from './helpers/compare';
 import { attentionBlock, convClassifier, flattenClassifier } from './helpers/dynamic-models';
 import { runReferenceTyped } from './helpers/litert';
 
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
-
-/** Float outputs within 1e-5 of the reference's magnitude. */
-function expectClose(t: Test, ours: ArrayLike<number>, ref: ArrayLike<number>, what: string): void {
-  t.equal(ours.length, ref.length, `${what}: ${ref.length} values`);
-  let scale = 0;
-  for (let i = 0; i < ref.length; i++) scale = Math.max(scale, Math.abs(ref[i]));
-  let worst = 0;
-  for (let i = 0; i < ref.length; i++) worst = Math.max(worst, Math.abs(ours[i] - ref[i]));
-  t.ok(worst <= 1e-5 * scale + 1e-6, `${what}: within 1e-5 of LiteRT.js (max difference ${worst.toExponential(2)}, magnitude ${scale.toFixed(3)})`);
-}
 
 const ids = (n: number, seed: number) => Int32Array.from(deterministicInput(n, 0, 31.99, seed), (v) => Math.floor(v));
 
@@ -43,8 +33,8 @@ t.test('a BERT-style block with ids [1, -1] runs at 8, 40 and 8 again in one ses
     const input = ids(sequence, sequence);
     const ours = await session.run({ input_ids: input });
     const ref = await runReferenceTyped(attentionBlock(sequence, false), [input]);
-    expectClose(t, ours.hidden_states, ref[0], `sequence ${sequence}: hidden states`);
-    expectClose(t, ours.pooled, ref[1], `sequence ${sequence}: pooled`);
+    expectCloseTo(t, ours.hidden_states, ref[0], `sequence ${sequence}: hidden states`);
+    expectCloseTo(t, ours.pooled, ref[1], `sequence ${sequence}: pooled`);
   }
   t.throws(() => session.run({ input_ids: ids(40, 1) }), { name: 'TypeError', message: /Expected 8 values \(shape \[1,8\]\)/ }, 'runs take the current shape');
 });
@@ -56,11 +46,11 @@ t.test('a classifier with batch -1 runs at batch 1 and 4, from createSession and
   const at1 = await model.createSession({ threads: 1 });
   const image = deterministicInput(size([4, 16, 16, 3]), -1, 1, 11);
   const ref4 = (await runReferenceTyped(convClassifier(4, false), [image]))[0];
-  expectClose(t, (await at4.run({ image })).probabilities, ref4, 'batch 4 from inputShapes');
+  expectCloseTo(t, (await at4.run({ image })).probabilities, ref4, 'batch 4 from inputShapes');
   const one = image.subarray(0, size([1, 16, 16, 3]));
-  expectClose(t, (await at1.run({ image: one })).probabilities, ref4.subarray(0, 10), 'batch 1: the first item of batch 4');
+  expectCloseTo(t, (await at1.run({ image: one })).probabilities, ref4.subarray(0, 10), 'batch 1: the first item of batch 4');
   await at1.resize({ image: [4, 16, 16, 3] });
-  expectClose(t, (await at1.run({ image })).probabilities, ref4, 'batch 4 after resize');
+  expectCloseTo(t, (await at1.run({ image })).probabilities, ref4, 'batch 4 after resize');
 });
 
 t.test('a RESHAPE whose target the model computes from its input (SHAPE -> STRIDED_SLICE -> PACK) follows a new batch', async (t) => {
@@ -70,9 +60,9 @@ t.test('a RESHAPE whose target the model computes from its input (SHAPE -> STRID
   t.same(session.outputs[0].shape, [3, 10]);
   const image = deterministicInput(size([3, 4, 4, 2]), -1, 1, 21);
   const ref = (await runReferenceTyped(flattenClassifier(3, false), [image]))[0];
-  expectClose(t, (await session.run({ image })).probabilities, ref, 'batch 3');
+  expectCloseTo(t, (await session.run({ image })).probabilities, ref, 'batch 3');
   await session.resize({ image: [1, 4, 4, 2] });
-  expectClose(t, (await session.run({ image: image.subarray(0, 32) })).probabilities, ref.subarray(0, 10), 'back at batch 1: the first item');
+  expectCloseTo(t, (await session.run({ image: image.subarray(0, 32) })).probabilities, ref.subarray(0, 10), 'back at batch 1: the first item');
 });
 
 t.test('runs queued before a resize complete at the old shapes, later ones at the new', async (t) => {

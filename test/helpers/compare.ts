@@ -4,6 +4,8 @@
 // results differ in the last bits and the differences grow with the depth of
 // the network. The tolerance is relative to the output's magnitude:
 //   |a - b| <= atol + rtol * max|reference|   for every element.
+import type { Test } from 'tap';
+
 export interface Difference {
   maxAbs: number;
   scale: number;
@@ -77,4 +79,16 @@ export function syntheticImage(shape: readonly number[], lo = 0, hi = 1, seed = 
     }
   }
   return out;
+}
+
+/** Checks `ours` against the reference's values: float within 1e-5 of the reference's largest magnitude (+1e-6), as the parity tests ask. */
+export function expectCloseTo(t: Test, ours: ArrayLike<number>, ref: ArrayLike<number>, what: string): void {
+  t.equal(ours.length, ref.length, `${what}: ${ref.length} values`);
+  let scale = 0;
+  let worst = 0;
+  for (let i = 0; i < ref.length; i++) {
+    scale = Math.max(scale, Math.abs(ref[i]));
+    worst = Math.max(worst, Math.abs(ours[i] - ref[i]));
+  }
+  t.ok(worst <= 1e-5 * scale + 1e-6, `${what}: within 1e-5 of LiteRT.js (max difference ${worst.toExponential(2)}, magnitude ${scale.toFixed(3)})`);
 }

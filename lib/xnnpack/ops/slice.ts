@@ -1,12 +1,13 @@
 // SLICE and STRIDED_SLICE with unit strides (what XNNPACK has). Masks for
 // begin, end and shrinking axes are applied here; ellipsis and new axes are not supported.
-import { BuiltinOptions, OptionSlot } from '../../model/schema';
+import { BuiltinOptions } from '../../model/schema';
 import { arity, constant, first, rankAtMost, type Reason } from '../../core/checks';
 import { operandTypes } from '../operand-types';
 import type { GraphBuilder } from '../builder';
 import type { Node } from '../../core/node';
 import type { XnnpackLowering } from '../lowering';
 import type { StaticValues } from '../../core/static-values';
+import { stridedSliceMasks } from '../../core/operators/slice';
 
 interface Window {
   offsets: number[];
@@ -37,26 +38,12 @@ function sliceWindow(node: Node, statics: StaticValues): Window | string {
   return { offsets, sizes };
 }
 
-function stridedOptions(node: Node) {
-  const o = node.options;
-  const S = OptionSlot.StridedSlice;
-  const read = (slot: number, name: string) => (o ? o.scalar(slot, 'i32', name) : 0);
-  return {
-    beginMask: read(S.beginMask, 'begin_mask'),
-    endMask: read(S.endMask, 'end_mask'),
-    ellipsisMask: read(S.ellipsisMask, 'ellipsis_mask'),
-    newAxisMask: read(S.newAxisMask, 'new_axis_mask'),
-    shrinkAxisMask: read(S.shrinkAxisMask, 'shrink_axis_mask'),
-    offset: o ? o.bool(S.offset, 'offset') : false,
-  };
-}
-
 function stridedWindow(node: Node, statics: StaticValues): Window | string {
   const shape = node.in(0).shape;
   const begin = statics.integers(node.in(1));
   const end = statics.integers(node.in(2));
   const strides = statics.integers(node.in(3));
-  const o = stridedOptions(node);
+  const o = stridedSliceMasks(node);
   if (o.ellipsisMask) return `ellipsis_mask (got ${o.ellipsisMask}, expected 0)`;
   if (o.newAxisMask) return `new_axis_mask (got ${o.newAxisMask}, expected 0)`;
   if (o.offset) return 'offset (got true, expected false)';
