@@ -301,6 +301,10 @@ export class Session {
    * weights are reused (from the weight cache: nothing is repacked when the
    * session has one). Runs already queued complete at the old shapes first.
    *
+   * If the new runtime cannot be made (out of memory, say), the promise
+   * rejects and runs fail with that reason until a later resize succeeds.
+   * A resize to the shapes the session has already does nothing.
+   *
    * @param shapes New shapes by input name; inputs not named keep theirs.
    * @throws {ShapeError} if an operator cannot take the shapes (naming it); the session keeps its shapes.
    * @throws {TypeError} for an unknown input name or a shape that is not an array of integers >= 1 of the input's rank.
@@ -314,6 +318,8 @@ export class Session {
       const { entry, analysis } = this.#entry;
       const given = inputShapesOf(entry, analysis.subgraph, shapes, 'shapes');
       const all = new Map(entry.inputs.map((m, k) => [m.tensor, given.get(m.tensor) ?? this.#inputs[k].shape]));
+      const current = entry.inputs.every((m, k) => all.get(m.tensor)!.join() === this.#inputs[k].shape.join());
+      if (current && this.#broken === undefined) return this.#track(this.#queue.then(() => {}), new Error());
       const opened = this.#entry.open(all);
       this.#describe(opened.subgraph);
       const callSite = new Error();
