@@ -241,7 +241,17 @@ export class Model {
       }
       : (at: ReadonlyMap<number, readonly number[]>): OpenedRuntime => {
         const plan = buildSessionPlan(analysisAtShapes(analysis, at, this.#limits), { precision: resolved.precision });
-        return { subgraph: plan.subgraph, start: () => createRuntime(plan, resolved, cacheFor()), cancel: () => disposeSessionPlan(plan) };
+        const start = () => {
+          let cache: ReturnType<typeof cacheFor>;
+          try {
+            cache = cacheFor();
+          } catch (err) {
+            disposeSessionPlan(plan);
+            return Promise.reject(this.#changedError(err));
+          }
+          return createRuntime(plan, resolved, cache);
+        };
+        return { subgraph: plan.subgraph, start, cancel: () => disposeSessionPlan(plan) };
       };
     const opened = open(shapes);
     try {
