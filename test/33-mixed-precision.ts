@@ -94,6 +94,14 @@ t.test('keepFloat keeps exactly those operators float', async (t) => {
   t.equal(result.budget, undefined, 'no budget, nothing measured');
   t.same(floatOperators(result.bytes), [...keepFloat.map((k) => sg.operators[k].op), 'Convolution2DTransposeBias'].sort(), 'read back: those two and the one without a kernel compute float');
   await agreesWithLitert(t, result.bytes);
+
+  // int16x8 without a budget: int16x8 throughout, those kept float.
+  const int16 = await quantize(float32, { mode: 'int16x8', calibration: calibration.slice(0, 2), keepFloat: [2] });
+  t.same(int16.kept.map((k) => k.index), [2]);
+  const written = readModel(int16.bytes).subgraphs[0];
+  const convolutions = written.operators.filter((op) => op.op === 'CONV_2D');
+  t.equal(convolutions.filter((op) => written.tensors[op.outputs[0]].dtype === 'float32').length, 1, 'int16x8: one CONV_2D float');
+  t.ok(convolutions.filter((op) => written.tensors[op.outputs[0]].dtype === 'int16').length === convolutions.length - 1, 'the others int16');
 });
 
 t.test('a budget that cannot be met is reported, not thrown', async (t) => {
