@@ -113,7 +113,8 @@ t.test('a budget that cannot be met is reported, not thrown', async (t) => {
   t.equal(budget.error, budget.allPromotedError, 'the model returned is that most accurate point');
   t.ok(result.kept.length === result.sensitivities.length && result.kept.every((k) => k.precision === 'int16x8'), 'all candidates promoted to int16x8');
   const sg = readModel(result.bytes).subgraphs[0];
-  t.ok(sg.tensors.some((x) => x.dtype === 'int16'), 'the file has int16 activations');
+  t.ok(sg.tensors.some((x) => x.dtype === 'int16') && sg.tensors.some((x) => x.dtype === 'int8' && x.data === undefined), 'the file mixes int16 and int8 activations');
+  await agreesWithLitert(t, result.bytes);
 });
 
 t.test('bad arguments give named errors', async (t) => {
