@@ -146,11 +146,18 @@ export function readFloatModel(bytes: Uint8Array): { spec: ModelSpec; originalIn
  * Quantizes a float model and returns the bytes of a standard `.tflite`
  * file, which TFLite, LiteRT and xnnlite run.
  *
- * @throws {TypeError} for an unknown mode.
+ * With `maxError` or `keepFloat` (modes `int8` and `int16x8`), returns a
+ * MixedPrecisionResult: the bytes, the operators kept at a higher
+ * precision with their sensitivity, and how the budget went.
+ *
+ * @throws {TypeError} for an unknown mode, `maxError` without calibration data, or a `keepFloat` index of an operator the mode does not quantize.
+ * @throws {RangeError} for `maxError` <= 0, a `keepFloat` index outside the model, or a budget without held-out samples (fewer than 2 calibration records and no `heldOut`).
  * @throws {UnsupportedOpError} for a model the quantizer cannot rewrite (several subgraphs, unknown options).
  * @example
  * const bytes = await quantize('model.tflite', { mode: 'dynamic-int8' });
  * fs.writeFileSync('model_int8.tflite', bytes);
+ * const mixed = await quantize('model.tflite', { mode: 'int8', calibration, maxError: 0.02 });
+ * if (mixed.budget?.met) fs.writeFileSync('model_mixed.tflite', mixed.bytes);
  */
 export async function quantize(source: ModelSource, options: MixedPrecisionOptions & ({ maxError: number } | { keepFloat: number[] })): Promise<MixedPrecisionResult>;
 export async function quantize(source: ModelSource, options: QuantizeOptions): Promise<Uint8Array>;
