@@ -7,7 +7,8 @@ import { loadModel, quantize, readNpy, writeNpy, type TensorArray } from '../lib
 import { writeModel } from '../lib/model/writer';
 import { realToStored } from '../lib/tensor-values';
 import { smallModel } from './helpers/small-model';
-import { deterministicInput } from './helpers/compare';
+import { deterministicInput, syntheticImage } from './helpers/compare';
+import { readModel } from '../lib/model/reader';
 import { zooModel } from './helpers/zoo';
 import { encodeJpeg, encodePng, encodePnm, testPicture } from './helpers/images';
 import { weights } from './helpers/op-model';
@@ -301,6 +302,56 @@ t.test('quantize', async (t) => {
   const samples = cli('quantize', zooModel('face_detection_short_range').file, out, '--mode', 'float16', '--samples', '3');
   t.equal(samples.code, 2);
   t.match(samples.stderr, /--samples applies to --mode int8 and int16x8 only/);
+});
+
+t.test('quantize --max-error and --keep-float: mixed precision, with the optimization report', async (t) => {
+  const selfie = zooModel('selfie_segmentation');
+  const shape = [1, 256, 256, 3];
+  const n = 256 * 256 * 3;
+  const stacked = new Float32Array(6 * n);
+  for (let k = 0; k < 6; k++) stacked.set(syntheticImage(shape, 0, 1, k + 1), k * n);
+  const dir = t.testdir({ 'set.npy': Buffer.from(writeNpy(stacked, [6, 256, 256, 3])) });
+  const set = path.join(dir, 'set.npy');
+  const out = path.join(dir, 'mixed.tflite');
+  // As in test/33: on these synthetic scenes the model is very sensitive, so the budget is a loose one.
+  const r = cli('quantize', selfie.file, out, '--mode', 'int8', '--calibration', set, '--held-out', '2', '--max-error', '0.3', '--runs', '5');
+  t.equal(r.code, 0, r.stderr);
+  t.match(r.stdout, /^size:$/m);
+  t.match(r.stdout, /^speed: [\d.]+ ms -> [\d.]+ ms per inference, [\d.]+x/m);
+  t.match(r.stdout, /difference from the original on 2 held-out sample\(s\)/);
+  const kept = /operators kept at a higher precision: (\d+)/.exec(r.stdout);
+  t.ok(kept && Number(kept[1]) > 0, 'the operators kept are listed');
+  t.match(r.stdout, /^ {2}CONV_2D #\d+ +float +[\d.]+%$/m, 'each with its sensitivity');
+  t.match(r.stdout, /error budget 0\.3: met with error 0\.[0-2]\d*/);
+  const model = await loadModel(out);
+  t.ok(Object.keys(model.operators).includes('QUANTIZE'));
+  model.dispose();
+
+  const original = readModel(fs.readFileSync(selfie.file)).subgraphs[0];
+  const picks = [original.operators.findIndex((op) => op.op === 'CONV_2D'), original.operators.findIndex((op) => op.op === 'HARD_SWISH')];
+  const byHand = cli('quantize', selfie.file, out, '--mode', 'int8', '--calibration', set, '--keep-float', picks.join(','), '--no-timing');
+  t.equal(byHand.code, 0, byHand.stderr);
+  t.match(byHand.stdout, new RegExp(`CONV_2D #${picks[0]} +float +by hand`));
+  t.match(byHand.stdout, new RegExp(`HARD_SWISH #${picks[1]} +float +by hand`));
+  t.notMatch(byHand.stdout, /^speed:/m, '--no-timing');
+
+  const unmet = cli('quantize', selfie.file, out, '--mode', 'int16x8', '--calibration', set, '--held-out', '1', '--max-error', '0.000001');
+  t.equal(unmet.code, 1, 'a budget that cannot be met: exit 1');
+  t.match(unmet.stderr, /the error budget 0\.000001 cannot be met: .* and still [\d.e-]+ with all \d+ candidate operators kept at a higher precision; nothing written/);
+  for (const [args, message] of [
+    [['--mode', 'int8', '--calibration', set, '--max-error', '0'], /--max-error must be a number above 0/],
+    [['--mode', 'float16', '--max-error', '0.1'], /--max-error applies to --mode int8 and int16x8 only/],
+    [['--mode', 'int8', '--calibration', set, '--keep-float', '3,x'], /--keep-float takes operator indices separated by commas/],
+    [['--mode', 'int8', '--calibration', set, '--no-timing'], /--no-timing applies with --max-error or --keep-float only/],
+    [['--mode', 'int8', '--calibration', set, '--held-out', '0', '--max-error', '0.1'], /--held-out must be at least 1/],
+  ] as const) {
+    const bad = cli('quantize', selfie.file, out, ...args);
+    t.equal(bad.code, 2, args.join(' '));
+    t.match(bad.stderr, message);
+  }
+  const notQuantizable = cli('quantize', selfie.file, out, '--mode', 'int8', '--calibration', set, '--keep-float', '0');
+  t.equal(notQuantizable.code, 1);
+  t.match(notQuantizable.stderr, /keepFloat: operator #0 \(DEQUANTIZE\) is not one int8 quantization quantizes \(folded into a constant when the model is read\)/);
 });
 
 t.test('quantize --mode int8 with a calibration directory', async (t) => {

@@ -689,4 +689,4 @@ function architecture(name) {
 /** The inputs of architecture `name`, in the model's input order. */
 const inputsOf = (name) => architecture(name).inputs();
 
-module.exports = { ARCHITECTURES, architecture, inputsOf, yoloDetector, ssdDetector, bertEncoder, moveNetDecoder, deepLabSegmenter };
+module.exports = { ARCHITECTURES, architecture, inputsOf, syntheticImage, yoloDetector, ssdDetector, bertEncoder, moveNetDecoder, deepLabSegmenter };

@@ -46,6 +46,15 @@ export function formatReport(r: OptimizationReport): string {
     ['  most distinct values in a filter', String(w.before.maxDistinct), String(w.after.maxDistinct)],
     ['  CONV_2D output channels', String(w.before.convolutionChannels), String(w.after.convolutionChannels)],
   ]));
+  if (r.kept) {
+    lines.push(`operators kept at a higher precision: ${r.kept.length}${r.kept.length ? ' (sensitivity: the error with only that operator int8)' : ''}`);
+    if (r.kept.length) {
+      lines.push(table([
+        ['  operator', 'kept as', 'sensitivity'],
+        ...r.kept.map((k) => [`  ${k.op} #${k.index}`, k.precision, k.sensitivity === undefined ? 'by hand' : pct(k.sensitivity)]),
+      ]));
+    }
+  }
   if (r.notes.length) lines.push('notes:', ...r.notes.map((n) => `  ${n}`));
   return lines.join('\n');
 }

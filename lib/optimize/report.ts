@@ -13,6 +13,7 @@ import { loadBytes, type ModelSource } from '../model-source';
 import { readModel } from '../model/reader';
 import { toSpec } from '../quantize/rewrite';
 import type { TensorInfo } from '../tensor-info';
+import type { KeptOperator } from '../quantize/mixed-precision';
 import { ModelEdit } from './model-edit';
 import { findWeights } from './weights';
 
@@ -69,6 +70,8 @@ export interface OptimizationReport {
   weights: { before: WeightSummary; after: WeightSummary };
   /** What the tool did and did not do, as it told (e.g. `prune()`'s `onNotes`). */
   notes: string[];
+  /** Mixed precision: the operators kept at a higher precision, with each one's sensitivity. */
+  kept?: KeptOperator[];
 }
 
 /** Options of `optimizationReport()`. */
@@ -81,6 +84,8 @@ export interface OptimizationReportOptions {
   speed?: false | { rounds?: number; runs?: number; threads?: number };
   /** Lines to carry in the report, e.g. from a tool's `onNotes`. */
   notes?: string[];
+  /** Mixed precision: the operators quantize() kept at a higher precision (its result's `kept`). */
+  kept?: KeptOperator[];
   /** Called as the report is measured. */
   onProgress?: (phase: 'accuracy' | 'speed', done: number, total: number) => void;
 }
@@ -147,7 +152,7 @@ async function compareSpeed(before: Uint8Array, after: Uint8Array, rounds: numbe
 }
 
 function checkReportOptions(options: unknown) {
-  const o = checkOptions<OptimizationReportOptions>(options, 'options', ['samples', 'syntheticSamples', 'speed', 'notes', 'onProgress']);
+  const o = checkOptions<OptimizationReportOptions>(options, 'options', ['samples', 'syntheticSamples', 'speed', 'notes', 'kept', 'onProgress']);
   const samples = o.samples as unknown as Record<symbol, unknown> | undefined;
   if (samples !== undefined && (samples === null || typeof samples !== 'object' || typeof samples[Symbol.iterator] !== 'function')) {
     throw invalid('an iterable of input records', 'options.samples', o.samples);
@@ -165,7 +170,10 @@ function checkReportOptions(options: unknown) {
   }
   if (o.notes !== undefined && !(Array.isArray(o.notes) && o.notes.every((n) => typeof n === 'string'))) throw invalid('an array of strings', 'options.notes', o.notes);
   if (o.onProgress !== undefined && typeof o.onProgress !== 'function') throw invalid('a function', 'options.onProgress', o.onProgress);
-  return { samples: o.samples, synthetic, speed, notes: o.notes ?? [], onProgress: o.onProgress ?? (() => {}) };
+  if (o.kept !== undefined && !(Array.isArray(o.kept) && o.kept.every((k) => isPlainObject(k) && Number.isInteger(k.index) && typeof k.op === 'string'))) {
+    throw invalid('an array of { index, op, precision, sensitivity? } (quantize()\'s kept)', 'options.kept', o.kept);
+  }
+  return { samples: o.samples, synthetic, speed, notes: o.notes ?? [], kept: o.kept, onProgress: o.onProgress ?? (() => {}) };
 }
 
 /**
@@ -213,6 +221,7 @@ export async function optimizationReport(before: ModelSource, after: ModelSource
       },
       weights: { before: weightSummary(a.bytes), after: weightSummary(b.bytes) },
       notes: [...o.notes],
+      ...(o.kept ? { kept: o.kept.map((k) => ({ ...k })) } : {}),
     };
   } finally {
     original?.dispose();

@@ -123,13 +123,16 @@ export interface IntegerLayout {
   ioType: 'float32' | 'int8' | 'uint8';
   /** Weight scales per output channel (true) or one per tensor. */
   perChannel: boolean;
+  /**
+   * The precision of each operator (by index), for models that mix
+   * precisions: `'float'` keeps it float behind conversions, a scheme rewrites
+   * it to that scheme's integers (if it has a kernel). Default: `scheme` for
+   * every operator. Integer tensors of different schemes meet through float
+   * (DEQUANTIZE, then QUANTIZE).
+   */
+  precisionOf?: (index: number) => IntegerScheme | 'float';
 }
 
-/**
- * Rewrites a float model (every weight float32, see floatSpec) to the
- * scheme's integers with the calibrated ranges; `leftFloat` names the
- * operators that stay float between conversions.
- */
 /** An operator a full-integer scheme left in float, and why. */
 export interface FloatOperator {
   op: string;
@@ -137,43 +140,83 @@ export interface FloatOperator {
   reason: string;
 }
 
-export function quantizeToInteger(spec: ModelSpec, ranges: Map<number, [number, number]>, { scheme, ioType, perChannel }: IntegerLayout):
-  { spec: ModelSpec; leftFloat: FloatOperator[] } {
+const activationInputsOf = (rule: IntegerTreatment, op: OperatorSpec) => (rule.activations === 'all' ? op.inputs.map((_, k) => k) : rule.activations);
+
+/**
+ * Whether `scheme` can rewrite operator `op` of a float model: it has an
+ * integer kernel, one float activation output (with a calibrated range,
+ * when `ranges` is given) and float activation or constant operands.
+ * Otherwise, why not; undefined for an operator that computes no float
+ * activation (e.g. on int32 indices), which stays as it is without being a float island.
+ */
+export function integerSupport(op: OperatorSpec, tensors: readonly TensorSpec[], scheme: IntegerScheme, ranges?: Map<number, [number, number]>):
+  { rule: IntegerTreatment } | { reason: string } | undefined {
+  const rule = scheme.ops[op.op];
+  const ok = rule && op.outputs.length === 1 && isFloatActivation(tensors[op.outputs[0]]) && (!ranges || ranges.has(op.outputs[0]))
+    && activationInputsOf(rule, op).every((k) => op.inputs[k] >= 0 && (isFloatActivation(tensors[op.inputs[k]]) || tensors[op.inputs[k]].data !== undefined));
+  if (ok) return { rule };
+  if (isFloatFree(op, tensors as TensorSpec[])) return undefined;
+  return { reason: rule ? 'its operands are not float activations with a calibrated range' : `no ${scheme.dtype} kernel for it in xnnlite` };
+}
+
+/**
+ * Rewrites a float model (every weight float32, see floatSpec) to the
+ * scheme's integers with the calibrated ranges (or to each operator's own
+ * precision, see `precisionOf`); `leftFloat` names the operators that stay
+ * float between conversions for want of a kernel, `integer` the indices of
+ * those rewritten to integers.
+ */
+export function quantizeToInteger(spec: ModelSpec, ranges: Map<number, [number, number]>, { scheme: mainScheme, ioType, perChannel, precisionOf }: IntegerLayout):
+  { spec: ModelSpec; leftFloat: FloatOperator[]; integer: number[] } {
   const sg = spec.subgraphs[0];
   const leftFloat: FloatOperator[] = [];
+  const integer: number[] = [];
   const tensors: TensorSpec[] = sg.tensors.map((t) => ({ ...t }));
-  const int8Twin = new Map<number, number>();
+  // The integer twin of each float activation, per integer type.
+  const twins = new Map<IntegerScheme['dtype'], Map<number, number>>();
+  const twinsOf = (scheme: IntegerScheme) => {
+    let map = twins.get(scheme.dtype);
+    if (!map) twins.set(scheme.dtype, map = new Map());
+    return map;
+  };
+  const int8Twin = twinsOf(mainScheme);
   const operators: OperatorSpec[] = [];
-  const twin = (i: number, quantization: Quantization): number => {
-    const known = int8Twin.get(i);
+  const twin = (i: number, quantization: Quantization, scheme: IntegerScheme): number => {
+    const known = twinsOf(scheme).get(i);
     if (known !== undefined) return known;
     tensors.push({ name: `${tensors[i].name ?? `t${i}`}_${scheme.dtype}`, shape: [...tensors[i].shape], dtype: scheme.dtype, quantization });
-    int8Twin.set(i, tensors.length - 1);
+    twinsOf(scheme).set(i, tensors.length - 1);
     return tensors.length - 1;
   };
-  const paramsFor = (i: number) => scheme.quantization(...(ranges.get(i) ?? [0, 0]));
-  // The int8 form of activation `i`, quantizing the float one when no int8 operator produced it.
-  const int8Input = (i: number): number => {
-    const known = int8Twin.get(i);
+  // The integer form of activation `i`, quantizing the float one when no operator of the scheme produced it.
+  const int8Input = (i: number, scheme: IntegerScheme): number => {
+    const known = twinsOf(scheme).get(i);
     if (known !== undefined) return known;
-    const q = twin(i, paramsFor(i));
+    const q = twin(i, scheme.quantization(...(ranges.get(i) ?? [0, 0])), scheme);
     operators.push({ op: 'QUANTIZE', inputs: [i], outputs: [q] });
     return q;
   };
   const producedInt8 = new Set<number>();
+  // Integer outputs of rewritten operators, to the float activation they stand for.
+  const floatOf = new Map<number, number>();
 
-  for (const op of sg.operators) {
-    const rule = scheme.ops[op.op];
-    const activationInputs = !rule ? [] : rule.activations === 'all' ? op.inputs.map((_, k) => k) : rule.activations;
-    const ok = rule && op.outputs.length === 1 && isFloatActivation(tensors[op.outputs[0]]) && ranges.has(op.outputs[0])
-      && activationInputs.every((k) => op.inputs[k] >= 0 && (isFloatActivation(tensors[op.inputs[k]]) || tensors[op.inputs[k]].data !== undefined));
-    if (!ok) {
-      const reason = rule ? 'its operands are not float activations with a calibrated range' : `no ${scheme.dtype} kernel for it in xnnlite`;
-      if (!isFloatFree(op, tensors)) leftFloat.push({ op: op.op, index: sg.operators.indexOf(op), reason });
+  for (const [index, op] of sg.operators.entries()) {
+    const precision = precisionOf ? precisionOf(index) : mainScheme;
+    if (precision === 'float') {
+      operators.push(op);
+      continue;
+    }
+    const scheme = precision;
+    const support = integerSupport(op, tensors, scheme, ranges);
+    if (!support || 'reason' in support) {
+      if (support) leftFloat.push({ op: op.op, index, reason: support.reason });
       // Stays float: its inputs must be float.
       operators.push(op);
       continue;
     }
+    const { rule } = support;
+    const activationInputs = activationInputsOf(rule, op);
+    integer.push(index);
     const inputs = [...op.inputs];
     const out = op.outputs[0];
     const fixed = typeof rule.output === 'object' ? rule.output : undefined;
@@ -193,7 +236,7 @@ export function quantizeToInteger(spec: ModelSpec, ranges: Map<number, [number, 
         tensors.push({ name: `${tensors[i].name}_${scheme.dtype}`, shape: [...tensors[i].shape], dtype: scheme.dtype, quantization: q, data: scheme.dtype === 'int8' ? Int8Array.from(integers) : Int16Array.from(integers) });
         inputs[k] = tensors.length - 1;
       } else {
-        inputs[k] = int8Input(i);
+        inputs[k] = int8Input(i, scheme);
       }
     }
     if (rule.output === 'sameAsInput') outQuant = tensors[inputs[0]].quantization!;
@@ -232,16 +275,16 @@ export function quantizeToInteger(spec: ModelSpec, ranges: Map<number, [number, 
         inputs[rule.bias!] = tensors.length - 1;
       }
     }
-    const outQ = twin(out, outQuant);
+    const outQ = twin(out, outQuant, scheme);
     producedInt8.add(out);
+    floatOf.set(outQ, out);
     operators.push({ ...op, inputs, outputs: [outQ] });
   }
 
-  // Float consumers and graph outputs of int8 results read them through DEQUANTIZE.
+  // Float consumers (including the QUANTIZE into another integer type) and graph outputs of integer results read them through DEQUANTIZE.
   const floatReaders = new Set<number>();
-  for (const op of operators) if (op.op !== 'QUANTIZE') op.inputs.forEach((i) => producedInt8.has(i) && floatReaders.add(i));
-  for (const o of sg.outputs) if (producedInt8.has(o) && ioType === 'float32') floatReaders.add(o);
-  const floatOf = new Map([...int8Twin].map(([f, q]) => [q, f]));
+  for (const op of operators) op.inputs.forEach((i) => producedInt8.has(i) && floatReaders.add(i));
+  for (const o of sg.outputs) if (producedInt8.has(o) && (ioType === 'float32' || !int8Twin.has(o))) floatReaders.add(o);
   const ordered: OperatorSpec[] = [];
   for (const op of operators) {
     ordered.push(op);
@@ -293,5 +336,5 @@ export function quantizeToInteger(spec: ModelSpec, ranges: Map<number, [number, 
       return u;
     });
   }
-  return { spec: compact({ ...spec, subgraphs: [{ ...sg, tensors, inputs, outputs, operators: finalOps }], signatureDefs: [] }), leftFloat };
+  return { spec: compact({ ...spec, subgraphs: [{ ...sg, tensors, inputs, outputs, operators: finalOps }], signatureDefs: [] }), leftFloat, integer };
 }
