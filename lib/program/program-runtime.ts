@@ -157,7 +157,12 @@ export class ProgramRuntime implements Runtime {
     this.#entry = this.#programs.get(entry.index)!;
   }
 
-  /** Checks every subgraph the entry can reach and makes the runtimes of its steps at their declared shapes. */
+  /**
+   * Checks every subgraph the entry can reach and makes the runtimes of its
+   * steps at their declared shapes. A called subgraph's declared shapes may
+   * be placeholders (the caller's decide, as in TFLite): one that cannot be
+   * planned at them is planned when a run first calls it.
+   */
   static async create(context: ProgramContext, entry: SubgraphAnalysis): Promise<{ runtime: ProgramRuntime; cacheInfo: WeightCacheInfo | undefined }> {
     const program = new ProgramRuntime(context, entry);
     try {
@@ -165,7 +170,11 @@ export class ProgramRuntime implements Runtime {
         for (const step of p.steps) {
           if (step.kind !== 'graph') continue;
           const shapes = step.inputs.map((t) => [...p.analysis.subgraph.tensors[t].shape]);
-          await program.#make(p, step, shapes);
+          if (p === program.#entry) {
+            await program.#make(p, step, shapes);
+          } else {
+            await program.#make(p, step, shapes).catch(() => undefined);
+          }
         }
       }
     } catch (err) {
