@@ -1,7 +1,7 @@
 import { benchmarkModel, type BenchmarkResult } from '../benchmark';
 import { loadModel } from '../model';
 import { DEFAULT_THREADS } from '../session';
-import { bytes, ms, Progress, table } from './format';
+import { bytes, ms, Progress, table } from '../text-format';
 import { SESSION_SHAPE_HELP, SESSION_SHAPE_OPTIONS, sessionOptionsFor, sessionShapeOptions } from './session-options';
 import { integerOption, oneModel, UsageError, type Command } from './usage';
 

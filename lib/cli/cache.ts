@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { clearCache, listCacheFiles, pruneCache } from '../cache/files';
-import { bytes, table } from './format';
+import { bytes, table } from '../text-format';
 import { UsageError, type Command } from './usage';
 
 function cacheDir(positionals: string[]): string {

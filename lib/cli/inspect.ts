@@ -1,5 +1,5 @@
 import { inspectModel } from '../inspect';
-import { bytes, shape, table } from './format';
+import { bytes, shape, table } from '../text-format';
 import { oneModel, type Command } from './usage';
 
 export const inspectCommand: Command = {

@@ -8,7 +8,7 @@ import { npyFloats, readNpy, type NpyArray } from '../npy';
 import type { TensorArray } from '../session';
 import type { TensorInfo } from '../tensor-info';
 import { arrayTypeOf, perTensorQuantization, realToStored } from '../tensor-values';
-import { shape } from './format';
+import { shape } from '../text-format';
 import { InputError } from './usage';
 
 const NPY_DTYPES: readonly [new (length: number) => NpyArray, string][] = [

@@ -11,7 +11,7 @@ import { guessLayout } from '../image/to-tensor';
 import { optimizationReport, type OptimizationReport, type OptimizationReportOptions } from '../optimize/report';
 import { formatReport, formatSweep } from '../optimize/report-text';
 import { numberList, sampleSet } from './calibration-set';
-import { bytes, Progress } from './format';
+import { bytes, Progress } from '../text-format';
 import { integerOption, UsageError, type Command } from './usage';
 
 export const SWEEP_OPTIONS: Command['options'] = {

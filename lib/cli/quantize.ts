@@ -7,7 +7,7 @@ import { optimizationReport } from '../optimize/report';
 import { formatReport } from '../optimize/report-text';
 import { accuracyGap } from '../optimize/accuracy';
 import { numberList, sampleSet, type SampleSet } from './calibration-set';
-import { bytes, Progress, table } from './format';
+import { bytes, Progress, table } from '../text-format';
 import { integerOption, UsageError, type Command } from './usage';
 
 /** Deterministic inputs in [0, 1] that neither model saw while being made, for the report when no sample set is given. */

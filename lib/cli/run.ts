@@ -5,7 +5,7 @@ import { writeNpy } from '../npy';
 import type { TensorArray } from '../session';
 import type { TensorInfo } from '../tensor-info';
 import { storedToReal } from '../tensor-values';
-import { shape } from './format';
+import { shape } from '../text-format';
 import { describeZeros, inputFromNpy, zeroInput } from './npy-input';
 import { SESSION_SHAPE_HELP, SESSION_SHAPE_OPTIONS, sessionOptionsFor, sessionShapeOptions } from './session-options';
 import { integerOption, oneModel, UsageError, type Command } from './usage';

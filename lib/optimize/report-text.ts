@@ -1,5 +1,5 @@
 /** Optimization reports as text: one report in full, or a sweep as one row per point. */
-import { bytes, ms, table } from '../cli/format';
+import { bytes, ms, table } from '../text-format';
 import type { FileSizes, OptimizationReport } from './report';
 
 const pct = (x: number) => `${(100 * x).toFixed(x < 0.001 && x > 0 ? 3 : 1)}%`;

@@ -1,4 +1,4 @@
-/** Small text-formatting helpers for the CLI's human-readable output. */
+/** Plain-text formatting of figures and tables, and a progress line: what the CLI and the text reports print. */
 
 export function bytes(n: number): string {
   if (n < 1024) return `${n} B`;
