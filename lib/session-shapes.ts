@@ -2,10 +2,6 @@
 import { invalid, isPlainObject } from './args';
 import type { SubgraphDef } from './model/types';
 import type { EntryPoint } from './plan/entry-point';
-import type { SessionPlan } from './plan/session-plan';
-
-/** Plans the session again with its inputs at these shapes (tensor index -> shape); ShapeError when they do not fit the model. */
-export type Replan = (shapes: ReadonlyMap<number, readonly number[]>) => SessionPlan;
 
 /** Largest dimension a caller may ask for (TFLite's dimensions are int32). */
 const MAX_DIMENSION = 2 ** 31 - 1;

@@ -54,11 +54,13 @@ interface SubgraphProgram {
   index: number;
   analysis: SubgraphAnalysis;
   steps: (GraphStep | ControlStep)[];
+  /** Its constants as values, made on first read (a loop reads them at every iteration); nothing writes into values. */
+  constants: Map<number, Value>;
 }
 
 /** What the interpreter asks its driver for. */
 type Request =
-  | { make: GraphStep; shapes: number[][] }
+  | { make: GraphStep; program: SubgraphProgram; shapes: number[][] }
   | { invoke: NativeRuntime; inputs: TensorArray[]; outputs: TensorArray[] };
 
 export interface ProgramContext {
@@ -98,7 +100,7 @@ export function buildPrograms(subgraphs: readonly SubgraphDef[], analysisOf: (in
     if (known) return known;
     const a = analysis ?? analysisOf(index);
     ensureSupported(a);
-    const program: SubgraphProgram = { index, analysis: a, steps: [] };
+    const program: SubgraphProgram = { index, analysis: a, steps: [], constants: new Map() };
     programs.set(index, program);
     const { subgraph } = a;
     const live = a.placed.filter((p) => !p.folded);
@@ -148,7 +150,8 @@ export class ProgramRuntime implements Runtime {
   readonly #variables = new Map<string, ArrayValue>();
   readonly #initialised = new Set<number>();
   #stopping = false;
-  #lastRun: NativeRuntime[] = [];
+  /** The runtimes the last run invoked (each once, however many times a loop ran it), for profile(). */
+  #lastRun = new Set<NativeRuntime>();
   #cacheInfo: WeightCacheInfo | undefined;
 
   private constructor(context: ProgramContext, entry: SubgraphAnalysis) {
@@ -219,14 +222,17 @@ export class ProgramRuntime implements Runtime {
     const frame = new Map<number, Value>();
     subgraph.inputs.forEach((t, k) => frame.set(t, args[k]));
     const valueOf = (t: number, reader: string): Value => {
-      const known = frame.get(t);
+      const known = frame.get(t) ?? program.constants.get(t);
       if (known) return known;
       const def = subgraph.tensors[t];
       const constant = statics.get(def);
       if (constant?.bytes && (constant.dtype === def.dtype)) {
         const Type = arrayTypeOf(def.dtype, `tensor ${def.name}`);
+        // An aligned copy: the file's bytes need not sit at the element size's alignment.
         const copy = new Uint8Array(constant.bytes).buffer;
-        return { data: new (Type as unknown as new (b: ArrayBuffer, o: number, n: number) => TensorArray)(copy, 0, elementCount(def.shape)), shape: [...def.shape], dtype: def.dtype };
+        const value = { data: new (Type as unknown as new (b: ArrayBuffer, o: number, n: number) => TensorArray)(copy, 0, elementCount(def.shape)), shape: [...def.shape], dtype: def.dtype };
+        program.constants.set(t, value);
+        return value;
       }
       throw new ModelFormatError(reader, `tensor ${t} (${def.name}) is read before anything writes it`);
     };
@@ -241,11 +247,11 @@ export class ProgramRuntime implements Runtime {
         const shapes = arrays.map((v) => v.shape);
         let runtime = step.runtimes.get(shapeKey(shapes));
         if (!runtime) {
-          yield { make: step, shapes };
+          yield { make: step, program, shapes };
           runtime = step.runtimes.get(shapeKey(shapes))!;
         }
         const outputs = runtime.outputs.map((o) => new (arrayTypeOf(o.dtype))(elementCount(o.shape)) as TensorArray);
-        this.#lastRun.push(runtime.runtime);
+        this.#lastRun.add(runtime.runtime);
         yield { invoke: runtime.runtime, inputs: arrays.map((v) => v.data), outputs };
         step.outputs.forEach((t, k) => frame.set(t, { data: outputs[k], shape: runtime!.outputs[k].shape, dtype: runtime!.outputs[k].dtype }));
         continue;
@@ -329,7 +335,7 @@ export class ProgramRuntime implements Runtime {
 
   #start(inputs: ArrayBufferView[]): Generator<Request, Value[], unknown> {
     const { subgraph } = this.#entry.analysis;
-    this.#lastRun = [];
+    this.#lastRun.clear();
     const args: Value[] = subgraph.inputs.map((t, k) => {
       const def = subgraph.tensors[t];
       // Copied now, as the native runtime copies its inputs: the caller may reuse its arrays at once.
@@ -344,8 +350,7 @@ export class ProgramRuntime implements Runtime {
     while (!next.done) {
       const request = next.value;
       if ('make' in request) {
-        const program = [...this.#programs.values()].find((p) => p.steps.includes(request.make))!;
-        await this.#make(program, request.make, request.shapes);
+        await this.#make(request.program, request.make, request.shapes);
       } else {
         await request.invoke.invokeAsync(request.inputs, request.outputs);
       }
@@ -369,7 +374,7 @@ export class ProgramRuntime implements Runtime {
   }
 
   profile(): { name: string; microseconds: number }[] {
-    return this.#lastRun.flatMap((r) => r.profile());
+    return [...this.#lastRun].flatMap((r) => r.profile());
   }
 
   stop(): void {
