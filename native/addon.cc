@@ -6,6 +6,7 @@
 #include <string>
 
 #include "addon_data.h"
+#include "allocator.h"
 #include "constants.h"
 #include "mapped_file.h"
 #include "platform.h"
@@ -59,7 +60,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
 
   auto* data = new AddonData();
   // xnn_initialize is idempotent and thread-safe; each environment records its result.
-  data->init_status = xnn_initialize(nullptr);
+  data->init_status = xnn_initialize(Allocator());
   env.SetInstanceData(data);
   data->tasks = EnvTasks::Create(env);
   if (data->tasks == nullptr) return exports;

@@ -1,0 +1,16 @@
+// The memory XNNPACK allocates in this process (given to xnn_initialize).
+#pragma once
+
+#include <xnnpack.h>
+
+namespace xnnlite {
+
+// Like XNNPACK's default allocator, except that large aligned blocks (a
+// runtime's workspace, weights packed in memory) are aligned to 2 MiB and
+// offered to the kernel for transparent huge pages: XNNPACK zeroes a
+// workspace when it plans it, and faulting it in by 2 MiB rather than 4 KiB
+// pages makes that, and the inferences reading it, cheaper. Where the kernel
+// has no huge pages the advice is ignored.
+const xnn_allocator* Allocator();
+
+}  // namespace xnnlite
