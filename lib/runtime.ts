@@ -7,7 +7,7 @@ import { ModelFormatError, XnnpackError } from './errors';
 import { touchCacheFile } from './cache/files';
 import { emitCacheWarning } from './cache/weight-cache';
 import { native, type NativeCacheRequest, type NativeRuntime } from './native';
-import { disposeSessionPlan, type SessionPlan } from './plan/session-plan';
+import { disposeSessionPlan, type RuntimePlan } from './plan/session-plan';
 import type { ResolvedSessionOptions, WeightCacheInfo } from './session';
 
 export interface Runtime {
@@ -25,7 +25,7 @@ export interface Runtime {
 }
 
 /** A native runtime for `plan` (consumed, whatever happens), and what the weight cache did for it. */
-export async function createRuntime(plan: SessionPlan, options: ResolvedSessionOptions, cache: NativeCacheRequest | undefined):
+export async function createRuntime(plan: RuntimePlan, options: ResolvedSessionOptions, cache: NativeCacheRequest | undefined):
   Promise<{ runtime: NativeRuntime; cacheInfo: WeightCacheInfo | undefined }> {
   let runtime: NativeRuntime;
   const { constants: C, SessionRuntime } = native();
@@ -49,7 +49,8 @@ export async function createRuntime(plan: SessionPlan, options: ResolvedSessionO
   }
   const report = runtime.cacheReport();
   for (const warning of report?.warnings ?? []) emitCacheWarning(warning);
-  const cacheInfo = report && cache ? { state: report.state, path: cache.path, bytes: report.bytes } : undefined;
+  const cacheInfo: WeightCacheInfo | undefined = report && cache
+    ? { state: report.state, path: cache.path, bytes: report.bytes, plan: plan.recorded ? 'recorded' : 'planned' } : undefined;
   if (cacheInfo?.state === 'mapped') touchCacheFile(cacheInfo.path);
   return { runtime, cacheInfo };
 }

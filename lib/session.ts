@@ -1,12 +1,11 @@
 import os from 'node:os';
 import { checkInteger, checkOptions, describe, invalid, isPlainObject, viewLength } from './args';
 import { DisposedError, InvalidValueError, ModelChangedError } from './errors';
-import type { SubgraphDef } from './model/types';
 import type { SubgraphAnalysis } from './plan/analysis';
 import type { EntryPoint } from './plan/entry-point';
 import type { Runtime } from './runtime';
 import { inputShapesOf } from './session-shapes';
-import { entryTensorInfo, type TensorInfo } from './tensor-info';
+import type { TensorInfo } from './tensor-info';
 import { arrayTypeOf } from './tensor-values';
 
 /** A session's outputs at the shapes of one moment: what a run made then returns. */
@@ -82,6 +81,12 @@ export interface WeightCacheInfo {
   path: string;
   /** Packed bytes this session uses. */
   bytes: number;
+  /**
+   * `recorded`: the session was made from the plan an earlier process
+   * recorded beside the cache file, without planning it again (a warm start);
+   * `planned`: it was planned now (and its plan recorded for the next start).
+   */
+  plan: 'recorded' | 'planned';
 }
 
 /** Time spent in one kind of operator during the last inference. */
@@ -187,10 +192,16 @@ export interface SessionEntry {
   open(shapes: ReadonlyMap<number, readonly number[]>): OpenedRuntime;
 }
 
+/** The inputs and outputs of an entry point, under its names, at some shapes. */
+export interface EntryIo {
+  inputs: TensorInfo[];
+  outputs: TensorInfo[];
+}
+
 /** A session planned at some input shapes, its runtime not yet made. */
 export interface OpenedRuntime {
-  /** The entry point's subgraph at those shapes. */
-  subgraph: SubgraphDef;
+  /** The entry point's inputs and outputs at those shapes. */
+  io: EntryIo;
   /** Makes the runtime, off the JavaScript thread. */
   start(): Promise<{ runtime: Runtime; cacheInfo: WeightCacheInfo | undefined }>;
   /** Releases what the plan holds, when the runtime will never be made. */
@@ -250,7 +261,7 @@ export class Session {
   readonly #modelName: string;
   #weightCache: WeightCacheInfo | undefined;
 
-  private constructor(runtime: Runtime, subgraph: SubgraphDef, entry: SessionEntry, options: ResolvedSessionOptions,
+  private constructor(runtime: Runtime, io: EntryIo, entry: SessionEntry, options: ResolvedSessionOptions,
     cacheInfo: WeightCacheInfo | undefined, modelName: string, onDispose: (session: Session) => void) {
     this.#runtime = runtime;
     this.#entry = entry;
@@ -259,7 +270,7 @@ export class Session {
     this.#modelName = modelName;
     this.threads = options.threads;
     this.#onDispose = onDispose;
-    this.#describe(subgraph);
+    this.#describe(io);
   }
 
   /** The session's inputs, in order, at the shapes it runs at now. */
@@ -277,9 +288,8 @@ export class Session {
     return this.#weightCache;
   }
 
-  /** Takes the inputs and outputs (names, shapes, element counts) of the entry point's `subgraph`. */
-  #describe(subgraph: SubgraphDef): void {
-    const io = entryTensorInfo(this.#entry.entry, subgraph);
+  /** Takes the inputs and outputs (names, shapes, element counts) of the entry point at its current shapes. */
+  #describe(io: EntryIo): void {
     this.#inputs = Object.freeze(io.inputs);
     this.#outputs = Object.freeze(io.outputs);
     this.#inputSizes = this.#inputs.map((t) => t.shape.reduce((a, b) => a * b, 1));
@@ -290,7 +300,7 @@ export class Session {
   static async [createSessionInternal](opened: OpenedRuntime, entry: SessionEntry, options: ResolvedSessionOptions,
     modelName: string, onDispose: (session: Session) => void): Promise<Session> {
     const { runtime, cacheInfo } = await opened.start();
-    return new Session(runtime, opened.subgraph, entry, options, cacheInfo, modelName, onDispose);
+    return new Session(runtime, opened.io, entry, options, cacheInfo, modelName, onDispose);
   }
 
   /**
@@ -321,7 +331,7 @@ export class Session {
       const current = entry.inputs.every((m, k) => all.get(m.tensor)!.join() === this.#inputs[k].shape.join());
       if (current && this.#broken === undefined) return this.#track(this.#queue.then(() => {}), new Error());
       const opened = this.#entry.open(all);
-      this.#describe(opened.subgraph);
+      this.#describe(opened.io);
       const callSite = new Error();
       return this.#track(this.#queue.then(() => this.#swapRuntime(opened)), callSite);
     } catch (err) {

@@ -33,6 +33,16 @@ const result = esbuild.buildSync({
   logLevel: 'warning',
 });
 
+// One hash of both bundles names their build, so that start records written by
+// one build are never read by another (lib/cache/start-records.ts); the CLI
+// and the library share them.
+const PLACEHOLDER = '@@XNNLITE_BUNDLE_HASH@@';
+const outputs = ['xnnlite.js', 'xnnlite-cli.js'].map((name) => path.join(dist, name));
+const texts = outputs.map((file) => fs.readFileSync(file, 'utf8'));
+if (!texts.every((text) => text.includes(PLACEHOLDER))) throw new Error(`the bundles lost the build-hash placeholder ${PLACEHOLDER}`);
+const buildHash = require('node:crypto').createHash('sha256').update(texts.join('\0')).digest('hex');
+outputs.forEach((file, k) => fs.writeFileSync(file, texts[k].split(PLACEHOLDER).join(buildHash)));
+
 const bundled = new Set();
 for (const input of Object.keys(result.metafile.inputs)) {
   const m = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);

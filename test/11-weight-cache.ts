@@ -26,6 +26,8 @@ t.test('cold then warm: identical bits, the second start maps the file', async (
     const warm = runWorker(model, dir);
     t.equal(cold.state, 'built', `${name}: the first process packs and publishes`);
     t.equal(warm.state, 'mapped', `${name}: the next one maps the file`);
+    t.equal(cold.plan, 'planned', `${name}: the first process plans the session`);
+    t.equal(warm.plan, 'recorded', `${name}: the next one makes it from the plan the first recorded`);
     t.same(cold.warnings, []);
     t.same(warm.warnings, []);
     t.equal(cold.outputs, uncached(model), `${name}: cold results are bit-identical to no cache`);

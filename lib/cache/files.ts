@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { native } from '../native';
 import { DIGEST_EXTENSION } from './model-digest';
+import { RECORD_EXTENSION } from './start-records';
 import { CACHE_EXTENSION } from './weight-cache';
 
 export interface CacheFileInfo {
@@ -27,15 +28,18 @@ function entries(dir: string): string[] {
   }
 }
 
+/** Files that stand on their own (kept or removed by their own use): remembered model digests and start records. */
+const OWN_USE = [DIGEST_EXTENSION, RECORD_EXTENSION];
+
 function isCacheArtifact(name: string): boolean {
   return name.endsWith(CACHE_EXTENSION) || name.endsWith('.lock') || name.includes(`${CACHE_EXTENSION}.tmp-`)
-    || name.endsWith(DIGEST_EXTENSION);
+    || OWN_USE.some((ext) => name.endsWith(ext) || name.includes(`${ext}.tmp-`));
 }
 
-/** The file whose use decides whether `name` is kept: the cache file for its lock and temporary files; a remembered model digest for itself. */
+/** The file whose use decides whether `name` is kept: the cache file for its lock and temporary files; a digest or a record for itself (and its temporary files). */
 function principal(dir: string, name: string): string {
   const stem = name.slice(0, name.indexOf('.'));
-  return path.join(dir, `${stem}${name.includes(DIGEST_EXTENSION) ? DIGEST_EXTENSION : CACHE_EXTENSION}`);
+  return path.join(dir, `${stem}${OWN_USE.find((ext) => name.includes(ext)) ?? CACHE_EXTENSION}`);
 }
 
 /** Every cache file in `dir`, fully verified (checksums of header, index, data and metadata). */
@@ -54,7 +58,7 @@ export function listCacheFiles(dir: string): CacheFileInfo[] {
   });
 }
 
-/** Removes cache files (and their lock and leftover temporary files, and remembered model digests); returns what was removed. */
+/** Removes cache files (and their lock and leftover temporary files, remembered model digests and start records); returns what was removed. */
 export function clearCache(dir: string, keep: (file: string) => boolean = () => false): string[] {
   const removed: string[] = [];
   for (const name of entries(dir).filter(isCacheArtifact)) {
@@ -66,10 +70,10 @@ export function clearCache(dir: string, keep: (file: string) => boolean = () => 
   return removed;
 }
 
-/** Removes cache files (and remembered model digests) not used for `olderThanMs`. */
+/** Removes cache files (and remembered model digests and start records) not used for `olderThanMs`. */
 export function pruneCache(dir: string, olderThanMs: number, now = Date.now()): string[] {
   const lastUse = new Map(listCacheFiles(dir).map((f) => [f.file, Math.max(f.lastUsed.getTime(), fs.statSync(f.file).mtimeMs)]));
-  for (const name of entries(dir).filter((n) => n.endsWith(DIGEST_EXTENSION))) {
+  for (const name of entries(dir).filter((n) => OWN_USE.some((ext) => n.endsWith(ext)))) {
     const st = fs.statSync(path.join(dir, name));
     lastUse.set(path.join(dir, name), Math.max(st.atimeMs, st.mtimeMs));
   }

@@ -8,6 +8,7 @@ import { DTYPE_NAMES } from '../model/schema';
 import type { SubgraphDef, TensorDef } from '../model/types';
 import { native, type NativePlan, type NativeStep, type NativeSubgraph } from '../native';
 import { lowerPartition } from '../xnnpack/lower';
+import type { RecordedCall } from '../xnnpack/recording-subgraph';
 import { ProgramBuilder } from '../reference/program-builder';
 import { ensureSupported, runtimeHints, type RuntimeHints, type SubgraphAnalysis } from './analysis';
 import { planArena } from './arena';
@@ -16,26 +17,36 @@ import { lazyWeightTensors } from './lazy-weights';
 import { partition, type Step } from './partition';
 import { TensorTable } from './tensor-table';
 
-export interface SessionPlan {
+/** What a native runtime is made from: a plan, planned now or made again from its record (lib/plan/plan-record.ts). */
+export interface RuntimePlan {
   native: NativePlan;
   /** The partitions' subgraphs, consumed when the runtime is created (see disposeSessionPlan). */
   subgraphs: NativeSubgraph[];
+  subgraphIndex: number;
+  hints: RuntimeHints;
+  /** Made again from a record rather than planned now. */
+  recorded?: boolean;
+}
+
+export interface SessionPlan extends RuntimePlan {
+  /** With `PlanOptions.record`: each subgraph's define calls, in the order of `subgraphs`. */
+  logs?: RecordedCall[][];
   steps: Step[];
   inputs: TensorDef[];
   outputs: TensorDef[];
   /** The subgraph at the shapes the plan runs it (its entry point's view). */
   subgraph: SubgraphDef;
-  subgraphIndex: number;
-  hints: RuntimeHints;
 }
 
 export interface PlanOptions {
   /** How float convolutions and fully-connected layers run on XNNPACK; see SessionOptions.precision. */
   precision?: 'fp32' | 'fp16' | 'dynamic-int8';
+  /** Record the define calls, so that the plan can be recorded (lib/plan/plan-record.ts). */
+  record?: boolean;
 }
 
 /** Releases the subgraphs of a plan that will not be executed. */
-export function disposeSessionPlan(plan: SessionPlan): void {
+export function disposeSessionPlan(plan: Pick<RuntimePlan, 'subgraphs'>): void {
   for (const s of plan.subgraphs) s.dispose();
 }
 
@@ -60,6 +71,7 @@ export function buildSessionPlan(analysis: SubgraphAnalysis, options: PlanOption
   const graphOutputs = new Set(subgraph.outputs);
 
   const subgraphs: NativeSubgraph[] = [];
+  const logs: RecordedCall[][] | undefined = options.record ? [] : undefined;
   const nativeSteps: NativeStep[] = [];
   try {
     steps.forEach((step, s) => {
@@ -81,7 +93,7 @@ export function buildSessionPlan(analysis: SubgraphAnalysis, options: PlanOption
       const nativeSubgraph = lowerPartition({
         subgraph, statics, subgraphIndex: index, ops: step.ops.map((p) => ({ node: p.node, lowering: p.lowering! })),
         externals, inputCount: partInputs.size, redirects: fusion.redirect, lazy, precision: options.precision ?? 'fp32',
-      });
+      }, logs ? logs[logs.push([]) - 1] : undefined);
       subgraphs.push(nativeSubgraph);
       nativeSteps.push({ subgraph: nativeSubgraph, externals: externals.map((t) => table.use(t)) });
     });
@@ -110,7 +122,7 @@ export function buildSessionPlan(analysis: SubgraphAnalysis, options: PlanOption
       outputs: outputIds.map(edge),
       steps: nativeSteps,
     };
-    return { native: nativePlan, subgraphs, steps, inputs, outputs, subgraph, subgraphIndex: index, hints: runtimeHints(analysis) };
+    return { native: nativePlan, subgraphs, ...(logs ? { logs } : {}), steps, inputs, outputs, subgraph, subgraphIndex: index, hints: runtimeHints(analysis) };
   } catch (err) {
     for (const s of subgraphs) s.dispose();
     throw err;

@@ -6,6 +6,7 @@ import { GraphBuilder, type OutputRedirects } from './builder';
 import type { Node } from '../core/node';
 import type { XnnpackLowering } from './lowering';
 import type { StaticValues } from '../core/static-values';
+import { recordingSubgraph, type RecordedCall } from './recording-subgraph';
 
 export interface PartitionToLower {
   subgraph: SubgraphDef;
@@ -29,12 +30,13 @@ function rethrow(err: unknown, where: string, what: string): never {
   throw err;
 }
 
-export function lowerPartition(p: PartitionToLower): NativeSubgraph {
+/** The partition's native subgraph; with `log`, its define calls are recorded there too. */
+export function lowerPartition(p: PartitionToLower, log?: RecordedCall[]): NativeSubgraph {
   const nativeSubgraph = new (native().Subgraph)(p.externals.length);
   try {
     const externalIds = new Map<number, { id: number; input: boolean }>();
     p.externals.forEach((t, k) => externalIds.set(t.index, { id: k, input: k < p.inputCount }));
-    const g = new GraphBuilder(nativeSubgraph, p.statics, p.subgraph, externalIds, p.redirects, p.lazy, p.precision);
+    const g = new GraphBuilder(log ? recordingSubgraph(nativeSubgraph, log) : nativeSubgraph, p.statics, p.subgraph, externalIds, p.redirects, p.lazy, p.precision);
     for (const t of p.externals.slice(0, p.inputCount)) {
       try {
         g.value(t);

@@ -8,6 +8,8 @@ export const worker = path.join(__dirname, 'cache-worker.js');
 
 export interface WorkerResult {
   state: string;
+  /** `planned` or `recorded` (made from the plan a previous process recorded). */
+  plan: string;
   warnings: string[];
   outputs: string;
 }

@@ -2,7 +2,8 @@
 
 // A worker process for the weight-cache tests: loads MODEL with the cache in
 // DIR, runs it once on a fixed input, and prints one JSON line with the cache
-// state, warnings and a checksum of the outputs. OPTIMIZE (true or false)
+// state, whether the session was planned or made from a recorded plan, warnings
+// and a checksum of the outputs. OPTIMIZE (true or false)
 // sets the session's optimize option; without it the session has the default.
 //   node cache-worker.js MODEL DIR [OPTIMIZE]
 
@@ -22,7 +23,7 @@ process.on('warning', (w) => warnings.push(`${w.code}: ${w.message}`));
   const digest = require('node:crypto').createHash('sha256');
   for (const o of session.outputs) digest.update(Buffer.from(out[o.name].buffer));
   await new Promise((resolve) => setImmediate(resolve));
-  process.stdout.write(`${JSON.stringify({ state: session.weightCache && session.weightCache.state, warnings, outputs: digest.digest('hex') })}\n`);
+  process.stdout.write(`${JSON.stringify({ state: session.weightCache && session.weightCache.state, plan: session.weightCache && session.weightCache.plan, warnings, outputs: digest.digest('hex') })}\n`);
   m.dispose();
 })().catch((err) => {
   process.stderr.write(`${err.stack}\n`);
