@@ -106,6 +106,12 @@ function buildAddon({ arch, rebuild, out, defines = {} } = {}) {
   }
 }
 
+/** V8's code cache for the bundles, made by this Node (scripts/code-cache.js); in a checkout, `npm run build:ts` makes it once dist/ exists. */
+function makeCodeCache() {
+  if (!require('node:fs').existsSync(path.join(root, 'dist', 'code-cache.js'))) return;
+  spawnSync(process.execPath, [path.join(__dirname, 'code-cache.js')], { stdio: 'inherit', cwd: root });
+}
+
 module.exports = { buildAddon };
 
 if (require.main === module) {
@@ -113,9 +119,11 @@ if (require.main === module) {
     const prebuild = loadablePrebuild();
     if (prebuild) {
       process.stderr.write(`xnnlite: using prebuilt binary ${path.relative(root, prebuild)}\n`);
+      makeCodeCache();
       process.exit(0);
     }
     process.stderr.write(`xnnlite: no prebuilt binary matches ${process.platform}-${process.arch}; building from source\n`);
   }
   buildAddon();
+  makeCodeCache();
 }

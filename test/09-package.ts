@@ -70,7 +70,8 @@ t.test('prebuild, pack, and install without scripts', { timeout: 1_500_000 }, as
   }
   t.match(listing, /package\/dist\/xnnlite\.js/, 'the tarball carries the bundled library');
   t.match(listing, /package\/dist\/index\.d\.ts/, 'and its types');
-  t.notMatch(listing, /package\/dist\/(?!xnnlite(-cli)?\.js)[^\n]*\.js\n/, 'and no unbundled module');
+  t.notMatch(listing, /package\/dist\/(?!(xnnlite(-cli)?(-bundle)?|code-cache)\.js\n)[^\n]*\.js\n/, 'and no unbundled module');
+  t.notMatch(listing, /\.v8cache/, 'and no code cache (the install makes one for its Node)');
   t.notMatch(listing, /package\/build\//, 'no local build output is packed');
 
   const app = path.join(work, 'app');
@@ -80,6 +81,11 @@ t.test('prebuild, pack, and install without scripts', { timeout: 1_500_000 }, as
   const hook = spawnSync(process.execPath, [path.join(app, 'node_modules', 'xnnlite', 'scripts', 'install.js')], { cwd: app, encoding: 'utf8' });
   t.equal(hook.status, 0, 'the install hook, as npm runs it, succeeds without cmake-js');
   t.match(hook.stderr, /using prebuilt binary prebuilds\/linux-x64\/xnnlite\.node/, 'and picks the prebuild');
+  t.match(hook.stderr, /code cache written/, 'and makes V8\'s code cache for the bundles');
+  const compiledWith = execFileSync(process.execPath, ['-e',
+    "require('xnnlite'); console.log(require('./node_modules/xnnlite/dist/code-cache.js').compiled.get(require.resolve('./node_modules/xnnlite/dist/xnnlite-bundle.js')))"],
+  { cwd: app, encoding: 'utf8' }).trim();
+  t.equal(compiledWith, 'cache', 'require(\'xnnlite\') compiles the library from it');
   // Outside this checkout, where no development dependency can be found by walking up.
   const bare = fs.mkdtempSync(path.join(os.tmpdir(), 'xnnlite-bare-'));
   t.teardown(() => fs.rmSync(bare, { recursive: true, force: true }));
