@@ -16,6 +16,7 @@ import { planRecord, replayPlan, type PlanRecord } from './plan/plan-record';
 import type { RuntimePlan, SessionPlan } from './plan/session-plan';
 import { createSessionInternal, resolveSessionOptions, Session, type EntryIo, type OpenedRuntime, type ResolvedSessionOptions, type SessionEntry, type SessionOptions } from './session';
 import { buildPrograms, needsProgram, ProgramRuntime, type ProgramContext } from './program/program-runtime';
+import { callShapes } from './program/call-shapes';
 import { createRuntime } from './runtime';
 import { inputShapesOf } from './session-shapes';
 import { entryTensorInfo, type SignatureInfo, type TensorInfo } from './tensor-info';
@@ -388,9 +389,10 @@ export class Model {
       },
       open(at: ReadonlyMap<number, readonly number[]>, record?: { plan?: SessionPlan }): OpenedRuntime {
         if (plans.usesProgram()) {
-          const shaped = analysisAtShapes(plans.analysis, at, model.#limits);
+          const subgraphs = model.#model().subgraphs;
+          const shaped = analysisAtShapes(plans.analysis, at, model.#limits, callShapes(subgraphs, (index) => model.#analysisOf(index, optimize)));
           const context: ProgramContext = {
-            subgraphs: model.#model().subgraphs, analysisOf: (index) => model.#analysisOf(index, optimize), options: resolved, limits: model.#limits,
+            subgraphs, analysisOf: (index) => model.#analysisOf(index, optimize), options: resolved, limits: model.#limits,
             cacheFor: (key) => cacheFor(`;step=${key}`),
           };
           return { io: entryTensorInfo(entry, shaped.subgraph), start: () => ProgramRuntime.create(context, shaped), cancel: () => {} };

@@ -105,3 +105,49 @@ t.test('dispose() during a loop that never ends returns, and the run ends with D
   await released;
   model.dispose();
 });
+
+t.test('control flow at other input shapes: shapes propagate through the subgraphs it calls', async (t) => {
+  const x3 = deterministicInput(12, -1, 1, 11);
+  const x2 = deterministicInput(8, -1, 1, 12);
+
+  const loop = await loadModel(whileModel());
+  t.teardown(() => loop.dispose());
+  const session = await loop.createSession({ threads: 1, inputShapes: { x: [3, 4] } });
+  t.same(session.outputs.map((o) => o.shape), [[3, 4], []], 'a WHILE gives its loop variables back at their new shapes');
+  for (const [x, rows] of [[x3, 3], [x2, 2]] as const) {
+    if (rows === 2) await session.resize({ x: [2, 4] });
+    const twin = await compile(whileModel({ rows }));
+    for (const limit of [0, 4]) {
+      const ours = await session.run({ x, limit: Int32Array.of(limit) });
+      expectCloseTo(t, ours.x_final, (await twin.runTyped([x, Int32Array.of(limit)]))[0], `WHILE, ${rows} rows, ${limit} iterations, as LiteRT.js runs the twin declared at ${rows} rows`);
+    }
+    twin.dispose();
+  }
+
+  const branch = await loadModel(ifModel());
+  t.teardown(() => branch.dispose());
+  const chosen = await branch.createSession({ threads: 1, inputShapes: { x: [3, 4] } });
+  const twin = await compile(ifModel({ rows: 3 }));
+  t.teardown(() => twin.dispose());
+  for (const selector of [1, 0]) {
+    const ours = await chosen.run({ x: x3, selector: Int32Array.of(selector) });
+    expectCloseTo(t, ours.y, (await twin.runTyped([x3, Int32Array.of(selector)]))[0], `IF, 3 rows, selector ${selector}`);
+  }
+});
+
+t.test('control flow whose output shapes are known only when it runs is refused at other shapes, naming the operator', async (t) => {
+  const grows = await loadModel(growingLoopModel(2));
+  t.teardown(() => grows.dispose());
+  await t.rejects(grows.createSession({ threads: 1, inputShapes: { x: [1, 6] } }),
+    { code: 'ERR_XNNLITE_SHAPE', message: /^WHILE #0 cannot take inputs of shapes \[\], \[1,6\]: its body changes the loop variables' shapes \(\[\], \[1,6\] to \[\], \[1,7\]\).*known only once it runs/ });
+  await t.rejects(grows.createSession({ threads: 1, inputShapes: { x: [2, 4] } }),
+    { code: 'ERR_XNNLITE_SHAPE', message: /^WHILE #0 calls its body \(subgraph 2\) with operands of shapes \[\], \[2,4\], where CONCATENATION #1 cannot take/ },
+    'a refusal inside a called subgraph names the call');
+  const differ = await loadModel(ifModel({ reshapeElse: true }));
+  t.teardown(() => differ.dispose());
+  const session = await differ.createSession({ threads: 1 });
+  await t.rejects(session.resize({ x: [2, 4] }), { code: 'ERR_XNNLITE_SHAPE', message: /IF.*branches give outputs of different shapes \(\[2,4\] and \[1,8\]\)/ });
+  t.same(session.inputs[0].shape, [1, 4], 'the session keeps its shapes');
+  const x = deterministicInput(4, -1, 1, 3);
+  t.equal((await session.run({ x, selector: Int32Array.of(0) })).y.length, 4, 'and still runs');
+});

@@ -7,7 +7,7 @@ import { foldOf } from '../ops/registry';
 import { isSessionDType } from '../tensor-values';
 import { rewriteSubgraph, type RewriteRecord } from '../rewrite';
 import { placeOperators, type PlacedOp } from './placement';
-import { propagateShapes } from './propagate-shapes';
+import { propagateShapes, type CallShapes } from './propagate-shapes';
 
 export interface SubgraphAnalysis {
   index: number;
@@ -52,10 +52,12 @@ export function analyzeSubgraph(model: TfliteModel, index = 0, options: Analysis
  * The analysis at other input shapes (tensor index -> shape): the shapes
  * propagated through every operator, each tensor held to the model's size
  * limits, and the operators placed again (a backend's limits can depend on
- * shapes). ShapeError when the shapes do not fit the model.
+ * shapes). `calls` gives the shapes of control-flow operators' outputs.
+ * ShapeError when the shapes do not fit the model.
  */
-export function analysisAtShapes(analysis: SubgraphAnalysis, shapes: ReadonlyMap<number, readonly number[]>, limits: ModelLimits = DEFAULT_LIMITS): SubgraphAnalysis {
-  const { subgraph, statics } = propagateShapes(analysis.subgraph, analysis.statics, shapes);
+export function analysisAtShapes(analysis: SubgraphAnalysis, shapes: ReadonlyMap<number, readonly number[]>, limits: ModelLimits = DEFAULT_LIMITS,
+  calls?: CallShapes): SubgraphAnalysis {
+  const { subgraph, statics } = propagateShapes(analysis.subgraph, analysis.statics, shapes, calls);
   if (subgraph === analysis.subgraph) return analysis;
   let total = 0;
   for (const t of subgraph.tensors) {

@@ -13,15 +13,23 @@ import { shapeRuleOf } from '../ops/registry';
 const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, k) => d === b[k]);
 
 /**
+ * Output shapes of the operators no shape rule describes because they call
+ * other subgraphs (control flow, lib/program/call-shapes.ts), from their
+ * input shapes; undefined for an operator it does not know. A string says
+ * why the shapes do not fit.
+ */
+export type CallShapes = (node: Node, inputs: readonly (readonly number[])[]) => number[][] | string | undefined;
+
+/**
  * `subgraph` with tensor `index` at `shape` for each entry of `shapes` (its
  * inputs), and every computed tensor reshaped to match; and `statics` with
  * the shape computations those shapes make constant (SHAPE and the integer
  * arithmetic on its result, lib/core/shape-values.ts), whose operators then
  * run nowhere. Returns both unchanged when no shape changes. Throws
  * ShapeError naming the operator when its rule refuses the shapes it is
- * given, or it has no rule.
+ * given, or it has no rule (nor `calls` an answer for it).
  */
-export function propagateShapes(subgraph: SubgraphDef, statics: StaticValues, shapes: ReadonlyMap<number, readonly number[]>): { subgraph: SubgraphDef; statics: StaticValues } {
+export function propagateShapes(subgraph: SubgraphDef, statics: StaticValues, shapes: ReadonlyMap<number, readonly number[]>, calls?: CallShapes): { subgraph: SubgraphDef; statics: StaticValues } {
   if ([...shapes].every(([index, shape]) => sameShape(subgraph.tensors[index].shape, shape))) return { subgraph, statics };
   const known = statics.derive();
   const graphOutputs = new Set(subgraph.outputs);
@@ -36,8 +44,8 @@ export function propagateShapes(subgraph: SubgraphDef, statics: StaticValues, sh
     const node = new Node(def, resized);
     const rule = shapeRuleOf(def.op);
     const inputs = () => def.inputs.filter((i) => i >= 0).map((i) => `[${tensors[i].shape}]`).join(', ');
-    if (!rule) throw new ShapeError(`${node.label} has no shape rule: the model runs only at the shapes it declares`);
-    const out = rule(node, known);
+    const out = rule ? rule(node, known) : calls?.(node, def.inputs.map((i) => (i >= 0 ? tensors[i].shape : [])));
+    if (!out) throw new ShapeError(`${node.label} has no shape rule: the model runs only at the shapes it declares`);
     if (typeof out === 'string') throw new ShapeError(`${node.label} cannot take inputs of shapes ${inputs()}: ${out}`);
     if (out.length !== def.outputs.length) throw new Error(`${node.label}: its shape rule gave ${out.length} shapes for ${def.outputs.length} outputs`);
     def.outputs.forEach((t, k) => {

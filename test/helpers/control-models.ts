@@ -32,18 +32,20 @@ const noOptions = (type: number): OptionsSpec => ({ type, fields: [] });
  * Inputs x [1, 4] (float32) and limit [] (int32); outputs the final x and i.
  * Damaged variants: `bodyCond`/`bodyBody` name other subgraphs; `flatten`
  * makes the body return x reshaped to [4] (a loop variable changing rank).
+ * `rows` declares x [rows, 4] everywhere (a twin of a resized session).
  */
-export function whileModel(o: { bodyCond?: number; bodyBody?: number; flatten?: boolean } = {}): Uint8Array {
-  const main = subgraph('main', [f32('x', [1, 4]), i32('limit', []), i32('i0', [], [0]), i32('i_final', []), f32('x_final', [1, 4])], [0, 1], [4, 3], [
+export function whileModel(o: { bodyCond?: number; bodyBody?: number; flatten?: boolean; rows?: number } = {}): Uint8Array {
+  const x = [o.rows ?? 1, 4];
+  const main = subgraph('main', [f32('x', x), i32('limit', []), i32('i0', [], [0]), i32('i_final', []), f32('x_final', x)], [0, 1], [4, 3], [
     { op: 'WHILE', inputs: [2, 0, 1], outputs: [3, 4, 5], options: whileOptions(o.bodyCond ?? 1, o.bodyBody ?? 2) },
   ]);
   main.tensors.push(i32('limit_final', []));
-  const cond = subgraph('cond', [i32('i', []), f32('x', [1, 4]), i32('limit', []), bool('more', [])], [0, 1, 2], [3], [
+  const cond = subgraph('cond', [i32('i', []), f32('x', x), i32('limit', []), bool('more', [])], [0, 1, 2], [3], [
     { op: 'LESS', inputs: [0, 2], outputs: [3], options: noOptions(BuiltinOptions.LessOptions) },
   ]);
   const body = subgraph('body', [
-    i32('i', []), f32('x', [1, 4]), i32('limit', []), i32('one', [], [1]), i32('i_next', []),
-    f32('gain', [], [1.5]), f32('scaled', [1, 4]), f32('bias', [], [0.1]), f32('shifted', [1, 4]), f32('x_next', [1, 4]),
+    i32('i', []), f32('x', x), i32('limit', []), i32('one', [], [1]), i32('i_next', []),
+    f32('gain', [], [1.5]), f32('scaled', x), f32('bias', [], [0.1]), f32('shifted', x), f32('x_next', x),
   ], [0, 1, 2], [4, 9, 2], [
     { op: 'ADD', inputs: [0, 3], outputs: [4], options: arithmetic('ADD') },
     { op: 'MUL', inputs: [1, 5], outputs: [6], options: arithmetic('MUL') },
@@ -60,21 +62,30 @@ export function whileModel(o: { bodyCond?: number; bodyBody?: number; flatten?: 
 
 /**
  * IF (selector > 0): then 2x + 1, else tanh(x) - x (MUL/ADD against TANH/SUB).
- * Inputs x [1, 4] float32 and selector [1] int32; output y [1, 4].
+ * Inputs x [1, 4] float32 and selector [1] int32; output y [1, 4]. `rows`
+ * declares x and y [rows, 4]; `reshapeElse` makes the else branch return its
+ * result reshaped to [1, -1], which only the declared one row hides.
  */
-export function ifModel(): Uint8Array {
-  const main = subgraph('main', [f32('x', [1, 4]), i32('selector', [1]), i32('zero', [1], [0]), bool('cond', [1]), f32('y', [1, 4])], [0, 1], [4], [
+export function ifModel(o: { rows?: number; reshapeElse?: boolean } = {}): Uint8Array {
+  const x = [o.rows ?? 1, 4];
+  const main = subgraph('main', [f32('x', x), i32('selector', [1]), i32('zero', [1], [0]), bool('cond', [1]), f32('y', x)], [0, 1], [4], [
     { op: 'GREATER', inputs: [1, 2], outputs: [3], options: noOptions(BuiltinOptions.GreaterOptions) },
     { op: 'IF', inputs: [3, 0], outputs: [4], options: ifOptions(1, 2) },
   ]);
-  const then = subgraph('then', [f32('x', [1, 4]), f32('two', [], [2]), f32('doubled', [1, 4]), f32('one', [], [1]), f32('y', [1, 4])], [0], [4], [
+  const then = subgraph('then', [f32('x', x), f32('two', [], [2]), f32('doubled', x), f32('one', [], [1]), f32('y', x)], [0], [4], [
     { op: 'MUL', inputs: [0, 1], outputs: [2], options: arithmetic('MUL') },
     { op: 'ADD', inputs: [2, 3], outputs: [4], options: arithmetic('ADD') },
   ]);
-  const otherwise = subgraph('else', [f32('x', [1, 4]), f32('t', [1, 4]), f32('y', [1, 4])], [0], [2], [
+  const otherwise = subgraph('else', [f32('x', x), f32('t', x), f32('y', x)], [0], [2], [
     { op: 'TANH', inputs: [0], outputs: [1] },
     { op: 'SUB', inputs: [1, 0], outputs: [2], options: arithmetic('SUB') },
   ]);
+  if (o.reshapeElse) {
+    // Reshaped to [1, -1]: the same at the declared shapes (one row), not at others.
+    otherwise.tensors.push(i32('flat', [2], [1, -1]), f32('y_flat', [1, 4 * x[0]]));
+    otherwise.operators.push({ op: 'RESHAPE', inputs: [2, 3], outputs: [4], options: noOptions(BuiltinOptions.ReshapeOptions) });
+    otherwise.outputs = [4];
+  }
   return writeModel({ description: 'if (xnnlite test)', subgraphs: [main, then, otherwise] });
 }
 
