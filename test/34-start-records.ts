@@ -10,6 +10,9 @@ import { loadModel, type Model } from '../lib/index';
 import { readRecord, writeRecord } from '../lib/cache/start-records';
 import { clearCache } from '../lib/cache/files';
 import { zooModel } from './helpers/zoo';
+import { writeModel } from '../lib/model/writer';
+import { fullyConnected } from './helpers/options';
+import { weights } from './helpers/op-model';
 import { runWorker } from './helpers/cache-run';
 
 const small = zooModel('face_detection_short_range').file;
@@ -171,4 +174,54 @@ t.test('cache clear removes records; prune keeps the recently used', async (t) =
   const removed = clearCache(real);
   t.ok(records(dir).length === 0 && removed.some((f) => f.endsWith('.xnnrec')), 'clear removes them with the cache files');
   t.same(fs.readdirSync(dir), []);
+});
+
+t.test('dynamic-int8 sessions give the same results without a cache, cold and warm (XNNPACK packs their bias unnamed)', async (t) => {
+  const file = zooModel('face_detection_full_range').file;
+  const reference = await uncached(file);
+  const quantized = await uncached(file, { precision: 'dynamic-int8' });
+  const dir = t.testdir({});
+  const cold = await start(file, dir, { precision: 'dynamic-int8' });
+  const warm = await start(file, dir, { precision: 'dynamic-int8' });
+  t.equal(cold.outputs, quantized.outputs, 'cold: as without a cache');
+  t.equal(warm.state, 'mapped');
+  t.equal(warm.outputs, quantized.outputs, 'warm: as without a cache');
+  const values = (hex: string) => new Float32Array(Uint8Array.from(Buffer.from(hex.split(':')[0], 'hex')).buffer);
+  const [q, f] = [values(quantized.outputs), values(reference.outputs)];
+  const scale = Math.max(...f.map(Math.abs));
+  const mean = q.reduce((s, v, k) => s + Math.abs(v - f[k]), 0) / q.length / scale;
+  t.ok(mean < 0.03, `close to float32 on average (${(mean * 100).toFixed(2)}% of the output scale): every bias is in`);
+
+  // Two layers reading one weights tensor with different biases: the qd8 packing of each holds its own bias.
+  const shared = writeModel({
+    description: 'shared weights (xnnlite test)',
+    subgraphs: [{
+      name: 'main',
+      tensors: [
+        { name: 'x', shape: [1, 8] }, { name: 'w', shape: [4, 8], data: weights([4, 8], 7) },
+        { name: 'b1', shape: [4], data: Float32Array.of(1, 2, 3, 4) }, { name: 'b2', shape: [4], data: Float32Array.of(-4, -3, -2, -1) },
+        { name: 'y1', shape: [1, 4] }, { name: 'y2', shape: [1, 4] },
+      ],
+      inputs: [0],
+      outputs: [4, 5],
+      operators: [
+        { op: 'FULLY_CONNECTED', inputs: [0, 1, 2], outputs: [4], options: fullyConnected() },
+        { op: 'FULLY_CONNECTED', inputs: [0, 1, 3], outputs: [5], options: fullyConnected() },
+      ],
+    }],
+  });
+  const x = Float32Array.from({ length: 8 }, (_, i) => Math.cos(i));
+  const runShared = async (options: object) => {
+    const model = await loadModel(shared, { weightCache: dir });
+    const session = await model.createSession({ threads: 1, ...options });
+    const out = await session.run({ x });
+    model.dispose();
+    return [Array.from(out.y1 as Float32Array), Array.from(out.y2 as Float32Array)];
+  };
+  const float = await runShared({ weightCache: false });
+  for (const pass of ['cold', 'warm']) {
+    const [y1, y2] = await runShared({ precision: 'dynamic-int8' });
+    t.ok(y1.every((v, k) => Math.abs(v - float[0][k]) < 0.1) && y2.every((v, k) => Math.abs(v - float[1][k]) < 0.1),
+      `${pass}: each layer with its own bias (${y1.map((v) => v.toFixed(2))} / ${y2.map((v) => v.toFixed(2))})`);
+  }
 });

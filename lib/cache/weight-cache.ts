@@ -15,7 +15,7 @@ import { REWRITE_VERSION } from '../rewrite';
 import { untrustedDirectory } from './trust';
 
 /** Bump when the lowering changes which weights reach XNNPACK, or how they are named. */
-const LOWERING_VERSION = 1;
+const LOWERING_VERSION = 2;
 export const CACHE_EXTENSION = '.xnnwc';
 export const WARNING_CODE = 'XNNLITE_WEIGHT_CACHE';
 

@@ -8,13 +8,14 @@
 import type { SubgraphDef } from '../model/types';
 import type { StaticValues } from '../core/static-values';
 import type { PlacedOp } from './placement';
+import type { Precision } from '../xnnpack/dynamic-quantization';
 
 /** Only constants read by XNNPACK alone qualify: a reference kernel reads the float32 values. */
-export function lazyWeightTensors(plan: readonly PlacedOp[], subgraph: SubgraphDef, statics: StaticValues): Set<number> {
+export function lazyWeightTensors(plan: readonly PlacedOp[], subgraph: SubgraphDef, statics: StaticValues, precision: Precision): Set<number> {
   const eligible = new Map<number, boolean>();
   for (const p of plan) {
     if (p.folded) continue;
-    const lazyInputs = p.runner === 'xnnpack' ? p.lowering?.lazyWeightInputs?.(p.node) ?? [] : [];
+    const lazyInputs = p.runner === 'xnnpack' ? p.lowering?.lazyWeightInputs?.(p.node, statics, precision) ?? [] : [];
     p.node.def.inputs.forEach((t, k) => {
       if (t < 0) return;
       const ok = lazyInputs.includes(k) && statics.float16Source(subgraph.tensors[t]) !== undefined;

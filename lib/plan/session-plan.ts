@@ -55,7 +55,7 @@ export function buildSessionPlan(analysis: SubgraphAnalysis, options: PlanOption
   const { subgraph, statics, placed, index } = analysis;
   const fusion = planActivationFusion(placed, subgraph);
   const steps = partition(placed, subgraph, statics, fusion);
-  const lazy = lazyWeightTensors(placed, subgraph, statics);
+  const lazy = lazyWeightTensors(placed, subgraph, statics, options.precision ?? 'fp32');
   const table = new TensorTable(statics, subgraph);
   const lastStep = Math.max(0, steps.length - 1);
 

@@ -3,8 +3,8 @@ import { activationBounds } from '../core/activation-range';
 import type { SubgraphDef, TensorDef } from '../model/types';
 import { native, type NativeConstants, type NativeSubgraph } from '../native';
 import type { StaticValues } from '../core/static-values';
-import { domainOf, valueType, type ValueType } from './tensor-types';
-import { channelwiseInt8 } from './dynamic-quantization';
+import { valueType, type ValueType } from './tensor-types';
+import { channelwiseInt8, runsDynamicInt8, type Precision } from './dynamic-quantization';
 
 /** Outputs written elsewhere: to the output of a standalone activation folded into their producer, clamped. */
 export type OutputRedirects = ReadonlyMap<number, { into: TensorDef; min: number; max: number }>;
@@ -30,7 +30,7 @@ export class GraphBuilder {
     /** FP16 constants handed to XNNPACK unconverted (lib/plan/lazy-weights.ts). */
     private readonly lazy: Set<number> = new Set(),
     /** How float convolutions and fully-connected layers run (see SessionOptions.precision). */
-    readonly precision: 'fp32' | 'fp16' | 'dynamic-int8' = 'fp32',
+    readonly precision: Precision = 'fp32',
   ) {
     this.C = native().constants;
     this.none = this.C.invalidValueId;
@@ -91,21 +91,22 @@ export class GraphBuilder {
     return id;
   }
 
-  /** Int8 weights with one scale per output channel, for the qd8 kernels. */
+  /**
+   * Int8 weights with one scale per output channel, for the qd8 kernels.
+   * XNNPACK packs the bias into them without naming it in the weight cache's
+   * key, so only weights one operator reads are named there (by their tensor
+   * index); weights shared by several are packed for each, never cached.
+   */
   channelwiseInt8Weights(t: TensorDef): number {
     const w = channelwiseInt8(t, this.statics);
     if (!w) throw new ModelFormatError(`tensor ${t.index} (${t.name})`, 'weights cannot be expressed as symmetric int8 per output channel');
-    return this.subgraph.defineChannelwiseQuantizedTensor(this.C.datatype.qcint8, w.scales, t.shape, 0, w.data, this.none, 0, t.index);
+    const readers = this.model.operators.filter((op) => op.inputs.includes(t.index)).length;
+    return this.subgraph.defineChannelwiseQuantizedTensor(this.C.datatype.qcint8, w.scales, t.shape, 0, w.data, this.none, 0, readers === 1 ? t.index : undefined);
   }
 
-  /**
-   * Whether a convolution or fully-connected layer reading float `input` with
-   * weights `w` runs on the dynamically quantized kernels: the model stores
-   * int8 weights for it (dynamic range), or the session asked for dynamic-int8.
-   */
+  /** Whether a convolution or fully-connected layer reading `input` with weights `w` runs on the dynamically quantized kernels (runsDynamicInt8). */
   usesDynamicInt8(input: TensorDef, w: TensorDef): boolean {
-    if (domainOf(input, this.statics) !== 'float32' || !this.statics.isStatic(w)) return false;
-    return this.statics.get(w)?.dtype === 'int8' || this.precision === 'dynamic-int8';
+    return runsDynamicInt8(input, w, this.statics, this.precision);
   }
 
   /** A new internal value of `shape`, typed like model tensor `like` (float32 when omitted). */

@@ -8,6 +8,22 @@
 import type { TensorDef } from '../model/types';
 import { symmetricInt8 } from '../core/symmetric-int8';
 import type { StaticValues } from '../core/static-values';
+import { domainOf } from './tensor-types';
+
+/** How float convolutions and fully-connected layers run on XNNPACK (SessionOptions.precision). */
+export type Precision = 'fp32' | 'fp16' | 'dynamic-int8';
+
+/**
+ * Whether a convolution or fully-connected layer reading float `input` with
+ * weights `w` runs on the dynamically quantized kernels: the model stores
+ * int8 weights for it (dynamic range), or the session asked for dynamic-int8.
+ * XNNPACK's qd8 operators read the bias without naming it in the weight
+ * cache's key, so their bias is never lazy (lib/plan/lazy-weights.ts).
+ */
+export function runsDynamicInt8(input: TensorDef, w: TensorDef, statics: StaticValues, precision: Precision): boolean {
+  if (domainOf(input, statics) !== 'float32' || !statics.isStatic(w)) return false;
+  return statics.get(w)?.dtype === 'int8' || precision === 'dynamic-int8';
+}
 
 export interface ChannelwiseInt8 {
   data: Int8Array;

@@ -2,6 +2,7 @@ import type { Reason } from '../core/checks';
 import type { Node } from '../core/node';
 import type { StaticValues } from '../core/static-values';
 import type { GraphBuilder } from './builder';
+import type { Precision } from './dynamic-quantization';
 
 /**
  * How a family of operators runs on XNNPACK (which operators use it is
@@ -19,9 +20,11 @@ export interface XnnpackLowering {
   clampsOutput?: boolean;
   /**
    * Inputs (by position) that XNNPACK only reads to pack, and only after a
-   * weight-cache look-up misses: their float32 values can be produced lazily.
+   * weight-cache look-up naming them misses: their float32 values can be
+   * produced lazily. `precision` is the session's (the kernels, and so what
+   * they read, can depend on it).
    */
-  lazyWeightInputs?(node: Node): number[];
+  lazyWeightInputs?(node: Node, statics: StaticValues, precision: Precision): number[];
   /** Multiply-accumulates one inference of the node performs (omitted for families whose cost is negligible). */
   macs?(node: Node): number;
 }

@@ -7,6 +7,7 @@ import { type Reason } from '../../core/checks';
 import type { GraphBuilder } from '../builder';
 import type { Node } from '../../core/node';
 import type { XnnpackLowering } from '../lowering';
+import { runsDynamicInt8, type Precision } from '../dynamic-quantization';
 import type { StaticValues } from '../../core/static-values';
 
 function lowerConvolution(g: GraphBuilder, node: Node): void {
@@ -46,11 +47,13 @@ function macs(node: Node): number {
 /**
  * XNNPACK runs an ungrouped CONV_2D as GEMM/IGEMM, which looks the weight
  * cache up before reading filter and bias. Grouped and depthwise convolutions
- * may take the depthwise path, which packs first.
+ * may take the depthwise path, which packs first. On the dynamically
+ * quantized kernels the filter is int8 made here, and the bias is read
+ * without being named in the look-up.
  */
-function lazyWeightInputs(node: Node): number[] {
+function lazyWeightInputs(node: Node, statics: StaticValues, precision: Precision): number[] {
   if (node.op !== 'CONV_2D' || node.in(1).shape[3] !== node.in(0).shape[3]) return [];
-  return [1, 2];
+  return runsDynamicInt8(node.in(0), node.in(1), statics, precision) ? [] : [1, 2];
 }
 
 /** Weights int8 per output channel: axis 0 of CONV_2D's [O, H, W, I], axis 3 of DEPTHWISE_CONV_2D's [1, H, W, O]. */

@@ -6,6 +6,7 @@ import { type Reason } from '../../core/checks';
 import type { GraphBuilder } from '../builder';
 import type { Node } from '../../core/node';
 import type { XnnpackLowering } from '../lowering';
+import { runsDynamicInt8 } from '../dynamic-quantization';
 import type { StaticValues } from '../../core/static-values';
 
 function lower(g: GraphBuilder, node: Node): void {
@@ -38,5 +39,5 @@ function check(node: Node, statics: StaticValues): Reason {
 export const FULLY_CONNECTED_INTEGERS: IntegerTreatments = { FULLY_CONNECTED: { activations: [0], weights: 1, bias: 2 } };
 
 export const fullyConnected: XnnpackLowering = {
-  check, lower, macs, clampsOutput: true, lazyWeightInputs: () => [1, 2], 
+  check, lower, macs, clampsOutput: true, lazyWeightInputs: (node, statics, precision) => (runsDynamicInt8(node.in(0), node.in(1), statics, precision) ? [] : [1, 2]), 
 };
