@@ -8,7 +8,7 @@ import { readModel, type ModelLimits } from './model/reader';
 import type { TfliteModel } from './model/types';
 import { DEFAULT_LIMITS } from './model/validate';
 import { loadBytes, type ModelSource } from './model-source';
-import { native, type NativeMappedFile } from './native';
+import { native, type NativeMappedFile, type NativePackedWeights } from './native';
 import { computeDigest, modelDigest, recallDigest } from './cache/model-digest';
 import { emitCacheWarning, packingOf, planCache, prefetchCache, prepareCacheDir, resolveCacheDir } from './cache/weight-cache';
 import { readRecord, writeRecord } from './cache/start-records';
@@ -417,7 +417,7 @@ export class Model {
 
   /** An opened runtime of `plan` (consumed, whatever happens). */
   #runtimeOf(plan: RuntimePlan, io: EntryIo, resolved: ResolvedSessionOptions, cacheFor: () => ReturnType<typeof planCache> | undefined): OpenedRuntime {
-    const start = () => {
+    const start = (packed?: NativePackedWeights) => {
       let cache: ReturnType<typeof cacheFor>;
       try {
         cache = cacheFor();
@@ -425,7 +425,7 @@ export class Model {
         disposeSessionPlan(plan);
         return Promise.reject(this.#changedError(err));
       }
-      return createRuntime(plan, resolved, cache);
+      return createRuntime(plan, resolved, cache, packed);
     };
     return { io, start, cancel: () => disposeSessionPlan(plan) };
   }

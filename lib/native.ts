@@ -122,6 +122,18 @@ export interface NativeSubgraph {
   dispose(): void;
 }
 
+/**
+ * The packed weights of a runtime made without a cache file (native/packed_weights.h): `handle` keeps them
+ * after the runtime is disposed, for another runtime of the same session (a resize), which then packs only
+ * what they lack.
+ */
+export interface NativePackedWeights {
+  handle: object;
+  bytes: number;
+  /** How many buffers this runtime packed rather than found there. */
+  packed: number;
+}
+
 /** Where a runtime's packed weights live: a shared cache file (`path`), keyed by `fingerprint`. */
 export interface NativeCacheRequest {
   path: string;
@@ -209,6 +221,8 @@ export interface NativeRuntime {
   invokeAsync(inputs: ArrayBufferView[], outputs: ArrayBufferView[]): Promise<void>;
   /** What the weight cache did for this runtime; undefined when it was created without one. */
   cacheReport(): NativeCacheReport | undefined;
+  /** Without a cache file: the weights it packed in memory, kept (by `handle`) for the session's next runtime. */
+  packedWeights(): NativePackedWeights | undefined;
   /** Per-operator times of the last inference, in step order; XNNPACK's need the basic-profiling flag. */
   profile(): { name: string; microseconds: number }[];
   dispose(): void;
@@ -225,7 +239,7 @@ export interface NativeBinding {
      * Reads the plan now (consuming its subgraphs; a TypeError names what is inconsistent) and makes the runtime
      * on the task pool: XNNPACK runtimes (packing weights, through the cache file when given) and the arena.
      */
-    create(plan: NativePlan, threads: number, flags: number, cache?: NativeCacheRequest): Promise<NativeRuntime>;
+    create(plan: NativePlan, threads: number, flags: number, cache?: NativeCacheRequest, packed?: NativePackedWeights['handle']): Promise<NativeRuntime>;
   };
   MappedFile: {
     /** Maps the whole of the open file `fd`. */

@@ -6,7 +6,7 @@
 import { ModelFormatError, XnnpackError } from './errors';
 import { touchCacheFile } from './cache/files';
 import { emitCacheWarning } from './cache/weight-cache';
-import { native, type NativeCacheRequest, type NativeRuntime } from './native';
+import { native, type NativeCacheRequest, type NativePackedWeights, type NativeRuntime } from './native';
 import { disposeSessionPlan, type RuntimePlan } from './plan/session-plan';
 import type { ResolvedSessionOptions, WeightCacheInfo } from './session';
 
@@ -21,11 +21,16 @@ export interface Runtime {
   stop?(): void;
   /** Forgets the values of resource variables: the next run initialises them again. */
   resetVariables?(): void;
+  /** The weights it packed in memory (without a cache file), for the session's next runtime. */
+  packedWeights?(): NativePackedWeights | undefined;
   dispose(): void;
 }
 
-/** A native runtime for `plan` (consumed, whatever happens), and what the weight cache did for it. */
-export async function createRuntime(plan: RuntimePlan, options: ResolvedSessionOptions, cache: NativeCacheRequest | undefined):
+/**
+ * A native runtime for `plan` (consumed, whatever happens), and what the weight cache did for it. Without
+ * a cache file, `packed` (the session's previous runtime's) supplies the weights packed already.
+ */
+export async function createRuntime(plan: RuntimePlan, options: ResolvedSessionOptions, cache: NativeCacheRequest | undefined, packed?: NativePackedWeights):
   Promise<{ runtime: NativeRuntime; cacheInfo: WeightCacheInfo | undefined }> {
   let runtime: NativeRuntime;
   const { constants: C, SessionRuntime } = native();
@@ -36,7 +41,7 @@ export async function createRuntime(plan: RuntimePlan, options: ResolvedSessionO
       | (options.precision === 'fp16' ? C.runtimeFlags.forceFp16Inference : 0)
       | (plan.hints.sparse ? C.runtimeFlags.hintSparseInference : 0);
     // Reference kernels pack nothing: only XNNPACK partitions use the weight cache.
-    runtime = await SessionRuntime.create(plan.native, options.threads, flags, plan.subgraphs.length > 0 ? cache : undefined);
+    runtime = await SessionRuntime.create(plan.native, options.threads, flags, plan.subgraphs.length > 0 ? cache : undefined, cache ? undefined : packed?.handle);
   } catch (err) {
     disposeSessionPlan(plan);
     // Shapes that do not fit together surface when XNNPACK plans the graph.

@@ -3,6 +3,7 @@ import { checkInteger, checkOptions, describe, invalid, isPlainObject, viewLengt
 import { DisposedError, InvalidValueError, ModelChangedError } from './errors';
 import type { SubgraphAnalysis } from './plan/analysis';
 import type { EntryPoint } from './plan/entry-point';
+import type { NativePackedWeights } from './native';
 import type { Runtime } from './runtime';
 import { inputShapesOf } from './session-shapes';
 import type { TensorInfo } from './tensor-info';
@@ -202,8 +203,8 @@ export interface EntryIo {
 export interface OpenedRuntime {
   /** The entry point's inputs and outputs at those shapes. */
   io: EntryIo;
-  /** Makes the runtime, off the JavaScript thread. */
-  start(): Promise<{ runtime: Runtime; cacheInfo: WeightCacheInfo | undefined }>;
+  /** Makes the runtime, off the JavaScript thread; `packed`, the weights the session's previous runtime packed, spares packing them again. */
+  start(packed?: NativePackedWeights): Promise<{ runtime: Runtime; cacheInfo: WeightCacheInfo | undefined }>;
   /** Releases what the plan holds, when the runtime will never be made. */
   cancel(): void;
 }
@@ -363,10 +364,12 @@ export class Session {
       opened.cancel();
       throw new DisposedError('Session');
     }
+    // Kept past the old runtime: the new one packs only what these lack.
+    const packed = this.#runtime?.packedWeights?.();
     this.#runtime?.dispose();
     this.#runtime = undefined;
     try {
-      const { runtime, cacheInfo } = await opened.start();
+      const { runtime, cacheInfo } = await opened.start(packed);
       if (this.#disposed) {
         runtime.dispose();
         throw new DisposedError('Session');

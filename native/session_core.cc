@@ -48,7 +48,7 @@ SessionCore::~SessionCore() {
 }
 
 bool SessionCore::Create(PlanParts plan, uint32_t threads, uint32_t flags, std::unique_ptr<CacheRequest> cache,
-                         CreateFailure* failure) {
+                         std::shared_ptr<PackedWeights> packed, CreateFailure* failure) {
   plan_ = std::move(plan);
   profiling_ = (flags & XNN_FLAG_BASIC_PROFILING) != 0;
   // Every arena tensor may be read up to XNN_EXTRA_BYTES past its end (lib/plan reserves that much after each).
@@ -81,20 +81,26 @@ bool SessionCore::Create(PlanParts plan, uint32_t threads, uint32_t flags, std::
       return false;
     }
   }
-  if (cache && !plan_.partitions.empty()) {
+  if (!plan_.partitions.empty()) {
     std::unordered_map<const void*, uint32_t> ids;
     std::vector<LazyWeights*> lazies;
     for (XnnStep& step : plan_.partitions) {
       ids.insert(step.parts.static_ids.begin(), step.parts.static_ids.end());
       if (step.parts.lazy) lazies.push_back(step.parts.lazy.get());
     }
-    cache_ = std::make_unique<WeightCacheProvider>(std::move(*cache), std::move(ids), std::move(lazies));
-    cache_->Prepare();
+    if (cache) {
+      cache_ = std::make_unique<WeightCacheProvider>(std::move(*cache), std::move(ids), std::move(lazies));
+      cache_->Prepare();
+    } else {
+      packed_ = packed ? std::move(packed) : std::make_shared<PackedWeights>();
+      packed_->Bind(WeightKeys(std::move(ids), std::move(lazies)));
+    }
   }
   const bool created = CreatePartitions(flags, failure);
   // Weights packed from a model file that changed meanwhile must not reach a
   // cache file, where they would serve every later start of the real model.
   if (cache_) cache_->Finish(created && BackingChange().empty());
+  if (packed_) packed_->Finish();
   // Packed copies exist now; the float32 forms of lazy weights are no longer read.
   for (XnnStep& step : plan_.partitions) {
     if (step.parts.lazy) step.parts.lazy->ReleasePages();
@@ -109,12 +115,11 @@ bool SessionCore::Create(PlanParts plan, uint32_t threads, uint32_t flags, std::
 
 bool SessionCore::CreatePartitions(uint32_t flags, CreateFailure* failure) {
   for (XnnStep& step : plan_.partitions) {
-    // Without a cache every weight is packed, so every lazy weight is needed.
     // With the sparse hint, XNNPACK reads weights (to count their zeros)
     // before it asks the cache for any packed copy.
-    if (step.parts.lazy && (!cache_ || (flags & XNN_FLAG_HINT_SPARSE_INFERENCE) != 0)) step.parts.lazy->FillAll();
-    xnn_status status = xnn_create_runtime_v4(step.parts.subgraph, cache_ ? cache_->provider() : nullptr, nullptr, pool_, flags,
-                                              &step.runtime);
+    if (step.parts.lazy && (flags & XNN_FLAG_HINT_SPARSE_INFERENCE) != 0) step.parts.lazy->FillAll();
+    xnn_weights_cache_t provider = cache_ ? cache_->provider() : packed_ ? packed_->provider() : nullptr;
+    xnn_status status = xnn_create_runtime_v4(step.parts.subgraph, provider, nullptr, pool_, flags, &step.runtime);
     xnn_delete_subgraph(step.parts.subgraph);
     step.parts.subgraph = nullptr;
     if (status != xnn_status_success) {

@@ -19,6 +19,7 @@
 #include "reference/program.h"
 #include "static_data.h"
 #include "subgraph.h"
+#include "packed_weights.h"
 #include "weight_cache.h"
 
 namespace xnnlite {
@@ -80,8 +81,11 @@ class SessionCore {
   ~SessionCore();
 
   // Consumes the plan. Safe to call off the JS thread. With a cache request,
-  // the packed weights of every partition come from (or go to) one shared cache file.
-  bool Create(PlanParts plan, uint32_t threads, uint32_t flags, std::unique_ptr<CacheRequest> cache, CreateFailure* failure);
+  // the packed weights of every partition come from (or go to) one shared
+  // cache file; without, from (or to) `packed`, the packed weights of the
+  // session's earlier runtime (a new store when null).
+  bool Create(PlanParts plan, uint32_t threads, uint32_t flags, std::unique_ptr<CacheRequest> cache, std::shared_ptr<PackedWeights> packed,
+              CreateFailure* failure);
   // Runs every step. False with `failure` set when XNNPACK fails or a kernel refuses a run-time value.
   bool Invoke(CreateFailure* failure);
   // Empty while the files the session reads at run time (the model's, the
@@ -92,6 +96,8 @@ class SessionCore {
   bool Profile(std::vector<std::string>* names, std::vector<uint64_t>* micros, CreateFailure* failure) const;
 
   const WeightCacheProvider* cache() const { return cache_.get(); }
+  // The packed weights in memory, for a session without a cache file (null with one).
+  const std::shared_ptr<PackedWeights>& packed() const { return packed_; }
   std::vector<ExternalBuffer>& externals() { return plan_.externals; }
   // Memory this session owns outside the model's mapping and the cache file.
   size_t OwnedBytes() const { return arena_bytes_; }
@@ -104,8 +110,9 @@ class SessionCore {
   void* arena_ = nullptr;
   size_t arena_bytes_ = 0;
   pthreadpool_t pool_ = nullptr;
-  // Outlives the runtimes: XNNPACK's operators point into it.
+  // Outlive the runtimes: XNNPACK's operators point into them.
   std::unique_ptr<WeightCacheProvider> cache_;
+  std::shared_ptr<PackedWeights> packed_;
   bool profiling_ = false;
   std::vector<uint64_t> op_micros_;
   // Each file the plan's constants and partitions read, once: BackingChange checks each once per inference.

@@ -24,6 +24,7 @@ using plan_reader::Reals;
 
 constexpr napi_type_tag kSessionRuntimeTag = {0x2a7c9e1b3d5f7a90ULL, 0xb1c3d5e7f9a1b3c5ULL};
 constexpr napi_type_tag kCoreHandOffTag = {0x5e3a1c9f7b5d3e1aULL, 0x0c2e4a6b8d0f2a4cULL};
+constexpr napi_type_tag kPackedWeightsTag = {0x7d1f3b5a9c2e4f61ULL, 0x3a5c7e9f1b3d5f70ULL};
 const char* const kModelChanged = "ERR_XNNLITE_MODEL_CHANGED";
 constexpr int64_t kMaxBytes = int64_t{1} << 40;
 
@@ -151,14 +152,15 @@ class SessionWorker : public PromiseWorker {
 
 class CreateWorker : public SessionWorker {
  public:
-  CreateWorker(Napi::Env env, PlanParts plan, uint32_t threads, uint32_t flags, std::unique_ptr<CacheRequest> cache)
-      : SessionWorker(env), plan_(std::move(plan)), threads_(threads), flags_(flags), cache_(std::move(cache)),
+  CreateWorker(Napi::Env env, PlanParts plan, uint32_t threads, uint32_t flags, std::unique_ptr<CacheRequest> cache,
+               std::shared_ptr<PackedWeights> packed)
+      : SessionWorker(env), plan_(std::move(plan)), threads_(threads), flags_(flags), cache_(std::move(cache)), packed_(std::move(packed)),
         core_(std::make_unique<SessionCore>()) {}
 
  protected:
   void Run() override {
     CreateFailure failure;
-    if (!core_->Create(std::move(plan_), threads_, flags_, std::move(cache_), &failure)) {
+    if (!core_->Create(std::move(plan_), threads_, flags_, std::move(cache_), std::move(packed_), &failure)) {
       Reject(failure);
     } else if (std::string change = core_->BackingChange(); !change.empty()) {
       FailWithCode(change, kModelChanged);
@@ -174,6 +176,7 @@ class CreateWorker : public SessionWorker {
   uint32_t threads_;
   uint32_t flags_;
   std::unique_ptr<CacheRequest> cache_;
+  std::shared_ptr<PackedWeights> packed_;
   std::unique_ptr<SessionCore> core_;
 };
 
@@ -230,6 +233,7 @@ Napi::Function SessionRuntime::Define(Napi::Env env) {
       InstanceMethod<&SessionRuntime::Externals>("externals"),
       InstanceMethod<&SessionRuntime::Profile>("profile"),
       InstanceMethod<&SessionRuntime::CacheReport>("cacheReport"),
+      InstanceMethod<&SessionRuntime::PackedWeightsHandle>("packedWeights"),
       InstanceMethod<&SessionRuntime::Invoke>("invoke"),
       InstanceMethod<&SessionRuntime::InvokeAsync>("invokeAsync"),
       InstanceMethod<&SessionRuntime::Dispose>("dispose"),
@@ -243,7 +247,7 @@ Napi::Function SessionRuntime::Define(Napi::Env env) {
 SessionRuntime::SessionRuntime(const Napi::CallbackInfo& info) : Napi::ObjectWrap<SessionRuntime>(info) {
   Napi::Env env = info.Env();
   core_ = TakeHandOff<SessionCore>(info, kCoreHandOffTag);
-  if (!core_) XNNLITE_THROW_TYPE(env, "SessionRuntime cannot be constructed directly; use SessionRuntime.create(plan, threads, flags, cache)");
+  if (!core_) XNNLITE_THROW_TYPE(env, "SessionRuntime cannot be constructed directly; use SessionRuntime.create(plan, threads, flags, cache, packed)");
   TagReceiver(info, kSessionRuntimeTag);
   reported_bytes_ = static_cast<int64_t>(core_->OwnedBytes());
   Napi::MemoryManagement::AdjustExternalMemory(env, reported_bytes_);
@@ -263,9 +267,10 @@ void SessionRuntime::FinishPendingDispose(Napi::Env env) {
   }
 }
 
-// SessionRuntime.create(plan, threads, flags, cache?: { path, lockPath, fingerprint: Uint8Array(32), metadata })
+// SessionRuntime.create(plan, threads, flags, cache?: { path, lockPath, fingerprint: Uint8Array(32), metadata }, packed?)
 //   -> Promise<SessionRuntime>. The plan is read (and its partitions' subgraphs consumed) now; a plan that is
 //   inconsistent throws a TypeError naming what. Runtimes, packing and the arena are made on the task pool.
+//   Without a cache, `packed` (an earlier runtime's packedWeights()) supplies what it has packed already.
 Napi::Value SessionRuntime::Create(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!EnsureInitialized(env)) return env.Undefined();
@@ -289,6 +294,13 @@ Napi::Value SessionRuntime::Create(const Napi::CallbackInfo& info) {
     cache->lock_path = lock_path.As<Napi::String>().Utf8Value();
     if (metadata.IsString()) cache->metadata = metadata.As<Napi::String>().Utf8Value();
   }
+  std::shared_ptr<PackedWeights> packed;
+  if (info.Length() > 4 && !info[4].IsUndefined()) {
+    bool tagged = false;
+    XNNLITE_REQUIRE(env, info[4].IsExternal() && napi_check_object_type_tag(env, info[4], &kPackedWeightsTag, &tagged) == napi_ok && tagged,
+                    "SessionRuntime.create: packed must come from a runtime's packedWeights()");
+    packed = *info[4].As<Napi::External<std::shared_ptr<PackedWeights>>>().Data();
+  }
   PlanParts plan;
   try {
     plan = ReadPlan(env, info[0].As<Napi::Object>());
@@ -301,7 +313,7 @@ Napi::Value SessionRuntime::Create(const Napi::CallbackInfo& info) {
   }
   if (env.IsExceptionPending()) return env.Undefined();
   return PromiseWorker::Start(new CreateWorker(env, std::move(plan), static_cast<uint32_t>(threads), info[2].As<Napi::Number>().Uint32Value(),
-                                               std::move(cache)));
+                                               std::move(cache), std::move(packed)));
 }
 
 // externals() -> [{ id, input, datatype, shape, byteLength }]: the session's inputs, then its outputs.
@@ -329,6 +341,24 @@ Napi::Value SessionRuntime::Profile(const Napi::CallbackInfo& info) {
     item.Set("microseconds", Napi::Number::New(env, static_cast<double>(micros[i])));
     result.Set(static_cast<uint32_t>(i), item);
   }
+  return result;
+}
+
+// packedWeights() -> an opaque handle to the weights this runtime packed in memory (without a cache file),
+//   which keeps them for SessionRuntime.create after this runtime is disposed: { handle, bytes, packed } (`packed`:
+//   how many buffers this runtime packed rather than found there). Undefined with a cache file, or nothing packed.
+Napi::Value SessionRuntime::PackedWeightsHandle(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  XNNLITE_REQUIRE_OPEN(env, core_ != nullptr && !dispose_pending_, "Runtime");
+  const std::shared_ptr<PackedWeights>& packed = core_->packed();
+  if (!packed) return env.Undefined();
+  auto handle = Napi::External<std::shared_ptr<PackedWeights>>::New(env, new std::shared_ptr<PackedWeights>(packed),
+                                                                    [](Napi::Env, std::shared_ptr<PackedWeights>* p) { delete p; });
+  napi_type_tag_object(env, handle, &kPackedWeightsTag);
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("handle", handle);
+  result.Set("bytes", Napi::Number::New(env, static_cast<double>(packed->bytes())));
+  result.Set("packed", Napi::Number::New(env, static_cast<double>(packed->packed())));
   return result;
 }
 

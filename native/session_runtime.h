@@ -26,6 +26,7 @@ class SessionRuntime : public Napi::ObjectWrap<SessionRuntime> {
   Napi::Value Externals(const Napi::CallbackInfo& info);
   Napi::Value Profile(const Napi::CallbackInfo& info);
   Napi::Value CacheReport(const Napi::CallbackInfo& info);
+  Napi::Value PackedWeightsHandle(const Napi::CallbackInfo& info);
   Napi::Value Invoke(const Napi::CallbackInfo& info);
   Napi::Value InvokeAsync(const Napi::CallbackInfo& info);
   Napi::Value Dispose(const Napi::CallbackInfo& info);

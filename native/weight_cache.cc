@@ -57,7 +57,6 @@ struct CacheIndexEntry {
 };
 static_assert(sizeof(CacheIndexEntry) == 32, "index entry is 32 bytes");
 
-constexpr uint32_t kNoId = 0xFFFFFFFFu;
 
 size_t AlignUp(size_t n) { return (n + kAlignment - 1) / kAlignment * kAlignment; }
 
@@ -248,7 +247,7 @@ std::shared_ptr<CacheMapping> CacheMapping::MapAndValidate(const std::string& pa
 
 WeightCacheProvider::WeightCacheProvider(CacheRequest request, std::unordered_map<const void*, uint32_t> ids,
                                          std::vector<LazyWeights*> lazies)
-    : request_(std::move(request)), ids_(std::move(ids)), lazies_(std::move(lazies)) {
+    : request_(std::move(request)), keys_(std::move(ids), std::move(lazies)) {
   provider_.context = this;
   provider_.look_up = &WeightCacheProvider::LookUp;
   provider_.reserve_space = &WeightCacheProvider::ReserveSpace;
@@ -405,32 +404,12 @@ void WeightCacheProvider::Finish(bool publish) {
   finalized_ = true;
 }
 
-bool WeightCacheProvider::Translate(const xnn_weights_cache_look_up_key* key, CacheKey* out) const {
-  auto kernel = ids_.find(key->kernel);
-  if (kernel == ids_.end()) return false;
-  uint32_t bias = kNoId;
-  if (key->bias != nullptr) {
-    auto b = ids_.find(key->bias);
-    if (b == ids_.end()) return false;
-    bias = b->second;
-  }
-  *out = CacheKey{key->seed, kernel->second, bias};
-  return true;
-}
-
-void WeightCacheProvider::FillLazy(const xnn_weights_cache_look_up_key* key) {
-  for (LazyWeights* lazy : lazies_) {
-    lazy->EnsureFilled(key->kernel);
-    if (key->bias != nullptr) lazy->EnsureFilled(key->bias);
-  }
-}
-
 size_t WeightCacheProvider::LookUp(void* context, const xnn_weights_cache_look_up_key* key) {
   auto* self = static_cast<WeightCacheProvider*>(context);
   std::lock_guard<std::mutex> lock(self->mutex_);
   CacheKey k;
-  if (!self->Translate(key, &k)) {
-    self->FillLazy(key);
+  if (!self->keys_.Translate(key, &k)) {
+    self->keys_.FillLazy(key);
     return SIZE_MAX;
   }
   if (self->mapping_) {
@@ -439,7 +418,7 @@ size_t WeightCacheProvider::LookUp(void* context, const xnn_weights_cache_look_u
   auto it = self->memory_index_.find(k);
   if (it != self->memory_index_.end()) return self->building_ ? it->second.offset : kMemoryBase + it->second.offset;
   // A miss: XNNPACK packs from the kernel and bias next, so lazy weights must hold their values now.
-  self->FillLazy(key);
+  self->keys_.FillLazy(key);
   return SIZE_MAX;
 }
 
@@ -466,7 +445,7 @@ size_t WeightCacheProvider::LookUpOrInsert(void* context, const xnn_weights_cach
   auto* self = static_cast<WeightCacheProvider*>(context);
   std::lock_guard<std::mutex> lock(self->mutex_);
   CacheKey k;
-  bool identified = self->Translate(key, &k);
+  bool identified = self->keys_.Translate(key, &k);
   if (identified) {
     if (self->mapping_) {
       if (const CacheEntry* e = self->mapping_->Find(k)) return e->offset;

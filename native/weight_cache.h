@@ -13,10 +13,8 @@
 // Every part is covered by a CRC-32C in the header, so any damaged byte is
 // detected and the file is rebuilt, never trusted.
 //
-// Keys: XNNPACK identifies weights by {microkernel seed, kernel pointer, bias
-// pointer}. Pointers change from run to run, so the subgraph records a stable
-// id (the model's tensor index) for every static tensor, and the cache keys on
-// {seed, kernel id, bias id}.
+// Keys: {microkernel seed, kernel id, bias id}, the ids being the model's
+// tensor indices (weight_keys.h).
 //
 // Cold start: packed weights are collected in memory while the runtime is
 // created, written to a temporary file in the same directory, fsync'ed and
@@ -29,6 +27,7 @@
 
 #include "fault_guard.h"
 #include "lazy_weights.h"
+#include "weight_keys.h"
 
 #include <cstdint>
 #include <memory>
@@ -44,19 +43,6 @@ struct CacheRequest {
   std::string lock_path;
   uint8_t fingerprint[32] = {};
   std::string metadata;
-};
-
-struct CacheKey {
-  uint32_t seed;
-  uint32_t kernel;
-  uint32_t bias;
-  bool operator==(const CacheKey& o) const { return seed == o.seed && kernel == o.kernel && bias == o.bias; }
-};
-
-struct CacheKeyHash {
-  size_t operator()(const CacheKey& k) const {
-    return (static_cast<size_t>(k.seed) * 0x9E3779B97F4A7C15ull) ^ (static_cast<size_t>(k.kernel) << 20) ^ k.bias;
-  }
 };
 
 struct CacheEntry {
@@ -131,15 +117,11 @@ class WeightCacheProvider {
   static void* OffsetToAddr(void* context, size_t offset);
   static xnn_status DeleteCache(void* context);
 
-  bool Translate(const xnn_weights_cache_look_up_key* key, CacheKey* out) const;
   bool Publish(std::string* error);
   void ReleaseLock();
 
   CacheRequest request_;
-  std::unordered_map<const void*, uint32_t> ids_;
-  std::vector<LazyWeights*> lazies_;
-  // Converts the lazy weights behind a key (each partition's LazyWeights ignores pointers not its own).
-  void FillLazy(const xnn_weights_cache_look_up_key* key);
+  WeightKeys keys_;
   xnn_weights_cache_provider provider_{};
   std::mutex mutex_;
   std::shared_ptr<CacheMapping> mapping_;

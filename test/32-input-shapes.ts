@@ -6,6 +6,13 @@ import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { loadModel, ShapeError } from '../lib/index';
+import { native } from '../lib/native';
+import { readModel } from '../lib/model/reader';
+import { DEFAULT_LIMITS } from '../lib/model/validate';
+import { analysisAtShapes, analyzeSubgraph } from '../lib/plan/analysis';
+import { buildSessionPlan } from '../lib/plan/session-plan';
+import { createRuntime } from '../lib/runtime';
+import { resolveSessionOptions } from '../lib/session';
 import { deterministicInput, expectCloseTo } from './helpers/compare';
 import { attentionBlock, convClassifier, flattenClassifier } from './helpers/dynamic-models';
 import { runReferenceTyped } from './helpers/litert';
@@ -98,4 +105,40 @@ t.test('shapes a model cannot take are refused, naming the operator; the session
   t.equal(out.probabilities.length, 10, 'and the session still runs');
   session.dispose();
   await t.rejects(session.resize({ image: [2, 16, 16, 3] }), { name: 'DisposedError' });
+});
+
+t.test('without a cache file, a resize packs nothing again: the new runtime finds the weights its session packed', async (t) => {
+  const bytes = convClassifier(1, true);
+  const analysis = analyzeSubgraph(readModel(bytes, DEFAULT_LIMITS), 0, { optimize: true });
+  const options = resolveSessionOptions({ threads: 1, weightCache: false }, 'options');
+  const planAt = (batch: number) => buildSessionPlan(analysisAtShapes(analysis, new Map([[analysis.subgraph.inputs[0], [batch, 16, 16, 3]]])));
+  const run = async (runtime: { invokeAsync(i: ArrayBufferView[], o: ArrayBufferView[]): Promise<void> }, batch: number) => {
+    const out = new Float32Array(batch * 10);
+    await runtime.invokeAsync([deterministicInput(size([batch, 16, 16, 3]), -1, 1, 5)], [out]);
+    return out;
+  };
+
+  const first = (await createRuntime(planAt(1), options, undefined)).runtime;
+  const packed = first.packedWeights();
+  t.ok(packed && packed.packed > 0 && packed.bytes > 0, `the first runtime packs (${packed?.packed} buffers, ${packed?.bytes} bytes)`);
+  first.dispose();
+  const second = (await createRuntime(planAt(4), options, undefined, packed)).runtime;
+  t.equal(second.packedWeights()?.packed, 0, 'a runtime at batch 4 made with them packs nothing');
+  t.equal(second.packedWeights()?.bytes, packed!.bytes, 'and holds no more');
+  const fresh = (await createRuntime(planAt(4), options, undefined)).runtime;
+  t.same(await run(second, 4), await run(fresh, 4), 'results bit-identical to a runtime that packed its own');
+  second.dispose();
+  fresh.dispose();
+  t.throws(() => native().SessionRuntime.create(planAt(1).native, 1, 0, undefined, {}), { message: /packed must come from a runtime's packedWeights\(\)/ },
+    'anything else is refused');
+
+  const model = await loadModel(bytes);
+  t.teardown(() => model.dispose());
+  const session = await model.createSession({ threads: 1 });
+  const image = deterministicInput(size([4, 16, 16, 3]), -1, 1, 11);
+  const ref4 = (await runReferenceTyped(convClassifier(4, false), [image]))[0];
+  await session.resize({ image: [4, 16, 16, 3] });
+  expectCloseTo(t, (await session.run({ image })).probabilities, ref4, 'a session resized without a cache, as LiteRT.js');
+  await session.resize({ image: [2, 16, 16, 3] });
+  expectCloseTo(t, (await session.run({ image: image.subarray(0, size([2, 16, 16, 3])) })).probabilities, ref4.subarray(0, 20), 'and again');
 });
