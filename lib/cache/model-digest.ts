@@ -18,7 +18,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { NativeFileIdentity, NativeMappedFile } from '../native';
-import { untrustedFile } from './trust';
+import { readTrustedFile } from './trust';
 
 export const DIGEST_EXTENSION = '.digest';
 const MEMO_FORMAT = 1;
@@ -53,24 +53,15 @@ function sameIdentity(a: NativeFileIdentity, b: NativeFileIdentity): boolean {
  * model.
  */
 function recall(file: string, identity: NativeFileIdentity): Buffer | undefined {
-  let fd: number | undefined;
+  const text = readTrustedFile(file, 4096);
+  if (!text) return undefined;
   try {
-    // O_NONBLOCK: a FIFO planted at the memo's path must not block the event loop.
-    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
-    const st = fs.fstatSync(fd);
-    if (!st.isFile() || untrustedFile(st) || st.size > 4096) return undefined;
-    const memo = JSON.parse(fs.readFileSync(fd, 'utf8')) as Memo & { check: string };
+    const memo = JSON.parse(text.toString('utf8')) as Memo & { check: string };
     if (memo.format !== MEMO_FORMAT || memo.check !== checksum(memo) || !sameIdentity(memo.identity, identity)) return undefined;
     const digest = Buffer.from(memo.sha256, 'hex');
     return digest.length === 32 ? digest : undefined;
   } catch {
     return undefined;
-  } finally {
-    if (fd !== undefined) {
-      try {
-        fs.closeSync(fd);
-      } catch { /* already closed */ }
-    }
   }
 }
 

@@ -23,7 +23,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import v8 from 'node:v8';
 import { native } from '../native';
-import { untrustedFile } from './trust';
+import { readTrustedFile } from './trust';
 
 export const RECORD_EXTENSION = '.xnnrec';
 /** Bump when what a record holds, or how it is read, changes. */
@@ -86,33 +86,16 @@ function recordPath(dir: string, full: string): string {
  * a warm start needs it before it goes on. Never throws.
  */
 export function readRecord<T>(dir: string, modelSha256: Buffer, kind: string, key: string): T | undefined {
-  let fd: number | undefined;
   try {
     const full = fullKey(modelSha256, kind, key);
-    // O_NONBLOCK: a FIFO planted at the record's path must not block the event loop.
-    fd = fs.openSync(recordPath(dir, full), fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
-    const st = fs.fstatSync(fd);
-    if (untrustedFile(st) || st.size < HEADER_BYTES || st.size > MAX_RECORD_BYTES) return undefined;
-    const file = Buffer.allocUnsafe(st.size);
-    let read = 0;
-    while (read < file.length) {
-      const n = fs.readSync(fd, file, read, file.length - read, read);
-      if (n === 0) return undefined;
-      read += n;
-    }
-    if (!file.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
+    const file = readTrustedFile(recordPath(dir, full), MAX_RECORD_BYTES);
+    if (!file || file.length < HEADER_BYTES || !file.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
     const payload = file.subarray(HEADER_BYTES);
     if (!crypto.createHash('sha256').update(payload).digest().equals(file.subarray(MAGIC.length, HEADER_BYTES))) return undefined;
     const record = v8.deserialize(payload) as { key?: unknown; value?: unknown };
     return record && record.key === full ? record.value as T : undefined;
   } catch {
     return undefined;
-  } finally {
-    if (fd !== undefined) {
-      try {
-        fs.closeSync(fd);
-      } catch { /* already closed */ }
-    }
   }
 }
 

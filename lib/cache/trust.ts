@@ -30,6 +30,37 @@ export function untrustedFile(st: fs.Stats): string | undefined {
 }
 
 /**
+ * The contents of `file`, a file in a cache directory, if it is a regular
+ * file this process may trust (untrustedFile) of at most `maxBytes`; else
+ * undefined. Never follows a symbolic link, never waits on a FIFO planted at
+ * its path (O_NONBLOCK), never throws. Synchronous: a few system calls.
+ */
+export function readTrustedFile(file: string, maxBytes: number): Buffer | undefined {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+    const st = fs.fstatSync(fd);
+    if (!st.isFile() || untrustedFile(st) || st.size > maxBytes) return undefined;
+    const bytes = Buffer.allocUnsafe(st.size);
+    let read = 0;
+    while (read < bytes.length) {
+      const n = fs.readSync(fd, bytes, read, bytes.length - read, read);
+      if (n === 0) return undefined;
+      read += n;
+    }
+    return bytes;
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) {
+      try {
+        fs.closeSync(fd);
+      } catch { /* already closed */ }
+    }
+  }
+}
+
+/**
  * Why `dir` cannot be trusted with cache files, or undefined if it can.
  * `dir` must exist; pass its real path (fs.realpathSync), which is what is checked.
  */
