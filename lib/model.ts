@@ -4,6 +4,7 @@ import { DisposedError, ModelChangedError } from './errors';
 import { analysisAtShapes, analyzeSubgraph, ensureSupported, packsWeights, type SubgraphAnalysis } from './plan/analysis';
 import { entryAnalysis, entryKeepsGraphIo, entryPoints, selectEntryPoint, type EntryPoint } from './plan/entry-point';
 import { buildSessionPlan, disposeSessionPlan } from './plan/session-plan';
+import { preferReference } from './plan/placement';
 import { readModel, type ModelLimits } from './model/reader';
 import type { TfliteModel } from './model/types';
 import { DEFAULT_LIMITS } from './model/validate';
@@ -76,12 +77,15 @@ function isSummary(value: unknown): value is ModelSummary {
 
 const frozenInfo = (list: readonly TensorInfo[]): readonly TensorInfo[] => Object.freeze(list.map((t) => Object.freeze({ ...t })));
 
+/** Which kernels operators prefer (XNNLITE_KERNELS): it changes where they are placed, so it keys every record. */
+const kernelsKey = () => `kernels=${preferReference() ? 'reference' : 'xnnpack'}`;
+
 /** The key of a model's summary: the limits it was checked against. */
-const summaryKey = (limits: ModelLimits) => `limits=${limits.maxTensorBytes},${limits.maxTotalBytes}`;
+const summaryKey = (limits: ModelLimits) => `limits=${limits.maxTensorBytes},${limits.maxTotalBytes};${kernelsKey()}`;
 
 /** The key of a session's plan: what selects and shapes it (sessions at the declared input shapes only). */
 const sessionKey = (entry: EntryPoint, o: ResolvedSessionOptions) =>
-  `entry=${JSON.stringify(entry.signature ?? null)};optimize=${o.optimize};precision=${o.precision}`;
+  `entry=${JSON.stringify(entry.signature ?? null)};optimize=${o.optimize};precision=${o.precision};${kernelsKey()}`;
 
 /** Options of `loadModel()`. */
 export interface LoadModelOptions {
@@ -351,9 +355,17 @@ export class Model {
   }
 
   /** Records what a warm start in `dir` can use: the session's plan, if it was made now, and the model's summary, if this process read the file. */
-  async #recordFor(dir: string, sha256: Buffer, session: { key: string; value: () => SessionRecord } | undefined): Promise<void> {
+  async #recordFor(dir: string, sha256: Buffer, session: { key: string; value: () => SessionRecord | undefined } | undefined): Promise<void> {
     const writes: Promise<void>[] = [];
-    if (session) writes.push(writeRecord(dir, sha256, 'session', session.key, session.value()));
+    if (session) {
+      let value: SessionRecord | undefined;
+      try {
+        value = session.value();
+      } catch {
+        // A plan that cannot be recorded is planned again next time.
+      }
+      if (value) writes.push(writeRecord(dir, sha256, 'session', session.key, value));
+    }
     if (this.#summary && !this.#summaryRecorded.has(dir)) {
       this.#summaryRecorded.add(dir);
       writes.push(writeRecord(dir, sha256, 'model', summaryKey(this.#limits), this.#summary));
@@ -443,8 +455,13 @@ export class Model {
     const recording: { plan?: SessionPlan } | undefined = dir && resolved.inputShapes === undefined && !plans.usesProgram() ? {} : undefined;
     const opened = plans.open(shapes, recording);
     const planned = recording?.plan;
-    const record = planned?.logs ? () => ({ io: opened.io, packing: plans.packing(), plan: planRecord(planned, planned.logs!, this.#bytes) }) : undefined;
+    const record = planned?.logs ? () => this.#sessionRecord(planned, opened.io, plans) : undefined;
     return { plans, opened, dir, digest, record };
+  }
+
+  /** The record of a session planned with its define calls logged. */
+  #sessionRecord(plan: SessionPlan, io: EntryIo, plans: SessionPlans): SessionRecord {
+    return { io, packing: plans.packing(), plan: planRecord(plan, plan.logs!, this.#bytes) };
   }
 
   /** The session made again from the plan recorded for it (lib/cache/start-records.ts), if there is one to use. */
@@ -464,16 +481,20 @@ export class Model {
     const io = { inputs: [...frozenInfo(record.io.inputs)], outputs: [...frozenInfo(record.io.outputs)] };
     const plans = this.#sessionPlans(entry, resolved, dir);
     const recorded = this.#runtimeOf(plan, io, resolved, () => planCache(dir, digest, this.#sourceName, record.packing));
+    const replanned: { plan?: SessionPlan; io?: EntryIo } = {};
     const start = async () => {
       try {
         return await recorded.start();
       } catch (err) {
         if (this.#mapping.changed() || this.#disposed) throw err;
-        // A record the native side refuses: plan as usual.
-        return plans.open(inputShapesOf(entry, plans.analysis.subgraph, undefined, 'options.inputShapes')).start();
+        // A record the native side refuses: plan as usual, and record that plan instead.
+        const opened = plans.open(inputShapesOf(entry, plans.analysis.subgraph, undefined, 'options.inputShapes'), replanned);
+        replanned.io = opened.io;
+        return opened.start();
       }
     };
-    return { plans, opened: { io, start, cancel: recorded.cancel }, dir, digest: Promise.resolve(digest) };
+    const rerecord = () => (replanned.plan?.logs && replanned.io ? this.#sessionRecord(replanned.plan, replanned.io, plans) : undefined);
+    return { plans, opened: { io, start, cancel: recorded.cancel }, dir, digest: Promise.resolve(digest), record: rerecord };
   }
 
   /** The session's cache directory, if it has one it may use (a warning otherwise). */
@@ -570,8 +591,8 @@ interface PreparedSession {
   dir: string | undefined;
   /** The model's digest, when the session uses a cache directory. */
   digest: Promise<Buffer> | undefined;
-  /** What to record of a plan made now, for the next process's warm start, once the session works. */
-  record?: () => SessionRecord;
+  /** What to record of a plan made now, for the next process's warm start, once the session works (undefined: nothing). */
+  record?: () => SessionRecord | undefined;
 }
 
 function isSessionRecord(value: unknown): value is SessionRecord {

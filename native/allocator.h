@@ -6,7 +6,7 @@
 namespace xnnlite {
 
 // Like XNNPACK's default allocator, except that large aligned blocks (a
-// runtime's workspace, weights packed in memory) are aligned to 2 MiB and
+// runtime's workspace, an operator's own packed weights) are aligned to 2 MiB and
 // offered to the kernel for transparent huge pages: XNNPACK zeroes a
 // workspace when it plans it, and faulting it in by 2 MiB rather than 4 KiB
 // pages makes that, and the inferences reading it, cheaper. Where the kernel

@@ -27,11 +27,26 @@ PackedWeights::~PackedWeights() {
   std::free(reserved_);
 }
 
-void PackedWeights::Bind(WeightKeys keys) {
+uint64_t PackedWeights::Bind(WeightKeys keys) {
   std::lock_guard<std::mutex> lock(mutex_);
   keys_ = std::move(keys);
   packed_ = 0;
   finalized_ = false;
+  return ++generation_;
+}
+
+void PackedWeights::Release(uint64_t generation) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (auto it = anonymous_.begin(); it != anonymous_.end();) {
+    if (it->first != generation) {
+      ++it;
+      continue;
+    }
+    std::free(blocks_[it->second]);
+    blocks_[it->second] = nullptr;
+    bytes_ -= sizes_[it->second];
+    it = anonymous_.erase(it);
+  }
 }
 
 void PackedWeights::Finish() {
@@ -86,11 +101,16 @@ size_t PackedWeights::LookUpOrInsert(void* context, const xnn_weights_cache_look
   if (ptr == nullptr || ptr != self->reserved_) return SIZE_MAX;
   const size_t offset = self->blocks_.size();
   self->blocks_.push_back(self->reserved_);
+  self->sizes_.push_back(size);
   self->reserved_ = nullptr;
   self->bytes_ += size;
   self->packed_++;
-  // Weights without a stable id serve only the runtime that packed them.
-  if (identified) self->index_[k] = offset;
+  // Weights without a stable id serve only the runtime that packed them, and go with it.
+  if (identified) {
+    self->index_[k] = offset;
+  } else {
+    self->anonymous_.emplace_back(self->generation_, offset);
+  }
   return offset;
 }
 

@@ -25,9 +25,13 @@ class PackedWeights {
   PackedWeights& operator=(const PackedWeights&) = delete;
 
   // Before a runtime is created from a plan: that plan's ids and lazy weights.
-  void Bind(WeightKeys keys);
+  // Returns the runtime's generation, for Release.
+  uint64_t Bind(WeightKeys keys);
   // After it is created: nothing is added until the next Bind.
   void Finish();
+  // Once the runtime of `generation` is deleted: frees what it packed without
+  // a stable id (no other runtime can find those).
+  void Release(uint64_t generation);
 
   xnn_weights_cache_t provider() { return &provider_; }
   // Bytes held, and how many buffers the last runtime packed (rather than found here).
@@ -46,8 +50,12 @@ class PackedWeights {
   mutable std::mutex mutex_;
   WeightKeys keys_;
   bool finalized_ = true;
-  // Offsets XNNPACK keeps are indices into `blocks_`.
+  // Offsets XNNPACK keeps are indices into `blocks_` (and `sizes_`).
   std::vector<void*> blocks_;
+  std::vector<size_t> sizes_;
+  // Blocks packed without a stable id, by the generation of the runtime that packed them.
+  std::vector<std::pair<uint64_t, size_t>> anonymous_;
+  uint64_t generation_ = 0;
   std::unordered_map<CacheKey, size_t, CacheKeyHash> index_;
   // The block ReserveSpace handed out last, until LookUpOrInsert takes it.
   void* reserved_ = nullptr;

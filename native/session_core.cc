@@ -42,6 +42,7 @@ SessionCore::~SessionCore() {
     step.runtime = nullptr;
   }
   cache_.reset();
+  if (packed_) packed_->Release(packed_generation_);
   for (XnnStep& step : plan_.partitions) step.parts.lazy.reset();
   if (pool_ != nullptr) pthreadpool_destroy(pool_);
   std::free(arena_);
@@ -93,7 +94,7 @@ bool SessionCore::Create(PlanParts plan, uint32_t threads, uint32_t flags, std::
       cache_->Prepare();
     } else {
       packed_ = packed ? std::move(packed) : std::make_shared<PackedWeights>();
-      packed_->Bind(WeightKeys(std::move(ids), std::move(lazies)));
+      packed_generation_ = packed_->Bind(WeightKeys(std::move(ids), std::move(lazies)));
     }
   }
   const bool created = CreatePartitions(flags, failure);

@@ -113,6 +113,7 @@ class SessionCore {
   // Outlive the runtimes: XNNPACK's operators point into them.
   std::unique_ptr<WeightCacheProvider> cache_;
   std::shared_ptr<PackedWeights> packed_;
+  uint64_t packed_generation_ = 0;
   bool profiling_ = false;
   std::vector<uint64_t> op_micros_;
   // Each file the plan's constants and partitions read, once: BackingChange checks each once per inference.

@@ -14,7 +14,7 @@ import { buildSessionPlan } from '../lib/plan/session-plan';
 import { createRuntime } from '../lib/runtime';
 import { resolveSessionOptions } from '../lib/session';
 import { deterministicInput, expectCloseTo } from './helpers/compare';
-import { attentionBlock, convClassifier, flattenClassifier } from './helpers/dynamic-models';
+import { attentionBlock, convClassifier, flattenClassifier, sharedWeightsModel } from './helpers/dynamic-models';
 import { runReferenceTyped } from './helpers/litert';
 
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
@@ -131,6 +131,20 @@ t.test('without a cache file, a resize packs nothing again: the new runtime find
   fresh.dispose();
   t.throws(() => native().SessionRuntime.create(planAt(1).native, 1, 0, undefined, {}), { message: /packed must come from a runtime's packedWeights\(\)/ },
     'anything else is refused');
+
+  // Quantized weights two layers share are packed for each runtime (never named): they go with the runtime.
+  const shared = analyzeSubgraph(readModel(sharedWeightsModel(), DEFAULT_LIMITS), 0, { optimize: true });
+  const int8 = resolveSessionOptions({ threads: 1, weightCache: false, precision: 'dynamic-int8' }, 'options');
+  let handle: ReturnType<typeof first.packedWeights>;
+  let held = 0;
+  for (let k = 0; k < 4; k++) {
+    const runtime = (await createRuntime(buildSessionPlan(shared, { precision: 'dynamic-int8' }), int8, undefined, handle)).runtime;
+    handle = runtime.packedWeights();
+    if (k === 0) held = handle!.bytes;
+    t.equal(handle!.packed, 2, `runtime ${k + 1} packs the two layers' weights`);
+    runtime.dispose();
+  }
+  t.equal(handle!.bytes, held, 'and what each packed goes with it: resizing over and over holds no more');
 
   const model = await loadModel(bytes);
   t.teardown(() => model.dispose());

@@ -11,7 +11,9 @@ import { readRecord, writeRecord } from '../lib/cache/start-records';
 import { clearCache } from '../lib/cache/files';
 import { zooModel } from './helpers/zoo';
 import { writeModel } from '../lib/model/writer';
-import { fullyConnected } from './helpers/options';
+import { batchMatmul, conv2d } from './helpers/options';
+import { sharedWeightsModel } from './helpers/dynamic-models';
+import { float16ToFloat32, float32ToFloat16Bits } from '../lib/model/float16';
 import { weights } from './helpers/op-model';
 import { runWorker } from './helpers/cache-run';
 
@@ -79,7 +81,7 @@ t.test('the summary a warm load reports is the record', async (t) => {
   // The record is named by the model's SHA-256 and the limits: change what it says, keeping it well-formed.
   const real = fs.realpathSync(dir);
   const sha256 = (await import('node:crypto')).createHash('sha256').update(fs.readFileSync(small)).digest();
-  const key = 'limits=1073741824,8589934592';
+  const key = 'limits=1073741824,8589934592;kernels=xnnpack';
   const summary = readRecord<{ description: string }>(real, sha256, 'model', key);
   t.ok(summary, 'the summary is recorded under the model digest and the default limits');
   await writeRecord(real, sha256, 'model', key, { ...summary, description: 'from the record' });
@@ -115,7 +117,7 @@ t.test('a damaged record is not used: the session is planned and recorded again'
 t.test('a well-formed record that does not make the plan is refused, never crashing', async (t) => {
   const reference = await uncached(small);
   const sha256 = (await import('node:crypto')).createHash('sha256').update(fs.readFileSync(small)).digest();
-  const key = 'entry=null;optimize=true;precision=fp32';
+  const key = 'entry=null;optimize=true;precision=fp32;kernels=xnnpack';
   type Step = { calls?: [string, unknown[], unknown][] };
   type Plan = { native: { steps: Step[]; arenaBytes: number; tensors: { offset?: number }[] }; hints: unknown };
   const inSteps = (damage: (steps: Step[]) => void) => (plan: Plan) => damage(plan.native.steps);
@@ -193,23 +195,7 @@ t.test('dynamic-int8 sessions give the same results without a cache, cold and wa
   t.ok(mean < 0.03, `close to float32 on average (${(mean * 100).toFixed(2)}% of the output scale): every bias is in`);
 
   // Two layers reading one weights tensor with different biases: the qd8 packing of each holds its own bias.
-  const shared = writeModel({
-    description: 'shared weights (xnnlite test)',
-    subgraphs: [{
-      name: 'main',
-      tensors: [
-        { name: 'x', shape: [1, 8] }, { name: 'w', shape: [4, 8], data: weights([4, 8], 7) },
-        { name: 'b1', shape: [4], data: Float32Array.of(1, 2, 3, 4) }, { name: 'b2', shape: [4], data: Float32Array.of(-4, -3, -2, -1) },
-        { name: 'y1', shape: [1, 4] }, { name: 'y2', shape: [1, 4] },
-      ],
-      inputs: [0],
-      outputs: [4, 5],
-      operators: [
-        { op: 'FULLY_CONNECTED', inputs: [0, 1, 2], outputs: [4], options: fullyConnected() },
-        { op: 'FULLY_CONNECTED', inputs: [0, 1, 3], outputs: [5], options: fullyConnected() },
-      ],
-    }],
-  });
+  const shared = sharedWeightsModel();
   const x = Float32Array.from({ length: 8 }, (_, i) => Math.cos(i));
   const runShared = async (options: object) => {
     const model = await loadModel(shared, { weightCache: dir });
@@ -224,4 +210,75 @@ t.test('dynamic-int8 sessions give the same results without a cache, cold and wa
     t.ok(y1.every((v, k) => Math.abs(v - float[0][k]) < 0.1) && y2.every((v, k) => Math.abs(v - float[1][k]) < 0.1),
       `${pass}: each layer with its own bias (${y1.map((v) => v.toFixed(2))} / ${y2.map((v) => v.toFixed(2))})`);
   }
+});
+
+/** Float16 bytes of `values` (as TFLite stores FP16 weights, read through DEQUANTIZE). */
+function fp16(values: Float32Array): Uint8Array {
+  return new Uint8Array(Uint16Array.from(values, (v) => float32ToFloat16Bits(v)).buffer);
+}
+
+t.test('FP16 weights XNNPACK reads before any cache look-up are converted up front, with a cache or without', async (t) => {
+  // A one-channel convolution (XNNPACK's multiply-add or depthwise path packs first) and a
+  // batch matmul run with precision 'fp16' (XNNPACK copies its constant to FP16 first).
+  const filter = weights([1, 3, 3, 1], 4);
+  const matrix = weights([1, 4, 3], 6);
+  const model = (half: boolean) => writeModel({
+    description: 'fp16 weights (xnnlite test)',
+    subgraphs: [{
+      name: 'main',
+      tensors: [
+        { name: 'x', shape: [1, 8, 8, 1] },
+        half ? { name: 'filter16', shape: [1, 3, 3, 1], dtype: 'float16', data: fp16(filter) } : { name: 'filter', shape: [1, 3, 3, 1], data: filter },
+        { name: 'filter', shape: [1, 3, 3, 1] },
+        { name: 'bias', shape: [1], data: Float32Array.of(0.25) },
+        { name: 'y', shape: [1, 8, 8, 1] },
+        { name: 'a', shape: [1, 2, 4] },
+        half ? { name: 'b16', shape: [1, 4, 3], dtype: 'float16', data: fp16(matrix) } : { name: 'b', shape: [1, 4, 3], data: matrix },
+        { name: 'b', shape: [1, 4, 3] },
+        { name: 'z', shape: [1, 2, 3] },
+      ],
+      inputs: [0, 5],
+      outputs: [4, 8],
+      operators: [
+        ...(half ? [{ op: 'DEQUANTIZE', inputs: [1], outputs: [2] }, { op: 'DEQUANTIZE', inputs: [6], outputs: [7] }] : []),
+        { op: 'CONV_2D', inputs: [0, half ? 2 : 1, 3], outputs: [4], options: conv2d({ padding: 'SAME' }) },
+        { op: 'BATCH_MATMUL', inputs: [5, half ? 7 : 6], outputs: [8], options: batchMatmul() },
+      ],
+    }],
+  });
+  // The float16 values, as float32: what every session must compute with.
+  const rounded = (v: Float32Array) => float16ToFloat32(fp16(v));
+  filter.set(rounded(filter));
+  matrix.set(rounded(matrix));
+  const inputs = { x: Float32Array.from({ length: 64 }, (_, i) => Math.sin(i)), a: Float32Array.from({ length: 8 }, (_, i) => Math.cos(i)) };
+  const run = async (bytes: Uint8Array, options: object, dir: string | false) => {
+    const m = await loadModel(bytes, { weightCache: dir });
+    const s = await m.createSession({ threads: 1, ...options });
+    const out = await s.run(inputs);
+    m.dispose();
+    return [Array.from(out.y as Float32Array), Array.from(out.z as Float32Array)];
+  };
+  const expected = await run(model(false), {}, false);
+  for (const precision of ['fp32', 'fp16'] as const) {
+    const dir = t.testdir({});
+    for (const [what, cache] of [['without a cache', false], ['cold', dir], ['warm', dir]] as const) {
+      const [y, z] = await run(model(true), { precision }, cache);
+      const tolerance = precision === 'fp16' ? 0.05 : 1e-5;
+      t.ok(y.every((v, k) => Math.abs(v - expected[0][k]) <= tolerance * (1 + Math.abs(expected[0][k]))), `${precision}, ${what}: the one-channel convolution has its filter`);
+      t.ok(z.every((v, k) => Math.abs(v - expected[1][k]) <= tolerance * (1 + Math.abs(expected[1][k]))), `${precision}, ${what}: the batch matmul has its constant`);
+    }
+  }
+});
+
+t.test('XNNLITE_KERNELS keys the records: a plan placed for one is never replayed for the other', async (t) => {
+  const dir = t.testdir({});
+  await start(small, dir);
+  t.equal((await start(small, dir)).plan, 'recorded');
+  process.env.XNNLITE_KERNELS = 'reference';
+  t.teardown(() => { delete process.env.XNNLITE_KERNELS; });
+  const reference = await start(small, dir);
+  t.equal(reference.plan, 'planned', 'XNNLITE_KERNELS=reference plans its own');
+  t.equal((await start(small, dir)).plan, 'recorded', 'and records it');
+  delete process.env.XNNLITE_KERNELS;
+  t.equal((await start(small, dir)).plan, 'recorded', 'the default finds its own record again');
 });

@@ -62,7 +62,7 @@ function closestReason(onXnnpack: string | undefined, onReference: string | unde
  * run on them, XNNPACK taking only the rest: for telling an XNNPACK
  * numerics question from a model's, and for testing the reference kernels.
  */
-function preferReference(): boolean {
+export function preferReference(): boolean {
   const value = process.env.XNNLITE_KERNELS;
   if (value === undefined || value === '' || value === 'xnnpack') return false;
   if (value === 'reference') return true;

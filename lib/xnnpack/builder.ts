@@ -47,7 +47,7 @@ export class GraphBuilder {
     if (typeof type === 'string') throw new ModelFormatError(`tensor ${t.index} (${t.name})`, type);
     if (type.kind !== 'fp32') {
       const flags = external ? (external.input ? C.valueFlags.externalInput : C.valueFlags.externalOutput) : 0;
-      id = this.defineQuantized(type, t.shape, this.statics.get(t)?.bytes ?? null, external ? external.id : this.none, flags, t.index);
+      id = this.defineQuantized(type, t.shape, this.statics.get(t)?.bytes ?? null, external ? external.id : this.none, flags, this.quantizedCacheId(t));
       this.values.set(t.index, id);
       return id;
     }
@@ -91,17 +91,24 @@ export class GraphBuilder {
     return id;
   }
 
-  /**
-   * Int8 weights with one scale per output channel, for the qd8 kernels.
-   * XNNPACK packs the bias into them without naming it in the weight cache's
-   * key, so only weights one operator reads are named there (by their tensor
-   * index); weights shared by several are packed for each, never cached.
-   */
+  /** Int8 weights with one scale per output channel, for the qd8 kernels. */
   channelwiseInt8Weights(t: TensorDef): number {
     const w = channelwiseInt8(t, this.statics);
     if (!w) throw new ModelFormatError(`tensor ${t.index} (${t.name})`, 'weights cannot be expressed as symmetric int8 per output channel');
+    return this.subgraph.defineChannelwiseQuantizedTensor(this.C.datatype.qcint8, w.scales, t.shape, 0, w.data, this.none, 0, this.quantizedCacheId(t));
+  }
+
+  /**
+   * The name (its tensor index) under which the weight cache keeps what
+   * XNNPACK packs from quantized constant `t`, if it may keep it. XNNPACK's
+   * key is the weights and the bias alone, while quantized kernels pack more
+   * into them: the input's zero point and scales, and on the qd8 kernels the
+   * bias itself. Weights one operator reads always pack the same; weights
+   * several read may not, so they are packed for each and never cached.
+   */
+  private quantizedCacheId(t: TensorDef): number | undefined {
     const readers = this.model.operators.filter((op) => op.inputs.includes(t.index)).length;
-    return this.subgraph.defineChannelwiseQuantizedTensor(this.C.datatype.qcint8, w.scales, t.shape, 0, w.data, this.none, 0, readers === 1 ? t.index : undefined);
+    return readers === 1 ? t.index : undefined;
   }
 
   /** Whether a convolution or fully-connected layer reading `input` with weights `w` runs on the dynamically quantized kernels (runsDynamicInt8). */

@@ -153,3 +153,28 @@ export function flattenClassifier(batch: number, dynamic: boolean): Uint8Array {
   g.outputs.push(g.op('SOFTMAX', [logits], { name: 'probabilities', shape: [batch, 10] }, softmax(1)));
   return writeModel({ description: 'flatten classifier (xnnlite test)', subgraphs: [g.spec()] });
 }
+
+/**
+ * Two FULLY_CONNECTED layers reading one weights tensor w [4, 8], with
+ * different biases: x [1, 8] -> y1 = x w' + b1, y2 = x w' + b2. Quantized
+ * kernels pack each layer's own parameters into the shared weights.
+ */
+export function sharedWeightsModel(): Uint8Array {
+  return writeModel({
+    description: 'shared weights (xnnlite test)',
+    subgraphs: [{
+      name: 'main',
+      tensors: [
+        { name: 'x', shape: [1, 8] }, { name: 'w', shape: [4, 8], data: weights([4, 8], 7) },
+        { name: 'b1', shape: [4], data: Float32Array.of(1, 2, 3, 4) }, { name: 'b2', shape: [4], data: Float32Array.of(-4, -3, -2, -1) },
+        { name: 'y1', shape: [1, 4] }, { name: 'y2', shape: [1, 4] },
+      ],
+      inputs: [0],
+      outputs: [4, 5],
+      operators: [
+        { op: 'FULLY_CONNECTED', inputs: [0, 1, 2], outputs: [4], options: fullyConnected() },
+        { op: 'FULLY_CONNECTED', inputs: [0, 1, 3], outputs: [5], options: fullyConnected() },
+      ],
+    }],
+  });
+}

@@ -42,5 +42,6 @@ function macs(node: Node): number {
   return outputs * a[a.length - 1];
 }
 
-// A constant second operand is packed after a weight-cache look-up.
-export const batchMatmul: XnnpackLowering = { check, lower, macs, lazyWeightInputs: () => [1] };
+// A constant second operand is never lazy: XNNPACK's graph rewrites (to FP16, or to a fully-connected
+// operator) copy it before any weight-cache look-up names it, and would copy zeros.
+export const batchMatmul: XnnpackLowering = { check, lower, macs };

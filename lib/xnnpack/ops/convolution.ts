@@ -46,13 +46,15 @@ function macs(node: Node): number {
 
 /**
  * XNNPACK runs an ungrouped CONV_2D as GEMM/IGEMM, which looks the weight
- * cache up before reading filter and bias. Grouped and depthwise convolutions
- * may take the depthwise path, which packs first. On the dynamically
+ * cache up before reading filter and bias. Grouped and depthwise
+ * convolutions, and one channel in to one channel out, may take the
+ * depthwise or multiply-add paths, which pack first. On the dynamically
  * quantized kernels the filter is int8 made here, and the bias is read
  * without being named in the look-up.
  */
 function lazyWeightInputs(node: Node, statics: StaticValues, precision: Precision): number[] {
-  if (node.op !== 'CONV_2D' || node.in(1).shape[3] !== node.in(0).shape[3]) return [];
+  const [outputChannels, , , inputChannels] = node.in(1).shape;
+  if (node.op !== 'CONV_2D' || inputChannels !== node.in(0).shape[3] || (inputChannels === 1 && outputChannels === 1)) return [];
   return runsDynamicInt8(node.in(0), node.in(1), statics, precision) ? [] : [1, 2];
 }
 
