@@ -107,9 +107,16 @@ export class GraphBuilder {
    * several read may not, so they are packed for each and never cached.
    */
   private quantizedCacheId(t: TensorDef): number | undefined {
-    const readers = this.model.operators.filter((op) => op.inputs.includes(t.index)).length;
-    return readers === 1 ? t.index : undefined;
+    if (!this.readerCounts) {
+      // Counted once per partition, not once per tensor: a quantized model defines hundreds of values.
+      this.readerCounts = new Map();
+      for (const op of this.model.operators) for (const i of new Set(op.inputs)) this.readerCounts.set(i, (this.readerCounts.get(i) ?? 0) + 1);
+    }
+    return this.readerCounts.get(t.index) === 1 ? t.index : undefined;
   }
+
+  /** How many operators read each tensor (see quantizedCacheId). */
+  private readerCounts: Map<number, number> | undefined;
 
   /** Whether a convolution or fully-connected layer reading `input` with weights `w` runs on the dynamically quantized kernels (runsDynamicInt8). */
   usesDynamicInt8(input: TensorDef, w: TensorDef): boolean {
