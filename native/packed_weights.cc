@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 
+#include "allocator.h"
+
 namespace xnnlite {
 namespace {
 
@@ -86,6 +88,8 @@ void* PackedWeights::ReserveSpace(void* context, size_t n) {
   std::lock_guard<std::mutex> lock(self->mutex_);
   std::free(self->reserved_);
   self->reserved_ = std::aligned_alloc(kAlignment, Rounded(n));
+  // XNNPACK packs into all of it next.
+  PopulateForWrite(self->reserved_, Rounded(n));
   return self->reserved_;
 }
 

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "allocator.h"
 #include "datatype.h"
 
 namespace xnnlite {
@@ -59,6 +60,7 @@ bool SessionCore::Create(PlanParts plan, uint32_t threads, uint32_t flags, std::
     *failure = {"aligned_alloc", xnn_status_out_of_memory};
     return false;
   }
+  PopulateForWrite(arena_, arena_bytes_);
   std::memset(arena_, 0, arena_bytes_);
   for (size_t k = 0; k < plan_.tensors.size(); k++) {
     plan_.tensors[k].ptr = plan_.offsets[k] >= 0 ? static_cast<uint8_t*>(arena_) + plan_.offsets[k]

@@ -33,8 +33,14 @@ class StaticData {
   struct Free {
     void operator()(void* p) const { std::free(p); }
   };
+  static constexpr size_t kFirstBlock = size_t{64} << 10;
+  void* AllocateCopy(size_t bytes);
+
   std::vector<std::shared_ptr<Mapping>> mappings_;
-  std::vector<std::unique_ptr<void, Free>> copies_;
+  std::vector<std::unique_ptr<uint8_t, Free>> blocks_;
+  uint8_t* block_next_ = nullptr;
+  size_t block_left_ = 0;
+  size_t next_block_ = kFirstBlock;
 };
 
 }  // namespace xnnlite

@@ -15,6 +15,7 @@
 #include <cstring>
 #include <map>
 
+#include "allocator.h"
 #include "crc32c.h"
 
 namespace xnnlite {
@@ -188,7 +189,8 @@ std::shared_ptr<CacheMapping> CacheMapping::MapAndValidate(const std::string& pa
     close(fd);
     return nullptr;
   }
-  void* base = mmap(nullptr, size, PROT_READ, MAP_SHARED, fd, 0);
+  // Populated up front: every page is read for the checksums below.
+  void* base = mmap(nullptr, size, PROT_READ, MAP_SHARED | MAP_POPULATE, fd, 0);
   close(fd);
   if (base == MAP_FAILED) {
     *reason = Errno("mmap", errno);
@@ -438,6 +440,8 @@ void* WeightCacheProvider::ReserveSpace(void* context, size_t n) {
   }
   // Zero the alignment gap so the file's bytes never depend on leftovers.
   std::memset(self->memory_ + self->memory_size_, 0, start - self->memory_size_);
+  // XNNPACK packs into all of it next.
+  PopulateForWrite(self->memory_ + start, n);
   return self->memory_ + start;
 }
 
