@@ -28,9 +28,9 @@ t.test('run() leaves the event loop free during a pose_landmark_heavy inference'
   for (let i = 0; i < 3; i++) await session.run(x);
   const elapsed = performance.now() - started;
   clearInterval(timer);
-  t.ok(ticks >= elapsed / 10, `a 1 ms timer fired ${ticks} times during ${elapsed.toFixed(0)} ms of inference`);
-  // A run that blocked the loop would leave a gap as long as one inference (hundreds of ms here).
-  t.ok(longestGap < elapsed / 3, `longest gap between timer ticks ${longestGap.toFixed(1)} ms`);
+  // A run that blocked the loop would let the timer fire only between runs (a handful of times). The longest
+  // gap is reported, not asserted: on a loaded machine the loop itself may wait for a CPU that long.
+  t.ok(ticks >= elapsed / 10, `a 1 ms timer fired ${ticks} times during ${elapsed.toFixed(0)} ms of inference (longest gap ${longestGap.toFixed(1)} ms)`);
 });
 
 t.test('concurrent run() calls on one session are queued and each gets its own result', async (t) => {
