@@ -1,10 +1,10 @@
 #include "allocator.h"
 
 #include <sys/mman.h>
-#include <unistd.h>
 
-#include <cstdint>
 #include <cstdlib>
+
+#include "page_population.h"
 
 namespace xnnlite {
 namespace {
@@ -12,12 +12,6 @@ namespace {
 constexpr size_t kHugePage = size_t{2} << 20;
 // Smaller blocks would waste most of a huge page.
 constexpr size_t kHugeThreshold = size_t{4} << 20;
-constexpr size_t kPopulateThreshold = size_t{256} << 10;
-#ifdef MADV_POPULATE_WRITE
-constexpr int kPopulateWrite = MADV_POPULATE_WRITE;
-#else
-constexpr int kPopulateWrite = 23;  // Linux 5.14's value; older C libraries do not define it.
-#endif
 
 void* Allocate(void*, size_t size) {
   void* pointer = std::malloc(size);
@@ -40,7 +34,7 @@ void* AlignedAllocate(void*, size_t alignment, size_t size) {
 #ifdef MADV_HUGEPAGE
     madvise(pointer, rounded, MADV_HUGEPAGE);
 #endif
-    PopulateForWrite(pointer, rounded);
+    PopulateForWrite(pointer, size);
     return pointer;
   }
   if (posix_memalign(&pointer, alignment, size) != 0) return nullptr;
@@ -55,15 +49,5 @@ const xnn_allocator kAllocator = {nullptr, Allocate, Reallocate, Deallocate, Ali
 }  // namespace
 
 const xnn_allocator* Allocator() { return &kAllocator; }
-
-void PopulateForWrite(void* data, size_t bytes) {
-  if (data == nullptr || bytes < kPopulateThreshold) return;
-  static const uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
-  // Only whole pages inside the block: the pages it shares with its neighbours are theirs to fault.
-  const uintptr_t begin = (reinterpret_cast<uintptr_t>(data) + page - 1) & ~(page - 1);
-  const uintptr_t end = (reinterpret_cast<uintptr_t>(data) + bytes) & ~(page - 1);
-  // Advice only: where it fails (an old kernel, no memory now), the pages fault in one by one as before.
-  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, kPopulateWrite);
-}
 
 }  // namespace xnnlite

@@ -2,7 +2,7 @@
 
 #include <cstdlib>
 
-#include "allocator.h"
+#include "page_population.h"
 
 namespace xnnlite {
 namespace {

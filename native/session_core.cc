@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "allocator.h"
+#include "page_population.h"
 #include "datatype.h"
 
 namespace xnnlite {

@@ -5,46 +5,71 @@
 #include <algorithm>
 #include <cstring>
 
-#include "allocator.h"
+#include "page_population.h"
 #include "float16.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define XNNLITE_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define XNNLITE_ASAN 1
+#endif
+#endif
 
 namespace xnnlite {
 namespace {
 
 constexpr size_t kAlignment = 64;
 constexpr size_t kLargestBlock = size_t{1} << 20;
+// The pages of a shared block are faulted in this much at a time, as copies reach them.
+constexpr size_t kPopulateStep = size_t{256} << 10;
+#ifdef XNNLITE_ASAN
+// Every copy alone, as AddressSanitizer needs to report a read past one instead of serving it from the next.
+constexpr bool kCopiesAlone = true;
+#else
+constexpr bool kCopiesAlone = false;
+#endif
+
+// XNNPACK may read up to XNN_EXTRA_BYTES past static data; those bytes are zero.
+void ZeroPadding(uint8_t* copy, size_t bytes, size_t size) { std::memset(copy + bytes, 0, size - bytes); }
 
 }  // namespace
 
 // Copies are carved from blocks that double from 64 KiB to 1 MiB, so that a
-// model's hundreds of small constants take a few allocations whose pages are
-// faulted in together (PopulateForWrite), not a page fault each.
+// model's hundreds of small constants take a few allocations, and the pages
+// of the larger blocks are faulted in 256 KiB at a time (PopulateForWrite)
+// as copies reach them, not a page fault each.
 void* StaticData::AllocateCopy(size_t bytes) {
-  // XNNPACK may read up to XNN_EXTRA_BYTES past static data; those bytes are zero.
   if (bytes > SIZE_MAX - XNN_EXTRA_BYTES - kAlignment) return nullptr;
   const size_t size = (bytes + XNN_EXTRA_BYTES + kAlignment - 1) / kAlignment * kAlignment;
-  uint8_t* copy = nullptr;
-  if (size <= block_left_) {
-    copy = block_next_;
-  } else {
+  if (size > block_left_) {
     // A copy as large as half the next block gets a block of its own, leaving the current block's room for smaller ones.
-    const bool own = size >= next_block_ / 2;
-    const size_t block = own ? size : next_block_;
-    auto* memory = static_cast<uint8_t*>(std::aligned_alloc(kAlignment, block));
-    if (memory == nullptr) return nullptr;
-    PopulateForWrite(memory, block);
-    blocks_.emplace_back(memory);
-    if (own) {
-      std::memset(memory + bytes, 0, size - bytes);
-      return memory;
+    if (kCopiesAlone || size >= next_block_ / 2) {
+      auto* own = static_cast<uint8_t*>(std::aligned_alloc(kAlignment, size));
+      if (own == nullptr) return nullptr;
+      blocks_.emplace_back(own);
+      PopulateForWrite(own, size);
+      ZeroPadding(own, bytes, size);
+      return own;
     }
+    auto* block = static_cast<uint8_t*>(std::aligned_alloc(kAlignment, next_block_));
+    if (block == nullptr) return nullptr;
+    blocks_.emplace_back(block);
+    block_next_ = block;
+    block_left_ = next_block_;
+    populated_ = block;
     next_block_ = std::min(next_block_ * 2, kLargestBlock);
-    copy = memory;
-    block_left_ = block;
   }
-  block_next_ = copy + size;
+  uint8_t* copy = block_next_;
+  block_next_ += size;
   block_left_ -= size;
-  std::memset(copy + bytes, 0, size - bytes);
+  if (block_next_ > populated_) {
+    uint8_t* const end = block_next_ + block_left_;
+    uint8_t* const target = std::min(end, std::max(block_next_, populated_ + kPopulateStep));
+    PopulateForWrite(populated_, static_cast<size_t>(target - populated_));
+    populated_ = target;
+  }
+  ZeroPadding(copy, bytes, size);
   return copy;
 }
 

@@ -40,6 +40,8 @@ class StaticData {
   std::vector<std::unique_ptr<uint8_t, Free>> blocks_;
   uint8_t* block_next_ = nullptr;
   size_t block_left_ = 0;
+  // The current block's pages are faulted in up to here.
+  uint8_t* populated_ = nullptr;
   size_t next_block_ = kFirstBlock;
 };
 

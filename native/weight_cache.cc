@@ -15,7 +15,7 @@
 #include <cstring>
 #include <map>
 
-#include "allocator.h"
+#include "page_population.h"
 #include "crc32c.h"
 
 namespace xnnlite {
@@ -189,8 +189,7 @@ std::shared_ptr<CacheMapping> CacheMapping::MapAndValidate(const std::string& pa
     close(fd);
     return nullptr;
   }
-  // Populated up front: every page is read for the checksums below.
-  void* base = mmap(nullptr, size, PROT_READ, MAP_SHARED | MAP_POPULATE, fd, 0);
+  void* base = mmap(nullptr, size, PROT_READ, MAP_SHARED, fd, 0);
   close(fd);
   if (base == MAP_FAILED) {
     *reason = Errno("mmap", errno);
@@ -228,6 +227,8 @@ std::shared_ptr<CacheMapping> CacheMapping::MapAndValidate(const std::string& pa
   }
   if (!within(h.meta_offset, h.meta_size)) return fail("metadata outside the file");
   const auto* bytes = static_cast<const uint8_t*>(base);
+  // Every page is read for the checksums: read in and mapped at once, now that the header says the file is the right one.
+  PopulateForRead(base, size);
   if (Crc32c(bytes + h.index_offset, h.index_count * sizeof(CacheIndexEntry)) != h.index_crc) return fail("index checksum mismatch");
   if (Crc32c(bytes + h.meta_offset, h.meta_size) != h.meta_crc) return fail("metadata checksum mismatch");
   if (Crc32c(bytes + h.data_offset, h.data_size) != h.data_crc) return fail("data checksum mismatch");

@@ -85,14 +85,18 @@ t.test('dispose(): queued runs reject, a running one completes, twice is harmles
   const x = new Float32Array(192 * 192 * 3).fill(0.1);
   const first = session.run(x);
   await new Promise((resolve) => setImmediate(resolve));
-  const queued = session.run(x);
+  const queued = [session.run(x), session.run(x), session.run(x)];
   session.dispose();
   session.dispose();
   t.equal(session.disposed, true);
-  const [a, b] = await Promise.allSettled([first, queued]);
-  t.equal(a.status, 'fulfilled', 'the run already started completes');
-  t.equal(b.status, 'rejected');
-  t.type((b as PromiseRejectedResult).reason, DisposedError);
+  const settled = await Promise.allSettled([first, ...queued]);
+  t.equal(settled[0].status, 'fulfilled', 'the run already started completes');
+  // A session runs one call at a time; on a loaded machine the first may have ended, and the next begun, before
+  // dispose(). That one completes too; every call still waiting rejects.
+  const waiting = settled.findIndex((s) => s.status === 'rejected');
+  t.ok(waiting === 1 || waiting === 2, `the calls that had begun completed (${waiting === -1 ? 'all of them' : waiting})`);
+  t.ok(settled.slice(Math.max(waiting, 1)).every((s) => s.status === 'rejected' && s.reason instanceof DisposedError),
+    'every call still waiting rejected with DisposedError');
   t.throws(() => session.runSync(x), { code: 'ERR_XNNLITE_DISPOSED', message: 'Session has been disposed' });
   t.throws(() => session.run(x), { code: 'ERR_XNNLITE_DISPOSED' });
 });
